@@ -1,0 +1,42 @@
+# OSO Portal: `make run` runs the whole product on embedded defaults, `make test` runs the tests.
+# Both work on a fresh machine with Python 3.11 and make: the first call creates .venv.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+
+.PHONY: run test lint format messages install clean-demo
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet '.[dev]'
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	$(PY) manage.py run_all
+
+test: $(STAMP)
+	OSO_PORTAL_ENV=test $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(STAMP)
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+# Needs GNU gettext (msgfmt); the compiled .mo files are committed so `make run` does not.
+messages: $(STAMP)
+	$(PY) manage.py makemessages --locale nl --locale en --ignore '.venv/*' --ignore 'benchmarks/*' --no-location
+	$(PY) manage.py compilemessages --ignore '.venv/*'
+
+clean-demo:
+	rm -rf var/

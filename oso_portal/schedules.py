@@ -1,0 +1,1 @@
+"""Every periodic task of OSO Portal, in one place (synced into django-celery-beat)."""

@@ -1,0 +1,1 @@
+"""Reading OSO dossiers: safe parsing, XSD and business-rule validation, typed values."""

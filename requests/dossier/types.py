@@ -1,0 +1,105 @@
+"""Typed values read from one OSO dossier: the contract between reader and merge service.
+
+Everything here is plain data (no Django models), so the reader can be used and
+tested on its own and a worker can validate a whole chunk before writing.
+Empty strings stand for "not in the file"; None for an absent date or number.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+
+@dataclass(frozen=True, slots=True)
+class ReferenceLevel:
+    code: str  # onderdeelcode or domeincode, e.g. "8001"
+    name: str  # onderdeelomschrijving, e.g. "Rekenen"
+    level: str  # referentieniveau code: 01 below 1F, 02 1F, 03 1S, 04 2F
+
+
+@dataclass(frozen=True, slots=True)
+class FinalTest:
+    test_type_code: str  # toetssoort, codelist 42
+    test_name: str  # toetsomschrijving ("" when absent)
+    test_level: str  # toetsniveau
+    date: date | None  # datum_afname
+    standard_score: int | None  # standaardscore, 0-1000
+    test_advice: str  # toets_advies
+    reference_levels: tuple[ReferenceLevel, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    filename: str
+    description: str
+    # Position among the dossier's <document> elements, to extract it again from raw XML.
+    index: int
+
+
+@dataclass(frozen=True, slots=True)
+class SchoolRef:
+    brin: str
+    branch: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class NawValues:
+    """Name, address and contact data as the dossier gives it.
+
+    A value of None means the dossier does not supply that field (for example the
+    address of an ``adresgeheim`` pupil, or a secret phone placeholder): the
+    merge leaves the student's value alone. "" means the dossier says it is empty.
+    """
+
+    given_name: str | None
+    prefix: str | None
+    surname: str | None
+    street: str | None
+    house_number: str | None
+    house_number_suffix: str | None
+    postcode: str | None
+    town: str | None
+    phone: str | None
+    email: str | None
+
+    def as_dict(self) -> dict[str, str | None]:
+        return {name: getattr(self, name) for name in self.__slots__}
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedDossier:
+    sha256: str
+    collection_date: date  # metadata/datum
+    transfer_kind: str  # metadata/overstap: POVO, POPO, VOVO
+    school: SchoolRef  # huidigeschool
+    # Identity
+    bsn: str  # "" when the file has an onderwijsnummer
+    education_number: str
+    birth_date: date | None  # None when only geboortemaand is given
+    first_names: str  # voornaam elements joined by spaces
+    initials: str
+    sex: str  # "0", "1", "2"
+    naw: NawValues
+    address_secret: bool
+    # Prior education (Vooropleiding)
+    advice_code: str
+    parents_wish_code: str
+    pupil_wish_code: str
+    revised_advice_code: str
+    revised_advice_motivation: str
+    inspection_agreed: bool | None
+    inspection_disagreement_reason: str
+    final_tests: tuple[FinalTest, ...]
+    attachments: tuple[Attachment, ...]
+    # Things the merge must mention in remarks (ignored placeholders, warnings), in Dutch.
+    notices: tuple[str, ...] = field(default=())
+
+
+class DossierError(Exception):
+    """The dossier cannot be used. ``message`` is one Dutch sentence naming the field."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message

@@ -1,0 +1,123 @@
+"""OSO transfer-file requests: one row per student per request, grouped in batches.
+
+Each row carries its own explicit status so that workers can claim it with a
+conditional UPDATE, and a redelivered task finds nothing left to do.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from students.models import ReceivedDossier, SignupGroup, Student
+
+
+class RequestStatus(models.TextChoices):
+    READY = "ready", _("Ready to request")
+    REQUESTED = "requested", _("Requested")
+    WAITING = "waiting", _("Waiting for primary school")
+    PROCESSED = "processed", _("Processed")
+    PROCESSED_WITH_REMARKS = "processed_with_remarks", _("Processed with remarks")
+    NOT_CHANGED = "not_changed", _("Student info not changed")
+    FAILED = "failed", _("Failed")
+
+
+# DOMAIN.md: a request is open while ready, requested or waiting; the rest are final.
+OPEN_STATUSES: tuple[str, ...] = (
+    RequestStatus.READY,
+    RequestStatus.REQUESTED,
+    RequestStatus.WAITING,
+)
+FINAL_STATUSES: tuple[str, ...] = (
+    RequestStatus.PROCESSED,
+    RequestStatus.PROCESSED_WITH_REMARKS,
+    RequestStatus.NOT_CHANGED,
+    RequestStatus.FAILED,
+)
+
+
+class RequestMode(models.TextChoices):
+    CURRENT = "current", _("Current")
+    CHANGES_SINCE = "changes_since", _("Changes since")
+
+
+class RequestBatch(models.Model):
+    """One send action: the requests that staff sent together."""
+
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_by = models.CharField(_("created by"), max_length=150, blank=True, default="")
+    mode = models.CharField(
+        _("mode"), max_length=20, choices=RequestMode.choices, default=RequestMode.CURRENT
+    )
+    # With mode changes_since: None means each student's own last dossier date.
+    changed_since = models.DateField(_("changes since"), null=True, blank=True)
+    signup_group = models.ForeignKey(
+        SignupGroup, verbose_name=_("signup group"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    # Set once every request of the batch has been handed to the endpoint.
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("request batch")
+        verbose_name_plural = _("request batches")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class TransferRequest(models.Model):
+    student = models.ForeignKey(
+        Student, verbose_name=_("student"), on_delete=models.CASCADE,
+        related_name="transfer_requests",
+    )
+    batch = models.ForeignKey(
+        RequestBatch, verbose_name=_("batch"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="requests",
+    )
+    status = models.CharField(
+        _("status"), max_length=30, choices=RequestStatus.choices, default=RequestStatus.READY,
+        db_index=True,
+    )
+    mode = models.CharField(
+        _("mode"), max_length=20, choices=RequestMode.choices, default=RequestMode.CURRENT
+    )
+    changed_since = models.DateField(_("changes since"), null=True, blank=True)
+    created_at = models.DateTimeField(_("requested on"), auto_now_add=True)
+    created_by = models.CharField(_("created by"), max_length=150, blank=True, default="")
+    last_activity_at = models.DateTimeField(_("last activity"), auto_now_add=True, db_index=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    # A worker that claims the row sets this; a sweeper frees rows whose claim went stale.
+    claimed_until = models.DateTimeField(_("claimed until"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True, default="")
+    remarks = models.JSONField(_("remarks"), default=list, blank=True)
+    dossier = models.ForeignKey(
+        ReceivedDossier, verbose_name=_("dossier"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="transfer_requests",
+    )
+
+    class Meta:
+        verbose_name = _("transfer file request")
+        verbose_name_plural = _("transfer file requests")
+        ordering = ["-last_activity_at", "-id"]
+        constraints = [
+            # At most one open request per student: a double click adds nothing.
+            models.UniqueConstraint(
+                fields=["student"],
+                condition=Q(status__in=["ready", "requested", "waiting"]),
+                name="transferrequest_one_open_per_student",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="request_due")]
+
+    def __str__(self) -> str:
+        return f"{self.student.student_number} {self.get_status_display()}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES

@@ -119,7 +119,15 @@ DEMO_LOGIN_ENABLED = DEMO_MODE
 # --- Internationalisation -------------------------------------------------------
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# One catalog per area so that strings live beside their code. makemessages files
+# each source under the first entry whose folder contains it: specific ones first.
+LOCALE_PATHS = [
+    BASE_DIR / "requests" / "dossier" / "locale",
+    BASE_DIR / "requests" / "client" / "locale",
+    BASE_DIR / "requests" / "locale",
+    BASE_DIR / "students" / "locale",
+    BASE_DIR / "locale",
+]
 TIME_ZONE = "Europe/Amsterdam"
 USE_I18N = True
 USE_TZ = True

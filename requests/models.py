@@ -53,8 +53,12 @@ class RequestBatch(models.Model):
     # With mode changes_since: None means each student's own last dossier date.
     changed_since = models.DateField(_("changes since"), null=True, blank=True)
     signup_group = models.ForeignKey(
-        SignupGroup, verbose_name=_("signup group"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        SignupGroup,
+        verbose_name=_("signup group"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     # Set once every request of the batch has been handed to the endpoint.
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
@@ -71,15 +75,24 @@ class RequestBatch(models.Model):
 
 class TransferRequest(models.Model):
     student = models.ForeignKey(
-        Student, verbose_name=_("student"), on_delete=models.CASCADE,
+        Student,
+        verbose_name=_("student"),
+        on_delete=models.CASCADE,
         related_name="transfer_requests",
     )
     batch = models.ForeignKey(
-        RequestBatch, verbose_name=_("batch"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="requests",
+        RequestBatch,
+        verbose_name=_("batch"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="requests",
     )
     status = models.CharField(
-        _("status"), max_length=30, choices=RequestStatus.choices, default=RequestStatus.READY,
+        _("status"),
+        max_length=30,
+        choices=RequestStatus.choices,
+        default=RequestStatus.READY,
         db_index=True,
     )
     mode = models.CharField(
@@ -97,8 +110,12 @@ class TransferRequest(models.Model):
     error = models.TextField(_("error"), blank=True, default="")
     remarks = models.JSONField(_("remarks"), default=list, blank=True)
     dossier = models.ForeignKey(
-        ReceivedDossier, verbose_name=_("dossier"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="transfer_requests",
+        ReceivedDossier,
+        verbose_name=_("dossier"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="transfer_requests",
     )
 
     class Meta:

@@ -119,12 +119,20 @@ class Student(models.Model):
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, default=Sex.UNKNOWN)
     bsn = models.CharField(
-        _("citizen service number"), max_length=9, blank=True, default="",
-        validators=[validate_bsn], db_index=True,
+        _("citizen service number"),
+        max_length=9,
+        blank=True,
+        default="",
+        validators=[validate_bsn],
+        db_index=True,
     )
     education_number = models.CharField(
-        _("education number"), max_length=9, blank=True, default="",
-        validators=[validate_education_number], db_index=True,
+        _("education number"),
+        max_length=9,
+        blank=True,
+        default="",
+        validators=[validate_education_number],
+        db_index=True,
     )
     street = models.CharField(_("street"), max_length=200, blank=True, default="")
     house_number = models.CharField(_("house number"), max_length=10, blank=True, default="")
@@ -137,12 +145,20 @@ class Student(models.Model):
     phone = models.CharField(_("phone"), max_length=30, blank=True, default="")
     email = models.EmailField(_("e-mail"), blank=True, default="")
     signup_group = models.ForeignKey(
-        SignupGroup, verbose_name=_("signup group"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="students",
+        SignupGroup,
+        verbose_name=_("signup group"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="students",
     )
     primary_school = models.ForeignKey(
-        PrimarySchool, verbose_name=_("primary school"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="students",
+        PrimarySchool,
+        verbose_name=_("primary school"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="students",
     )
     elk_status = models.CharField(
         _("ELK status"), max_length=30, choices=ElkStatus.choices, blank=True, default=""
@@ -199,17 +215,21 @@ class PriorEducation(models.Model):
     """The Vooropleiding card: one per student; the primary school is the source of truth."""
 
     student = models.OneToOneField(
-        Student, verbose_name=_("student"), on_delete=models.CASCADE,
+        Student,
+        verbose_name=_("student"),
+        on_delete=models.CASCADE,
         related_name="prior_education",
     )
     primary_school = models.ForeignKey(
-        PrimarySchool, verbose_name=_("primary school"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        PrimarySchool,
+        verbose_name=_("primary school"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     advice_code = models.CharField(_("school advice"), max_length=2, blank=True, default="")
-    parents_wish_code = models.CharField(
-        _("parents' wish"), max_length=2, blank=True, default=""
-    )
+    parents_wish_code = models.CharField(_("parents' wish"), max_length=2, blank=True, default="")
     pupil_wish_code = models.CharField(_("pupil's wish"), max_length=2, blank=True, default="")
     revised_advice_code = models.CharField(
         _("revised advice"), max_length=2, blank=True, default=""
@@ -224,8 +244,12 @@ class PriorEducation(models.Model):
     )
     last_dossier_date = models.DateField(_("collection date of the last dossier"), null=True)
     last_dossier = models.ForeignKey(
-        "students.ReceivedDossier", verbose_name=_("last dossier applied"), null=True,
-        blank=True, on_delete=models.SET_NULL, related_name="+",
+        "students.ReceivedDossier",
+        verbose_name=_("last dossier applied"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -239,7 +263,9 @@ class PriorEducation(models.Model):
 
 class FinalTestResult(models.Model):
     prior_education = models.ForeignKey(
-        PriorEducation, verbose_name=_("prior education"), on_delete=models.CASCADE,
+        PriorEducation,
+        verbose_name=_("prior education"),
+        on_delete=models.CASCADE,
         related_name="final_tests",
     )
     test_type_code = models.CharField(_("test type"), max_length=4)
@@ -297,7 +323,11 @@ class ReceivedDossier(models.Model):
     """Every dossier received, kept whole so that any two versions can be compared."""
 
     student = models.ForeignKey(
-        Student, verbose_name=_("student"), null=True, blank=True, on_delete=models.CASCADE,
+        Student,
+        verbose_name=_("student"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
         related_name="dossiers",
     )
     raw_xml = models.TextField(_("raw XML"))

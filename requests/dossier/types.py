@@ -84,17 +84,21 @@ class ParsedDossier:
     naw: NawValues
     address_secret: bool
     # Prior education (Vooropleiding)
-    advice_code: str
+    advice_code: str  # overstapadvies/advies, codelist 2 ("" when absent)
     parents_wish_code: str
     pupil_wish_code: str
-    revised_advice_code: str
-    revised_advice_motivation: str
+    revised_advice_code: str  # overstapadvies/herzienadvies
+    revised_advice_motivation: str  # overstapadvies/motivatie_herzienadvies
     inspection_agreed: bool | None
     inspection_disagreement_reason: str
     final_tests: tuple[FinalTest, ...]
     attachments: tuple[Attachment, ...]
     # Things the merge must mention in remarks (ignored placeholders, warnings), in Dutch.
     notices: tuple[str, ...] = field(default=())
+    # Added by the reader (defaults keep older constructors working):
+    transfer_type: str = ""  # dossier/overdrachtsoort, e.g. "overstapdossier"
+    final_test_taken: bool | None = None  # eindtoets_basisonderwijs/deelgenomen; None: no block
+    oso_version: str = "2019.1"  # the OSO dataset version, from the root namespace
 
 
 class DossierError(Exception):

@@ -1,0 +1,229 @@
+"""From a valid dossier tree to ParsedDossier: the values the merge needs.
+
+None in NawValues means "the dossier does not supply this": a secret address, a
+secret phone or e-mail (their placeholders never overwrite real data), or a file
+that simply has none. A secret value also leaves a Dutch notice for the remarks.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+from lxml import etree
+
+from requests.dossier import codelists
+from requests.dossier.types import (
+    Attachment,
+    FinalTest,
+    NawValues,
+    ParsedDossier,
+    ReferenceLevel,
+    SchoolRef,
+)
+from requests.dossier.values import dutch_date, text, xs_boolean, xs_date
+from requests.dossier.versions import OsoVersion
+from students.validators import normalise_postcode
+
+_ADDRESS_FIELDS = ("street", "house_number", "house_number_suffix", "postcode", "town")
+
+
+def to_parsed(root: etree._Element, version: OsoVersion, *, sha256: str) -> ParsedDossier:
+    t = version.tag
+    metadata = root.find(t("metadata"))
+    school = root.find(t("huidigeschool"))
+    pupil = school.find(t("leerling"))
+    notices: list[str] = []
+
+    first_names = [text(e) for e in pupil.iterfind(t("voornaam"))]
+    gba = pupil.find(t("gba"))
+    if not first_names and gba is not None:
+        first_names = [text(e) for e in gba.iterfind(t("gbavoornaam"))]
+    given_name = text(pupil.find(t("roepnaam"))) or (first_names[0] if first_names else "")
+
+    birth_date = xs_date(pupil.find(t("geboortedatum")))
+    if birth_date is None and gba is not None:
+        birth_date = dutch_date(gba.find(t("gbageboortedatum")))
+
+    address_secret = bool(xs_boolean(pupil.find(t("adresgeheim"))))
+    address = _address(pupil, version, address_secret, notices)
+    phone = _contact(
+        pupil,
+        version,
+        kind="telefoon",
+        placeholder=codelists.SECRET_PHONE,
+        notice=_("Phone number is secret in the dossier: the existing number was kept."),
+        notices=notices,
+    )
+    email = _contact(
+        pupil,
+        version,
+        kind="e-mail",
+        placeholder=codelists.SECRET_EMAIL,
+        notice=_("E-mail address is secret in the dossier: the existing address was kept."),
+        notices=notices,
+    )
+
+    naw = NawValues(
+        given_name=given_name or None,
+        prefix=text(pupil.find(t("voorvoegsel"))),
+        surname=text(pupil.find(t("achternaam"))),
+        phone=phone,
+        email=email,
+        **address,
+    )
+
+    advice = pupil.find(t("overstapadvies"))
+    inspection = root.find(t("inzage"))
+    agreement = text(inspection.find(t("akkoord"))) if inspection is not None else ""
+    final_block = pupil.find(t("eindtoets_basisonderwijs"))
+
+    return ParsedDossier(
+        sha256=sha256,
+        collection_date=xs_date(metadata.find(t("datum"))),
+        transfer_kind=text(metadata.find(t("overstap"))),
+        school=SchoolRef(
+            brin=text(school.find(t("brincode"))),
+            branch=text(school.find(t("vestigingscode"))),
+            name=text(school.find(t("naam"))),
+        ),
+        bsn=text(pupil.find(t("bsn"))),
+        education_number=text(pupil.find(t("onderwijsnummer"))),
+        birth_date=birth_date,
+        first_names=" ".join(name for name in first_names if name),
+        initials=text(pupil.find(t("voorletters-1"))),
+        sex=text(pupil.find(t("geslacht"))),  # codelist 14, checked: "0", "1" or "2"
+        naw=naw,
+        address_secret=address_secret,
+        advice_code=_child_text(advice, t("advies")),
+        parents_wish_code=_child_text(advice, t("wensouders")),
+        pupil_wish_code=_child_text(advice, t("wensleerling")),
+        revised_advice_code=_child_text(advice, t("herzienadvies")),
+        revised_advice_motivation=_child_text(advice, t("motivatie_herzienadvies")),
+        inspection_agreed={codelists.AGREEMENT_YES: True, codelists.AGREEMENT_NO: False}.get(
+            agreement
+        ),
+        inspection_disagreement_reason=(
+            text(inspection.find(t("redennietakkoord"))) if inspection is not None else ""
+        ),
+        final_tests=_final_tests(final_block, version),
+        attachments=_attachments(root, version),
+        notices=tuple(notices),
+        transfer_type=text(root.find(t("overdrachtsoort"))),
+        final_test_taken=(
+            xs_boolean(final_block.find(t("deelgenomen"))) if final_block is not None else None
+        ),
+        oso_version=version.version,
+    )
+
+
+def _child_text(parent: etree._Element | None, tag: str) -> str:
+    return text(parent.find(tag)) if parent is not None else ""
+
+
+def _address(
+    pupil: etree._Element, version: OsoVersion, secret: bool, notices: list[str]
+) -> dict[str, str | None]:
+    t = version.tag
+    none = dict.fromkeys(_ADDRESS_FIELDS)
+    if secret:
+        notices.append(
+            _("Address is secret in the dossier (adresgeheim): the existing address was kept.")
+        )
+        return none
+    addresses = list(pupil.iterfind(f"{t('adreslijst')}/{t('adres')}"))
+    if not addresses:  # none given, or only the anonymous postcode4adres
+        return none
+    by_kind = {}
+    for address in addresses:
+        by_kind.setdefault(text(address.find(t("soortadres"))), address)
+    chosen = next(
+        (by_kind[kind] for kind in codelists.ADDRESS_KIND_PREFERENCE if kind in by_kind),
+        addresses[0],
+    )
+    return {
+        "street": text(chosen.find(t("straat"))),
+        "house_number": text(chosen.find(t("nummer"))),
+        "house_number_suffix": text(chosen.find(t("toevoeging"))),
+        "postcode": normalise_postcode(text(chosen.find(t("postcode")))),
+        "town": text(chosen.find(t("plaats"))),
+    }
+
+
+def _contact(
+    pupil: etree._Element,
+    version: OsoVersion,
+    *,
+    kind: str,
+    placeholder: str,
+    notice: str,
+    notices: list[str],
+) -> str | None:
+    """The first non-secret entry of a kind; None (and a notice) if all are secret."""
+    t = version.tag
+    saw_secret = False
+    for entry in pupil.iterfind(f"{t('communicatielijst')}/{t('communicatie')}"):
+        if text(entry.find(t("soort"))) != kind:
+            continue
+        number = text(entry.find(t("nummer")))
+        if xs_boolean(entry.find(t("geheim"))) or number.lower() == placeholder:
+            saw_secret = True
+            continue
+        if number:
+            return number
+    if saw_secret:
+        notices.append(notice)
+    return None
+
+
+def _final_tests(block: etree._Element | None, version: OsoVersion) -> tuple[FinalTest, ...]:
+    if block is None:
+        return ()
+    t = version.tag
+    tests = []
+    for result in block.iterfind(t("eindtoetsresultaat")):
+        levels: list[ReferenceLevel] = []
+        for part in result.iterfind(f"{t('onderdelen')}/{t('onderdeel')}"):
+            part_level = part.find(t("ond_referentieniveau"))
+            if part_level is not None:
+                levels.append(
+                    ReferenceLevel(
+                        code=text(part.find(t("onderdeelcode"))),
+                        name=text(part.find(t("onderdeelomschrijving"))),
+                        level=text(part_level),
+                    )
+                )
+            for domain in part.iterfind(f"{t('domeinen')}/{t('domein')}"):
+                domain_level = domain.find(t("dom_referentieniveau"))
+                if domain_level is not None:
+                    levels.append(
+                        ReferenceLevel(
+                            code=text(domain.find(t("domeincode"))),
+                            name=text(domain.find(t("domeinomschrijving"))),
+                            level=text(domain_level),
+                        )
+                    )
+        score = text(result.find(t("standaardscore")))
+        tests.append(
+            FinalTest(
+                test_type_code=text(result.find(t("toetssoort"))),
+                test_name=text(result.find(t("toetsomschrijving"))),
+                test_level=text(result.find(t("toetsniveau"))),
+                date=xs_date(result.find(t("datum_afname"))),
+                # xs:integer in 0..1000 per the XSD, so int() cannot fail here.
+                standard_score=int(score) if score else None,
+                test_advice=text(result.find(t("toets_advies"))),
+                reference_levels=tuple(levels),
+            )
+        )
+    return tuple(tests)
+
+
+def _attachments(root: etree._Element, version: OsoVersion) -> tuple[Attachment, ...]:
+    t = version.tag
+    return tuple(
+        Attachment(
+            filename=text(document.find(t("bestandsnaam"))),
+            description=text(document.find(t("omschrijving"))),
+            index=index,
+        )
+        for index, document in enumerate(root.iter(t("document")))
+    )

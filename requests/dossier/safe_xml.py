@@ -1,0 +1,107 @@
+"""Parse a dossier from a stranger without trusting it.
+
+Files arrive from primary schools' systems and, through the endpoint, from the
+network. Before libxml2 sees a byte we check the size, emptiness, encoding family
+and the absence of a DOCTYPE (the only place where DTDs and entities can be
+declared: billion laughs, external entities). The parser itself is configured not
+to resolve entities, load DTDs or touch the network either, so a DOCTYPE that
+slipped past the byte check would still be harmless; the parsed tree is checked
+for one again.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+from lxml import etree
+
+from requests.dossier.types import DossierError
+
+_DOCTYPE = b"<!DOCTYPE"
+# Byte-order marks of encodings in which "<!DOCTYPE" is not plain ASCII bytes.
+_NON_ASCII_BOMS = (b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff", b"\xff\xfe\x00\x00")
+_PARSER_OPTIONS = {
+    "resolve_entities": False,
+    "no_network": True,
+    "load_dtd": False,
+    "dtd_validation": False,
+    "huge_tree": False,
+    "remove_comments": True,
+    "remove_pis": True,
+    "collect_ids": False,
+}
+_POSITION_SUFFIX = re.compile(r",\s*line \d+, column \d+$")
+_local = threading.local()
+
+
+def _parser() -> etree.XMLParser:
+    """One hardened parser per thread (lxml parsers must not be shared across threads)."""
+    parser = getattr(_local, "parser", None)
+    if parser is None:
+        parser = etree.XMLParser(**_PARSER_OPTIONS)
+        _local.parser = parser
+    return parser
+
+
+def check_raw(raw: bytes) -> None:
+    """The byte-level checks, cheap, done before any parsing."""
+    limit = settings.OSO_DOSSIER_MAX_BYTES
+    if len(raw) > limit:
+        raise DossierError(
+            _("The dossier is too large ({size}); the limit is {limit}.").format(
+                size=filesizeformat(len(raw)), limit=filesizeformat(limit)
+            )
+        )
+    if not raw.strip():
+        raise DossierError(_("The dossier is empty."))
+    if raw.startswith(_NON_ASCII_BOMS) or b"\x00" in raw[:4]:
+        raise DossierError(
+            _("The dossier is not valid XML: only UTF-8 encoded files are accepted.")
+        )
+    # XML is case-sensitive: a DOCTYPE is spelled exactly so. Any occurrence is refused,
+    # even inside a comment or CDATA section, which no real dossier needs.
+    if _DOCTYPE in raw:
+        raise_doctype()
+
+
+def raise_doctype() -> None:
+    raise DossierError(
+        _("The dossier contains a DOCTYPE declaration, which is not allowed (no DTDs or entities).")
+    )
+
+
+def parse_xml(raw: bytes) -> etree._Element:
+    """Parse bytes that passed ``check_raw``; return the root element."""
+    try:
+        root = etree.fromstring(raw, _parser())  # hardened parser, see above
+    except etree.XMLSyntaxError as exc:
+        raise DossierError(
+            _("The dossier is not valid XML (line {line}): {detail}.").format(
+                line=exc.lineno or 1, detail=_syntax_detail(exc)
+            )
+        ) from None
+    except (ValueError, etree.LxmlError) as exc:  # e.g. an unsupported encoding
+        raise DossierError(
+            _("The dossier is not valid XML: {detail}.").format(detail=str(exc).rstrip("."))
+        ) from None
+    docinfo = root.getroottree().docinfo
+    if docinfo.doctype or docinfo.internalDTD is not None or docinfo.system_url:
+        raise_doctype()
+    return root
+
+
+def read_root(raw: bytes) -> etree._Element:
+    """All the safety checks, then the parsed root element."""
+    check_raw(raw)
+    return parse_xml(raw)
+
+
+def _syntax_detail(exc: etree.XMLSyntaxError) -> str:
+    """libxml2's own (English) reason without its position suffix, kept short."""
+    message = (exc.msg or str(exc)).strip()
+    message = _POSITION_SUFFIX.sub("", message)
+    return message[:200].rstrip(". ")

@@ -1,0 +1,201 @@
+"""The official OSO XSD: compiled once per process, and its errors told in Dutch.
+
+Compiling the 175 kB schema costs far more than validating one dossier, and an
+import validates thousands, so each version's schema is compiled on first use and
+kept for the life of the process (``get_schema``). libxml2 keeps the errors of the
+last validation on the schema object, so validation and reading that log happen
+under a lock: threads share the compiled schema safely.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import threading
+
+from django.utils.translation import gettext as _
+from lxml import etree
+
+from requests.dossier.paths import field_path
+from requests.dossier.types import DossierError
+from requests.dossier.versions import OSO_VERSIONS, OsoVersion
+
+# Values of these elements identify a child: messages never repeat them.
+SENSITIVE_ELEMENTS = frozenset({"bsn", "onderwijsnummer", "geboortedatum", "gbageboortedatum"})
+
+_LIBXML_PATH = re.compile(r"^(?:/\*(?:\[\d+\])?)+$")
+_ELEMENT_MESSAGE = re.compile(
+    r"^Element '(?P<element>[^']+)'(?:, attribute '(?P<attribute>[^']+)')?: (?P<rest>.*)$",
+    re.DOTALL,
+)
+_NAMESPACE = re.compile(r"\{[^}]*\}")
+_EXPECTED = re.compile(r"Expected is (?P<one_of>one of )?\( (?P<names>[^)]*) \)")
+_INVALID_VALUE = re.compile(
+    r"^'(?P<value>.*)' is not a valid value of the (?:local )?(?:atomic|list|union) type"
+    r"(?: '(?P<type>[^']+)')?",
+    re.DOTALL,
+)
+_FACET = re.compile(r"^\[facet '(?P<facet>\w+)'\] (?P<text>.*)$", re.DOTALL)
+_FACET_VALUE = re.compile(r"The value '(?P<value>[^']*)'")
+_FACET_LIMIT = re.compile(
+    r"\('(?P<limit>[^']*)'\)|minimum length of '(?P<min>\d+)'|"
+    r"maximum length of '(?P<max>\d+)'|pattern '(?P<pattern>[^']*)'"
+)
+_ATTRIBUTE_NOT_ALLOWED = re.compile(r"The attribute '(?P<attribute>[^']+)' is not allowed")
+
+_locks: dict[str, threading.Lock] = {version: threading.Lock() for version in OSO_VERSIONS}
+
+
+def _compile_schema(version: OsoVersion) -> etree.XMLSchema:
+    """Parse and compile one version's XSD (expensive; called through ``get_schema``)."""
+    parser = etree.XMLParser(
+        resolve_entities=False, no_network=True, load_dtd=False, remove_comments=True
+    )
+    document = etree.parse(str(version.xsd_path), parser)  # our own vendored XSD
+    return etree.XMLSchema(document)
+
+
+@functools.cache
+def get_schema(version: str) -> etree.XMLSchema:
+    """The compiled schema of an OSO version, once per process."""
+    return _compile_schema(OSO_VERSIONS[version])
+
+
+def validate(root: etree._Element, version: OsoVersion) -> None:
+    """Raise DossierError with the first XSD error, in Dutch, naming path and line."""
+    schema = get_schema(version.version)
+    with _locks[version.version]:
+        if schema.validate(root):
+            return
+        errors = schema.error_log.filter_from_errors()
+        first = errors[0] if errors else schema.error_log.last_error
+    raise DossierError(xsd_error_message(root, first))
+
+
+def xsd_error_message(root: etree._Element, error: etree._LogEntry | None) -> str:
+    if error is None:  # libxml2 said "invalid" without saying why: should not happen
+        return _("The dossier does not match the XSD.")
+    match = _ELEMENT_MESSAGE.match(error.message or "")
+    element_name = _strip_ns(match.group("element")) if match else ""
+    rest = match.group("rest") if match else (error.message or "")
+    path = _error_path(root, error, element_name)
+    problem = _problem(rest, element_name, match.group("attribute") if match else None)
+    return _("Field {path} (line {line}) does not match the XSD: {problem}.").format(
+        path=path, line=error.line, problem=problem
+    )
+
+
+def _error_path(root: etree._Element, error: etree._LogEntry, element_name: str) -> str:
+    """The element's path from the log entry's libxml2 node path ('/*/*[4]/...')."""
+    node_path = error.path or ""
+    if _LIBXML_PATH.match(node_path):
+        found = root.getroottree().xpath(node_path)
+        if found and isinstance(found[0], etree._Element):
+            return field_path(found[0])
+    return element_name or "dossier"
+
+
+def _strip_ns(text: str) -> str:
+    return _NAMESPACE.sub("", text)
+
+
+def _shown_value(value: str, element_name: str) -> str:
+    if element_name in SENSITIVE_ELEMENTS:
+        return _("(hidden)")
+    value = " ".join(value.split())
+    if len(value) > 40:
+        value = value[:40] + "…"
+    return f"'{value}'"
+
+
+def _expected(rest: str) -> str | None:
+    match = _EXPECTED.search(rest)
+    if not match:
+        return None
+    names = ", ".join(_strip_ns(name.strip()) for name in match.group("names").split(","))
+    if match.group("one_of"):
+        return _("expected is one of: {names}").format(names=names)
+    return _("expected is {names}").format(names=names)
+
+
+def _problem(rest: str, element_name: str, attribute: str | None) -> str:
+    rest = rest.strip()
+    if rest.startswith("This element is not expected"):
+        expected = _expected(rest)
+        if expected:
+            return _("this element is not expected here; {expected}").format(expected=expected)
+        return _("this element is not expected here")
+    if rest.startswith("Missing child element"):
+        expected = _expected(rest)
+        if expected:
+            return _("a required element is missing; {expected}").format(expected=expected)
+        return _("a required element is missing")
+    invalid = _INVALID_VALUE.match(rest)
+    if invalid:
+        return _("the value {value} is not a valid {type}").format(
+            value=_shown_value(invalid.group("value"), element_name),
+            type=_type_name(invalid.group("type") or ""),
+        )
+    facet = _FACET.match(rest)
+    if facet:
+        return _facet_problem(facet.group("facet"), facet.group("text"), element_name)
+    not_allowed = _ATTRIBUTE_NOT_ALLOWED.search(rest)
+    if not_allowed:
+        return _("the attribute '{attribute}' is not allowed").format(
+            attribute=not_allowed.group("attribute")
+        )
+    if "Character content other than whitespace is not allowed" in rest:
+        return _("text is not allowed in this element")
+    if "Element content is not allowed" in rest:
+        return _("this element may only contain text, not other elements")
+    detail = _strip_ns(" ".join(rest.split())).rstrip(".")
+    if attribute:
+        detail = f"{attribute}: {detail}"
+    return detail[:200]
+
+
+def _type_name(xsd_type: str) -> str:
+    names = {
+        "xs:date": _("date (YYYY-MM-DD)"),
+        "xs:integer": _("whole number"),
+        "xs:int": _("whole number"),
+        "xs:decimal": _("number"),
+        "xs:boolean": _("true/false value"),
+    }
+    return names.get(xsd_type, _("value for this field"))
+
+
+def _facet_problem(facet: str, text: str, element_name: str) -> str:
+    value_match = _FACET_VALUE.search(text)
+    value = _shown_value(value_match.group("value"), element_name) if value_match else ""
+    limits = {
+        key: found
+        for match in _FACET_LIMIT.finditer(text)
+        for key, found in match.groupdict().items()
+        if found is not None
+    }
+    if facet in ("maxInclusive", "maxExclusive"):
+        return _("the value {value} is larger than the maximum {limit}").format(
+            value=value, limit=limits.get("limit", "?")
+        )
+    if facet in ("minInclusive", "minExclusive"):
+        return _("the value {value} is smaller than the minimum {limit}").format(
+            value=value, limit=limits.get("limit", "?")
+        )
+    if facet == "minLength":
+        if limits.get("min") == "1":
+            return _("the value must not be empty")
+        return _("the value is too short (at least {limit} characters)").format(
+            limit=limits.get("min", "?")
+        )
+    if facet == "maxLength":
+        return _("the value is too long (at most {limit} characters)").format(
+            limit=limits.get("max", "?")
+        )
+    if facet == "pattern":
+        return _("the value {value} does not have the required format ({pattern})").format(
+            value=value, pattern=limits.get("pattern", "?")
+        )
+    if facet == "enumeration":
+        return _("the value {value} is not one of the allowed values").format(value=value)
+    return _("the value {value} is not allowed ({facet})").format(value=value, facet=facet)

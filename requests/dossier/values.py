@@ -1,0 +1,58 @@
+"""Reading typed values out of XSD-valid elements (dates, booleans, text)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from django.utils.translation import gettext as _
+from lxml import etree
+
+from requests.dossier.paths import field_path
+from requests.dossier.schema import SENSITIVE_ELEMENTS
+from requests.dossier.types import DossierError
+
+# xs:date: YYYY-MM-DD with an optional time zone, which a calendar date ignores.
+_XS_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:Z|[+-]\d{2}:\d{2})?$")
+_DUTCH_DATE = re.compile(r"^(\d{2})-(\d{2})-(\d{4})$")
+
+
+def text(element: etree._Element | None) -> str:
+    """The element's text, stripped; "" when the element or its text is absent."""
+    if element is None or element.text is None:
+        return ""
+    return element.text.strip()
+
+
+def xs_boolean(element: etree._Element | None) -> bool | None:
+    if element is None:
+        return None
+    return text(element) in ("true", "1")
+
+
+def xs_date(element: etree._Element | None) -> date | None:
+    if element is None:
+        return None
+    return _to_date(element, _XS_DATE.match(text(element)), year=1, month=2, day=3)
+
+
+def dutch_date(element: etree._Element | None) -> date | None:
+    """gba/gbageboortedatum is DD-MM-YYYY, unlike every other date in the file."""
+    if element is None:
+        return None
+    return _to_date(element, _DUTCH_DATE.match(text(element)), year=3, month=2, day=1)
+
+
+def _to_date(element: etree._Element, match: re.Match | None, *, year, month, day) -> date:
+    try:
+        if match is None:
+            raise ValueError
+        return date(int(match.group(year)), int(match.group(month)), int(match.group(day)))
+    except ValueError:
+        name = etree.QName(element).localname
+        shown = _("(hidden)") if name in SENSITIVE_ELEMENTS else f"'{text(element)[:40]}'"
+        raise DossierError(
+            _("Field {field}: the value {value} is not a valid date.").format(
+                field=field_path(element), value=shown
+            )
+        ) from None

@@ -27,6 +27,7 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from lxml import etree
 
 from requests.dossier import codelists
@@ -49,12 +50,19 @@ def check_rules(root: etree._Element, version: OsoVersion, *, today: date) -> No
 
     transfer_type_element = root.find(t("overdrachtsoort"))
     transfer_type = text(transfer_type_element)
-    _check_code(transfer_type_element, codelists.TRANSFER_TYPE_CODES, 29, _("transfer type"))
+    _check_code(
+        transfer_type_element,
+        codelists.TRANSFER_TYPE_CODES,
+        29,
+        pgettext("oso dossier", "transfer type"),
+    )
     is_overstapdossier = transfer_type == codelists.TRANSFER_TYPE_OVERSTAPDOSSIER
 
     kind_element = metadata.find(t("overstap"))
     transfer_kind = text(kind_element)
-    _check_code(kind_element, codelists.TRANSFER_KIND_CODES, 16, _("transfer kind"))
+    _check_code(
+        kind_element, codelists.TRANSFER_KIND_CODES, 16, pgettext("oso dossier", "transfer kind")
+    )
     if is_overstapdossier and transfer_kind not in codelists.OVERSTAPDOSSIER_TRANSFER_KINDS:
         raise DossierError(
             _("Field {field}: an overstapdossier must be a POPO, POVO or VOVO transfer.").format(
@@ -72,9 +80,14 @@ def check_rules(root: etree._Element, version: OsoVersion, *, today: date) -> No
 
     inspection = root.find(t("inzage"))
     if inspection is not None:
-        _check_code(inspection.find(t("akkoord")), codelists.AGREEMENT_CODES, 37, _("agreement"))
+        _check_code(
+            inspection.find(t("akkoord")),
+            codelists.AGREEMENT_CODES,
+            37,
+            pgettext("oso dossier", "agreement"),
+        )
 
-    _check_code(pupil.find(t("geslacht")), codelists.SEX_CODES, 14, _("sex"))
+    _check_code(pupil.find(t("geslacht")), codelists.SEX_CODES, 14, pgettext("oso dossier", "sex"))
     _check_identifier(pupil, version)
     _check_birth_date(pupil, version, collection_date)
     _check_advice(pupil, version, school, transfer_kind, is_overstapdossier)
@@ -163,7 +176,7 @@ def _check_advice(
             ),
             codelists.ADVICE_CODES,
             2,
-            _("school advice"),
+            pgettext("oso dossier", "school advice"),
         )
         revised = advice_block.find(t("herzienadvies"))
         motivation = advice_block.find(t("motivatie_herzienadvies"))
@@ -196,7 +209,12 @@ def _check_final_test(pupil: etree._Element, version: OsoVersion) -> None:
         return
     result = block.find(t("eindtoetsresultaat"))
     if result is not None:
-        _check_code(result.find(t("toetssoort")), codelists.TEST_TYPE_CODES, 42, _("test type"))
+        _check_code(
+            result.find(t("toetssoort")),
+            codelists.TEST_TYPE_CODES,
+            42,
+            pgettext("oso dossier", "test type"),
+        )
         levels = [
             *result.iterfind(f"{t('onderdelen')}/{t('onderdeel')}/{t('ond_referentieniveau')}"),
             *result.iterfind(
@@ -204,7 +222,9 @@ def _check_final_test(pupil: etree._Element, version: OsoVersion) -> None:
                 f"/{t('dom_referentieniveau')}"
             ),
         ]
-        _check_codes(levels, codelists.REFERENCE_LEVEL_CODES, 45, _("reference level"))
+        _check_codes(
+            levels, codelists.REFERENCE_LEVEL_CODES, 45, pgettext("oso dossier", "reference level")
+        )
     if xs_boolean(block.find(t("deelgenomen"))):
         if result is None:
             raise DossierError(

@@ -14,6 +14,7 @@ import re
 import threading
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from lxml import etree
 
 from requests.dossier.paths import field_path
@@ -101,7 +102,7 @@ def _strip_ns(text: str) -> str:
 
 def _shown_value(value: str, element_name: str) -> str:
     if element_name in SENSITIVE_ELEMENTS:
-        return _("(hidden)")
+        return pgettext("oso dossier", "(hidden)")
     value = " ".join(value.split())
     if len(value) > 40:
         value = value[:40] + "…"
@@ -156,13 +157,13 @@ def _problem(rest: str, element_name: str, attribute: str | None) -> str:
 
 def _type_name(xsd_type: str) -> str:
     names = {
-        "xs:date": _("date (YYYY-MM-DD)"),
-        "xs:integer": _("whole number"),
-        "xs:int": _("whole number"),
-        "xs:decimal": _("number"),
-        "xs:boolean": _("true/false value"),
+        "xs:date": pgettext("oso dossier", "date (YYYY-MM-DD)"),
+        "xs:integer": pgettext("oso dossier", "whole number"),
+        "xs:int": pgettext("oso dossier", "whole number"),
+        "xs:decimal": pgettext("oso dossier", "number"),
+        "xs:boolean": pgettext("oso dossier", "true/false value"),
     }
-    return names.get(xsd_type, _("value for this field"))
+    return names.get(xsd_type, pgettext("oso dossier", "value for this field"))
 
 
 def _facet_problem(facet: str, text: str, element_name: str) -> str:

@@ -6,6 +6,7 @@ import re
 from datetime import date
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from lxml import etree
 
 from requests.dossier.paths import field_path
@@ -50,7 +51,11 @@ def _to_date(element: etree._Element, match: re.Match | None, *, year, month, da
         return date(int(match.group(year)), int(match.group(month)), int(match.group(day)))
     except ValueError:
         name = etree.QName(element).localname
-        shown = _("(hidden)") if name in SENSITIVE_ELEMENTS else f"'{text(element)[:40]}'"
+        shown = (
+            pgettext("oso dossier", "(hidden)")
+            if name in SENSITIVE_ELEMENTS
+            else f"'{text(element)[:40]}'"
+        )
         raise DossierError(
             _("Field {field}: the value {value} is not a valid date.").format(
                 field=field_path(element), value=shown

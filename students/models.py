@@ -353,3 +353,21 @@ class ReceivedDossier(models.Model):
 
 def student_number_start() -> int:
     return settings.STUDENT_NUMBER_START
+
+
+class StudentNumberCounter(models.Model):
+    """One row, locked while new student numbers are handed out.
+
+    Merging workers that create students take this row lock first, so two of
+    them never pick the same number or create the same pupil twice.
+    ``last_number`` is the highest number handed out by the merge service.
+    """
+
+    last_number = models.BigIntegerField(_("last student number"), default=0)
+
+    class Meta:
+        verbose_name = _("student number counter")
+        verbose_name_plural = _("student number counter")
+
+    def __str__(self) -> str:
+        return str(self.last_number)

@@ -1,0 +1,451 @@
+"""Admin for the students app: correct NAW data, read the dossier archive, edit codelists.
+
+Thin by design: a changed NAW field goes through the corrections service, the
+dossier diff comes from the selectors; nothing here decides business rules.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count
+from django.http import Http404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from students.models import (
+    NAW_FIELDS,
+    CodelistEntry,
+    FinalTestResult,
+    NawCorrection,
+    PrimarySchool,
+    PriorEducation,
+    ReceivedDossier,
+    SignupGroup,
+    Student,
+)
+from students.selectors import dossier_diff, dossier_pretty_xml, student_dossiers
+from students.services.corrections import (
+    naw_correction_record,
+    naw_correction_release,
+    naw_value_clean,
+)
+
+REVEAL_BSN = "students.reveal_bsn"
+
+
+@admin.register(PrimarySchool)
+class PrimarySchoolAdmin(admin.ModelAdmin):
+    list_display = ("name", "brin", "branch")
+    search_fields = ("name", "brin")
+    list_filter = ("branch",)
+    ordering = ("name",)
+
+
+@admin.register(SignupGroup)
+class SignupGroupAdmin(admin.ModelAdmin):
+    list_display = ("name", "school_year", "student_count", "created_at")
+    list_filter = ("school_year",)
+    search_fields = ("name",)
+    readonly_fields = ("created_at",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(student_total=Count("students"))
+
+    @admin.display(description=_("students"), ordering="student_total")
+    def student_count(self, group: SignupGroup) -> int:
+        return group.student_total  # type: ignore[attr-defined]
+
+
+@admin.register(CodelistEntry)
+class CodelistEntryAdmin(admin.ModelAdmin):
+    list_display = ("codelist", "code", "label", "provisional")
+    list_display_links = ("code",)
+    list_editable = ("label", "provisional")
+    list_filter = ("codelist", "provisional")
+    search_fields = ("code", "label")
+    ordering = ("codelist", "code")
+
+
+# --- Students -----------------------------------------------------------------------
+
+
+class StudentAdminForm(forms.ModelForm):
+    """Checks a changed NAW field the way the corrections service will store it."""
+
+    class Meta:
+        model = Student
+        # The admin narrows this down with its fieldsets (BSN only for those allowed).
+        fields = (
+            "student_number",
+            "first_names",
+            "initials",
+            "birth_date",
+            "sex",
+            "bsn",
+            "education_number",
+            *NAW_FIELDS,
+            "signup_group",
+            "primary_school",
+            "elk_status",
+            "elk_status_date",
+            "elk_dot",
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is None:
+            return cleaned
+        for name in NAW_FIELDS:
+            if name in self.changed_data and name in cleaned:
+                try:
+                    cleaned[name] = naw_value_clean(field=name, value=cleaned[name] or "")
+                except ValidationError as error:
+                    self.add_error(name, error)
+        return cleaned
+
+
+class PriorEducationInline(admin.StackedInline):
+    model = PriorEducation
+    can_delete = False
+    extra = 0
+    readonly_fields = (
+        "primary_school",
+        "advice_code",
+        "parents_wish_code",
+        "pupil_wish_code",
+        "revised_advice_code",
+        "revised_advice_motivation",
+        "inspection_agreed",
+        "inspection_disagreement_reason",
+        "last_dossier_date",
+        "last_dossier",
+        "updated_at",
+    )
+    fields = readonly_fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class NawCorrectionInline(admin.TabularInline):
+    model = NawCorrection
+    extra = 0
+    can_delete = False
+    fields = readonly_fields = ("field", "value", "corrected_by", "corrected_at")
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class ReceivedDossierInline(admin.TabularInline):
+    model = ReceivedDossier
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    fields = readonly_fields = (
+        "received_at",
+        "collection_date",
+        "outcome",
+        "source_name",
+        "received_by",
+    )
+    ordering = ("-received_at", "-pk")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("raw_xml")
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Student)
+class StudentAdmin(admin.ModelAdmin):
+    form = StudentAdminForm
+    list_display = (
+        "student_number",
+        "given_name",
+        "prefix",
+        "surname",
+        "birth_date",
+        "masked_bsn",
+        "signup_group",
+        "primary_school",
+        "elk_status",
+    )
+    list_display_links = ("student_number", "surname")
+    list_filter = ("signup_group__school_year", "signup_group", "sex", "elk_status", "elk_dot")
+    # No BSN here: a search term ends up in the URL.
+    search_fields = ("student_number", "surname", "given_name", "postcode", "town")
+    list_select_related = ("signup_group", "primary_school")
+    autocomplete_fields = ("primary_school",)
+    readonly_fields = (
+        "masked_bsn",
+        "masked_education_number",
+        "corrected_fields",
+        "dossier_values",
+        "created_at",
+        "updated_at",
+    )
+    inlines = (PriorEducationInline, NawCorrectionInline, ReceivedDossierInline)
+
+    def get_fieldsets(self, request, obj=None):
+        identity = ["student_number", "first_names", "initials", "birth_date", "sex"]
+        if request.user.has_perm(REVEAL_BSN):
+            identity += ["bsn", "education_number"]
+        else:
+            identity += ["masked_bsn", "masked_education_number"]
+        return [
+            (None, {"fields": identity}),
+            (
+                _("NAW data (a change is kept as a local correction)"),
+                {"fields": [*NAW_FIELDS, "corrected_fields"]},
+            ),
+            (
+                _("School"),
+                {
+                    "fields": [
+                        "signup_group",
+                        "primary_school",
+                        "elk_status",
+                        "elk_status_date",
+                        "elk_dot",
+                    ]
+                },
+            ),
+            (
+                _("Audit"),
+                {
+                    "classes": ["collapse"],
+                    "fields": ["dossier_values", "created_at", "updated_at"],
+                },
+            ),
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None:
+            # The student number identifies the student everywhere; a new one gets it here.
+            fields.append("student_number")
+        return fields
+
+    @admin.display(description=_("citizen service number"))
+    def masked_bsn(self, student: Student) -> str:
+        return student.bsn_masked or "-"
+
+    @admin.display(description=_("education number"))
+    def masked_education_number(self, student: Student) -> str:
+        return student.education_number_masked or "-"
+
+    @admin.display(description=_("corrected locally"))
+    def corrected_fields(self, student: Student) -> str:
+        if student.pk is None:
+            return "-"
+        names = [
+            str(Student._meta.get_field(c.field).verbose_name) for c in student.corrections.all()
+        ]
+        return ", ".join(names) or "-"
+
+    def save_model(self, request, obj, form, change):
+        """A changed NAW field of an existing student becomes a local correction."""
+        changed = [name for name in NAW_FIELDS if name in form.changed_data] if change else []
+        with transaction.atomic():
+            for name in changed:
+                # Save the other fields first with the old NAW values; the service
+                # then sets each corrected value and records who and when.
+                setattr(obj, name, form.initial.get(name) or "")
+            super().save_model(request, obj, form, change)
+            for name in changed:
+                naw_correction_record(
+                    student=obj,
+                    field=name,
+                    value=form.cleaned_data.get(name) or "",
+                    user=request.user.get_username(),
+                )
+
+
+@admin.register(PriorEducation)
+class PriorEducationAdmin(admin.ModelAdmin):
+    list_display = (
+        "student",
+        "primary_school",
+        "advice_code",
+        "revised_advice_code",
+        "last_dossier_date",
+    )
+    list_filter = ("advice_code", "revised_advice_code", "inspection_agreed")
+    search_fields = ("student__student_number", "student__surname", "primary_school__name")
+    list_select_related = ("student", "primary_school")
+    raw_id_fields = ("student", "last_dossier")
+    readonly_fields = ("last_dossier_date", "last_dossier", "updated_at")
+    date_hierarchy = "last_dossier_date"
+
+
+@admin.register(FinalTestResult)
+class FinalTestResultAdmin(admin.ModelAdmin):
+    list_display = ("prior_education", "test_type_code", "test_name", "date", "standard_score")
+    list_filter = ("test_type_code", "date")
+    search_fields = (
+        "prior_education__student__student_number",
+        "prior_education__student__surname",
+        "test_name",
+    )
+    list_select_related = ("prior_education__student",)
+    raw_id_fields = ("prior_education",)
+
+
+@admin.register(NawCorrection)
+class NawCorrectionAdmin(admin.ModelAdmin):
+    """The list of local corrections; releasing one goes through the service."""
+
+    list_display = ("student", "field", "value", "corrected_by", "corrected_at")
+    list_filter = ("field", "corrected_at")
+    search_fields = ("student__student_number", "student__surname", "corrected_by", "value")
+    list_select_related = ("student",)
+    readonly_fields = ("student", "field", "value", "corrected_by", "corrected_at")
+    actions = ("release_corrections",)
+
+    def has_add_permission(self, request) -> bool:
+        return False  # corrections are made on the student
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # use the release action: it restores the dossier's value
+
+    @admin.action(
+        description=_("Release selected corrections (the fields follow the dossiers again)"),
+        permissions=["release"],
+    )
+    def release_corrections(self, request, queryset):
+        released = 0
+        for correction in queryset.select_related("student"):
+            naw_correction_release(
+                student=correction.student,
+                field=correction.field,
+                user=request.user.get_username(),
+            )
+            released += 1
+        self.message_user(
+            request,
+            _("%(count)d correction(s) released.") % {"count": released},
+            messages.SUCCESS,
+        )
+
+    def has_release_permission(self, request) -> bool:
+        return request.user.has_perm("students.change_student")
+
+
+@admin.register(ReceivedDossier)
+class ReceivedDossierAdmin(admin.ModelAdmin):
+    """The archive of every dossier received: read-only, with a diff between versions."""
+
+    list_display = (
+        "received_at",
+        "student",
+        "source_name",
+        "collection_date",
+        "outcome",
+        "received_by",
+    )
+    list_filter = ("outcome", "received_at", "collection_date")
+    search_fields = ("source_name", "sha256", "student__student_number", "student__surname")
+    list_select_related = ("student",)
+    date_hierarchy = "received_at"
+    fields = readonly_fields = (
+        "student",
+        "source_name",
+        "received_at",
+        "received_by",
+        "collection_date",
+        "outcome",
+        "remark_list",
+        "attachment_list",
+        "sha256",
+        "compare_link",
+        "pretty_xml",
+    )
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.resolver_match and request.resolver_match.url_name.endswith("changelist"):
+            queryset = queryset.defer("raw_xml")
+        return queryset
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description=_("remarks"))
+    def remark_list(self, dossier: ReceivedDossier) -> str:
+        return "\n".join(dossier.remarks) or "-"
+
+    @admin.display(description=_("attachments"))
+    def attachment_list(self, dossier: ReceivedDossier) -> str:
+        return ", ".join(item.get("filename", "") for item in dossier.attachments) or "-"
+
+    @admin.display(description=_("XML"))
+    def pretty_xml(self, dossier: ReceivedDossier) -> str:
+        return format_html(
+            '<pre style="white-space: pre-wrap; max-height: 40em; overflow: auto">{}</pre>',
+            dossier_pretty_xml(dossier.raw_xml),
+        )
+
+    @admin.display(description=_("compare"))
+    def compare_link(self, dossier: ReceivedDossier) -> str:
+        if dossier.student_id is None:
+            return "-"
+        url = reverse("admin:students_receiveddossier_diff", args=[dossier.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Compare with another version"))
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/diff/",
+                self.admin_site.admin_view(self.diff_view),
+                name="students_receiveddossier_diff",
+            ),
+            *super().get_urls(),
+        ]
+
+    def diff_view(self, request, pk: int):
+        """Pick another version of the same student's dossier and show the differences."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        dossier = ReceivedDossier.objects.select_related("student").filter(pk=pk).first()
+        if dossier is None or dossier.student is None:
+            raise Http404
+        versions = [v for v in student_dossiers(student=dossier.student) if v.pk != dossier.pk]
+        other = None
+        other_id = request.GET.get("other", "")
+        if other_id.isdigit():
+            other = ReceivedDossier.objects.filter(
+                pk=int(other_id), student=dossier.student
+            ).first()
+        lines = []
+        older = newer = None
+        if other is not None:
+            older, newer = sorted(
+                (dossier, other),
+                key=lambda d: (d.collection_date is None, d.collection_date, d.received_at, d.pk),
+            )
+            lines = dossier_diff(older=older, newer=newer)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Compare dossier versions"),
+            "dossier": dossier,
+            "versions": versions,
+            "other": other,
+            "older": older,
+            "newer": newer,
+            "lines": lines,
+        }
+        return TemplateResponse(request, "admin/students/receiveddossier/diff.html", context)

@@ -1,0 +1,1 @@
+"""Write services of the students app (HackSoft style: ``<entity>_<action>``)."""

@@ -92,8 +92,8 @@ def dossier_attachment(*, raw: bytes, index: int) -> tuple[str, bytes]:
     archive; ``dossier_attachment_file`` unpacks it.
     """
     root, version = _root_and_version(raw)
-    documents = list(root.iter(version.tag("document"))) if index >= 0 else []
-    if index >= len(documents):
+    documents = list(root.iter(version.tag("document")))
+    if not 0 <= index < len(documents):
         raise DossierError(
             _("Attachment {number} does not exist in the dossier.").format(number=index + 1)
         )

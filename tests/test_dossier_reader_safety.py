@@ -1,0 +1,196 @@
+"""The dossier reader against hostile and broken files: nothing expanded, fetched or crashed."""
+
+from __future__ import annotations
+
+import http.server
+import threading
+from pathlib import Path
+
+import pytest
+from django.test import override_settings
+from django.utils import translation
+from lxml import etree
+
+from requests.dossier import safe_xml
+from requests.dossier.reader import dossier_attachment, dossier_read
+from requests.dossier.types import DossierError
+from tests.test_dossier_reader import NS, example
+
+DATA = Path(__file__).resolve().parent / "data" / "dossiers"
+DOCTYPE_MESSAGE = (
+    "Het dossier bevat een DOCTYPE-declaratie; die is niet toegestaan (geen DTD's of entiteiten)."
+)
+
+
+def read_error(raw: bytes) -> str:
+    with translation.override("nl"), pytest.raises(DossierError) as caught:
+        dossier_read(raw=raw)
+    return caught.value.message
+
+
+@pytest.fixture
+def trap_server():
+    """A local HTTP server that records every request made to it."""
+    hits: list[str] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            hits.append(self.path)
+            body = b'<!ENTITY secret "leaked">'
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", hits
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_external_file_entity_is_refused_and_never_read():
+    raw = (DATA / "external_entity_file.xml").read_bytes()
+
+    message = read_error(raw)
+
+    assert message == DOCTYPE_MESSAGE
+    assert "root:" not in message
+
+
+def test_billion_laughs_is_refused_without_expansion():
+    message = read_error((DATA / "billion_laughs.xml").read_bytes())
+
+    assert message == DOCTYPE_MESSAGE
+
+
+def test_external_dtd_and_entities_over_the_network_are_never_fetched(trap_server):
+    url, hits = trap_server
+    official = example("POVO_opt_out").split(b"\n", 1)[1]  # without the XML declaration
+    raws = [
+        f'<?xml version="1.0"?>\n<!DOCTYPE dossier SYSTEM "{url}/a.dtd">\n'.encode() + official,
+        (
+            f'<?xml version="1.0"?>\n<!DOCTYPE dossier [<!ENTITY % p SYSTEM "{url}/p.dtd"> %p;]>\n'
+        ).encode()
+        + official,
+        f'<!DOCTYPE x [<!ENTITY e SYSTEM "{url}/e">]><dossier xmlns="{NS}">&e;</dossier>'.encode(),
+    ]
+
+    for raw in raws:
+        assert read_error(raw) == DOCTYPE_MESSAGE
+        # The parser underneath refuses them too, should the byte check ever be bypassed.
+        with pytest.raises(DossierError):
+            safe_xml.parse_xml(raw)
+
+    assert hits == []
+
+
+def test_parser_itself_never_expands_or_reads_local_entities():
+    with pytest.raises(DossierError) as caught:
+        safe_xml.parse_xml((DATA / "external_entity_file.xml").read_bytes())
+    assert "root:" not in caught.value.message
+
+    with pytest.raises(DossierError):
+        safe_xml.parse_xml((DATA / "billion_laughs.xml").read_bytes())
+
+
+def test_configured_parser_leaves_external_entities_unexpanded():
+    # The second line of defence, below the DOCTYPE check: the parser's own options.
+    root = etree.fromstring((DATA / "external_entity_file.xml").read_bytes(), safe_xml._parser())
+
+    assert "root:" not in etree.tostring(root, encoding=str)
+
+
+def test_any_doctype_is_refused():
+    raw = example("POVO_opt_out").replace(b"<dossier ", b"<!DOCTYPE dossier>\n<dossier ", 1)
+
+    assert read_error(raw) == DOCTYPE_MESSAGE
+
+
+def test_oversized_file_is_refused_before_parsing():
+    raw = example("POVO_opt_out")
+
+    with override_settings(OSO_DOSSIER_MAX_BYTES=1000):
+        message = read_error(raw)
+
+    assert message.startswith("Het dossier is te groot (")
+    assert "de grens is 1000" in message
+
+
+def test_official_full_examples_fit_under_the_default_limit(settings):
+    assert len(example("VOVO_full")) < settings.OSO_DOSSIER_MAX_BYTES
+    assert dossier_read(raw=example("VOVO_full")).naw.surname == "Berg"
+
+
+@pytest.mark.parametrize("raw", [b"", b"  \n\t "])
+def test_empty_file_is_refused(raw):
+    assert read_error(raw) == "Het dossier is leeg."
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"hello",
+        b"\x80\x81\xfe garbage \x00\x01",
+        b"<dossier><metadata></dossier>",
+        example("POVO_opt_out")[:5000],  # truncated in transit
+    ],
+)
+def test_what_is_not_xml_is_refused(raw):
+    assert read_error(raw).startswith("Het dossier is geen geldige XML")
+
+
+def test_invalid_utf8_inside_a_dossier_is_refused():
+    raw = example("POVO_opt_out").replace(b"Testschool", b"Test\xff\xfeschool", 1)
+
+    assert read_error(raw).startswith("Het dossier is geen geldige XML (regel ")
+
+
+def test_utf16_file_is_refused():
+    raw = example("POVO_opt_out").decode().replace("UTF-8", "UTF-16").encode("utf-16")
+
+    assert read_error(raw) == (
+        "Het dossier is geen geldige XML: alleen UTF-8-gecodeerde bestanden worden geaccepteerd."
+    )
+
+
+def test_wrong_namespace_is_refused():
+    raw = example("POVO_opt_out").replace(NS.encode(), b"http://example.org/other", 1)
+
+    assert read_error(raw) == (
+        "Het bestand is geen OSO-dossier: onbekende namespace 'http://example.org/other'"
+        " (ondersteund: OSO 2019.1)."
+    )
+
+
+def test_newer_oso_namespace_is_not_taken_for_2019():
+    raw = example("POVO_opt_out").replace(b"/2019/dossier", b"/2022/dossier", 1)
+
+    assert "onbekende namespace" in read_error(raw)
+
+
+def test_other_root_element_of_the_schema_is_refused():
+    raw = f'<?xml version="1.0"?><dossiers xmlns="{NS}"/>'.encode()
+
+    assert read_error(raw) == (
+        "Het bestand is geen OSO-dossier: het hoofdelement is 'dossiers' in plaats van 'dossier'."
+    )
+
+
+def test_attachment_of_a_hostile_file_is_refused_too():
+    with pytest.raises(DossierError):
+        dossier_attachment(raw=(DATA / "external_entity_file.xml").read_bytes(), index=0)
+
+
+def test_comments_and_processing_instructions_do_not_disturb_reading():
+    raw = example("POVO_opt_out").replace(
+        b"<achternaam>", b"<!-- note --><?pi data?><achternaam>", 1
+    )
+
+    assert dossier_read(raw=raw).naw.surname == "Berg"

@@ -119,8 +119,13 @@ def test_oversized_file_is_refused_before_parsing():
     with override_settings(OSO_DOSSIER_MAX_BYTES=1000):
         message = read_error(raw)
 
-    assert message.startswith("Het dossier is te groot (")
-    assert "de grens is 1000" in message
+    assert message.startswith("Het dossier is te groot (17,7 KB)")
+    assert message.endswith("de grens is 1000 bytes.")
+
+
+def test_text_instead_of_bytes_is_a_programming_error():
+    with pytest.raises(TypeError):
+        dossier_read(raw=example("POVO_opt_out").decode())
 
 
 def test_official_full_examples_fit_under_the_default_limit(settings):

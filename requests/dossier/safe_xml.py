@@ -49,14 +49,16 @@ def _parser() -> etree.XMLParser:
 
 def check_raw(raw: bytes) -> None:
     """The byte-level checks, cheap, done before any parsing."""
+    if not isinstance(raw, bytes):
+        raise TypeError(f"a dossier is read from bytes, not {type(raw).__name__}")
     limit = settings.OSO_DOSSIER_MAX_BYTES
     if len(raw) > limit:
         raise DossierError(
             _("The dossier is too large ({size}); the limit is {limit}.").format(
-                size=filesizeformat(len(raw)), limit=filesizeformat(limit)
+                size=_size(len(raw)), limit=_size(limit)
             )
         )
-    if not raw.strip():
+    if not raw or raw.isspace():
         raise DossierError(_("The dossier is empty."))
     if raw.startswith(_NON_ASCII_BOMS) or b"\x00" in raw[:4]:
         raise DossierError(
@@ -66,6 +68,11 @@ def check_raw(raw: bytes) -> None:
     # even inside a comment or CDATA section, which no real dossier needs.
     if _DOCTYPE in raw:
         raise_doctype()
+
+
+def _size(count: int) -> str:
+    # filesizeformat glues number and unit with a no-break space, meant for HTML.
+    return filesizeformat(count).replace("\xa0", " ")
 
 
 def raise_doctype() -> None:

@@ -115,7 +115,8 @@ def dossiers_merge(
     """
     if not items:
         return []
-    parsed = _validate_all([item.raw for item in items])
+    with translation.override(REMARK_LANGUAGE):
+        parsed = _validate_all([item.raw for item in items])
     return dossiers_merge_parsed(
         items=items, parsed=parsed, signup_group=signup_group, received_by=received_by
     )

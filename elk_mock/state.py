@@ -1,0 +1,284 @@
+"""What the mock endpoint knows and decides: pupils, the clock, stored requests, results, feed.
+
+No HTTP here: ``server.py`` parses the envelopes and calls these methods. All state sits behind
+one lock, so the threaded server gives the same answers as a sequential one.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections import Counter
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from elk_mock.dataset import (
+    SECONDARY_SCHOOLS,
+    DossierVersion,
+    Pupil,
+    is_pending,
+    is_valid_bsn,
+    is_valid_education_number,
+    released_version,
+)
+
+BRIN = re.compile(r"^[0-9]{2}[A-Z]{2}$")
+
+
+class RefusalCode:
+    MALFORMED = "malformed"  # the item misses a field or a field is not valid
+    UNKNOWN_SCHOOL = "unknown_school"  # the school BRIN is not a school the chain knows
+    UNKNOWN_PUPIL = "unknown_pupil"  # no pupil with this BSN/education number and birth date
+    NO_RELATION = "no_relation"  # pupil not signed up at this school / other primary school
+    NAME_MISMATCH = "name_mismatch"  # the surname is not the one the primary school has
+    REFUSED = "refused"  # the primary school refuses to hand over this pupil's file
+
+
+REFUSAL_MESSAGES: dict[str, str] = {
+    RefusalCode.MALFORMED: "The request item is incomplete or has an invalid field.",
+    RefusalCode.UNKNOWN_SCHOOL: "The school BRIN is not known to the chain.",
+    RefusalCode.UNKNOWN_PUPIL: "No pupil with this BSN/education number and birth date.",
+    RefusalCode.NO_RELATION: "The pupil is not related to this school or this primary school.",
+    RefusalCode.NAME_MISMATCH: "The surname does not match the primary school's records.",
+    RefusalCode.REFUSED: "The primary school refuses to release this pupil's file.",
+}
+
+
+class ResultState:
+    PENDING = "pending"
+    DOSSIER = "dossier"
+    NOT_CHANGED = "not_changed"
+    ERROR = "error"
+
+
+UNKNOWN_REQUEST = "unknown_request"
+
+
+@dataclass(frozen=True)
+class SubmitItem:
+    request_id: str
+    school_brin: str
+    bsn: str
+    education_number: str
+    birth_date: date | None
+    surname: str
+    primary_school_brin: str
+    changed_since: date | None
+    problem: str = ""  # set by the parser when a field could not be read
+
+
+@dataclass(frozen=True)
+class Ack:
+    request_id: str
+    accepted: bool
+    code: str = ""
+    message: str = ""
+
+
+@dataclass(frozen=True)
+class StoredRequest:
+    item: SubmitItem
+    ack: Ack
+    pupil_key: str | None
+
+
+@dataclass(frozen=True)
+class Result:
+    request_id: str
+    state: str
+    version: DossierVersion | None = None
+    code: str = ""
+    message: str = ""
+    transient: bool = False
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    bsn: str
+    education_number: str
+    status: str = ""
+    on: date | None = None
+    changed_at: datetime | None = None
+
+
+def moment(day: date) -> datetime:
+    """The mock's clock ticks in whole days: a day's moment is its midnight, UTC."""
+    return datetime(day.year, day.month, day.day, tzinfo=UTC)
+
+
+def _normalise_name(value: str) -> str:
+    return " ".join(value.split()).casefold()
+
+
+class EndpointState:
+    def __init__(self, pupils: list[Pupil], clock: date) -> None:
+        self._lock = threading.Lock()
+        self._pupils = {pupil.key: pupil for pupil in pupils}
+        self._by_identifier = {pupil.identifier: pupil for pupil in pupils}
+        self._surnames = {
+            pupil.key: {_normalise_name(v.content.surname) for v in pupil.versions}
+            | {_normalise_name(pupil.surname)}
+            for pupil in pupils
+        }
+        self._clock = clock
+        self._requests: dict[str, StoredRequest] = {}
+        self._refused: set[str] = set()
+        self.counters: Counter[str] = Counter()
+
+    # -- clock ---------------------------------------------------------------------------
+    @property
+    def clock(self) -> date:
+        with self._lock:
+            return self._clock
+
+    def set_clock(self, day: date) -> date:
+        with self._lock:
+            self._clock = day
+            return day
+
+    def advance_clock(self, days: int) -> date:
+        with self._lock:
+            self._clock += timedelta(days=days)
+            return self._clock
+
+    @property
+    def pupil_count(self) -> int:
+        return len(self._pupils)
+
+    # -- refusals (a fault switch, but it belongs to the data) ----------------------------
+    def set_refused(self, keys_or_identifiers: set[str]) -> None:
+        with self._lock:
+            self._refused = set(keys_or_identifiers)
+
+    @property
+    def refused(self) -> frozenset[str]:
+        with self._lock:
+            return frozenset(self._refused)
+
+    def forget_requests(self) -> None:
+        with self._lock:
+            self._requests.clear()
+
+    # -- submit --------------------------------------------------------------------------
+    def submit(self, items: list[SubmitItem]) -> list[Ack]:
+        acks = []
+        with self._lock:
+            for item in items:
+                stored = self._requests.get(item.request_id) if item.request_id else None
+                if stored is not None:
+                    # The same request id is one request: the first answer stands.
+                    acks.append(stored.ack)
+                    continue
+                code, pupil = self._check(item)
+                ack = Ack(
+                    item.request_id,
+                    accepted=not code,
+                    code=code,
+                    message=REFUSAL_MESSAGES.get(code, ""),
+                )
+                if item.request_id:
+                    self._requests[item.request_id] = StoredRequest(
+                        item, ack, pupil.key if pupil else None
+                    )
+                acks.append(ack)
+        return acks
+
+    def _check(self, item: SubmitItem) -> tuple[str, Pupil | None]:
+        if _malformed(item):
+            return RefusalCode.MALFORMED, None
+        if item.school_brin not in SECONDARY_SCHOOLS:
+            return RefusalCode.UNKNOWN_SCHOOL, None
+        pupil = self._by_identifier.get(item.bsn or item.education_number)
+        if pupil is None or pupil.birth_date != item.birth_date:
+            return RefusalCode.UNKNOWN_PUPIL, None
+        if pupil.bsn != item.bsn or pupil.education_number != item.education_number:
+            return RefusalCode.UNKNOWN_PUPIL, None
+        if pupil.key in self._refused or pupil.identifier in self._refused:
+            return RefusalCode.REFUSED, pupil
+        if (
+            pupil.secondary_school_brin != item.school_brin
+            or pupil.primary_school_brin != item.primary_school_brin
+        ):
+            return RefusalCode.NO_RELATION, pupil
+        if _normalise_name(item.surname) not in self._surnames[pupil.key]:
+            return RefusalCode.NAME_MISMATCH, pupil
+        return "", pupil
+
+    # -- results -------------------------------------------------------------------------
+    def results(self, request_ids: list[str]) -> list[Result]:
+        with self._lock:
+            return [self._result(request_id) for request_id in request_ids]
+
+    def _result(self, request_id: str) -> Result:
+        stored = self._requests.get(request_id)
+        if stored is None:
+            return Result(
+                request_id,
+                ResultState.ERROR,
+                code=UNKNOWN_REQUEST,
+                message="No request with this id was submitted.",
+            )
+        if not stored.ack.accepted:
+            return Result(
+                request_id, ResultState.ERROR, code=stored.ack.code, message=stored.ack.message
+            )
+        pupil = self._pupils[stored.pupil_key]
+        if is_pending(pupil, self._clock):
+            return Result(request_id, ResultState.PENDING)
+        version = released_version(pupil, self._clock)
+        since = stored.item.changed_since
+        if since is not None and version.collection_date <= since:
+            return Result(request_id, ResultState.NOT_CHANGED, version=version)
+        return Result(request_id, ResultState.DOSSIER, version=version)
+
+    # -- ELK feed ------------------------------------------------------------------------
+    def feed(
+        self, school_brin: str, since: datetime | None
+    ) -> tuple[datetime, list[FeedEntry], list[FeedEntry]]:
+        with self._lock:
+            clock = self._clock
+        as_of = moment(clock)
+        placements: list[FeedEntry] = []
+        changed: list[FeedEntry] = []
+        for pupil in self._pupils.values():
+            if pupil.secondary_school_brin != school_brin:
+                continue
+            if pupil.placement is not None and pupil.placement.date <= clock:
+                placements.append(
+                    FeedEntry(
+                        pupil.bsn,
+                        pupil.education_number,
+                        status=pupil.placement.status,
+                        on=pupil.placement.date,
+                    )
+                )
+            released = [v for v in pupil.versions if v.published_on <= clock]
+            if since is None:
+                # No moment given: the pupils whose file grew after the first one.
+                latest = released[-1] if len(released) > 1 else None
+            else:
+                newer = [v for v in released if moment(v.published_on) > since]
+                latest = newer[-1] if newer else None
+            if latest is not None:
+                changed.append(
+                    FeedEntry(
+                        pupil.bsn,
+                        pupil.education_number,
+                        changed_at=moment(latest.published_on),
+                    )
+                )
+        return as_of, placements, changed
+
+
+def _malformed(item: SubmitItem) -> bool:
+    if item.problem or not item.request_id or len(item.request_id) > 100:
+        return True
+    if bool(item.bsn) == bool(item.education_number):
+        return True
+    if item.bsn and not is_valid_bsn(item.bsn):
+        return True
+    if item.education_number and not is_valid_education_number(item.education_number):
+        return True
+    if item.birth_date is None or not item.surname.strip():
+        return True
+    return not (BRIN.match(item.school_brin) and BRIN.match(item.primary_school_brin))

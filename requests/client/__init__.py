@@ -1,0 +1,36 @@
+"""The portal's client for the ELK/OSO endpoint (the mock in ``elk_mock/`` or the real chain).
+
+Protocol: ``elk_mock/README.md``. Everything callers need is exported here.
+"""
+
+from requests.client.endpoint import MAX_ITEMS_PER_CALL, EndpointClient
+from requests.client.items import endpoint_client_from_settings, submit_item_for
+from requests.client.types import (
+    ChangedPupil,
+    EndpointError,
+    Feed,
+    PermanentEndpointError,
+    Placement,
+    RequestResult,
+    ResultState,
+    SubmitAck,
+    SubmitItem,
+    TransientEndpointError,
+)
+
+__all__ = [
+    "MAX_ITEMS_PER_CALL",
+    "ChangedPupil",
+    "EndpointClient",
+    "EndpointError",
+    "Feed",
+    "PermanentEndpointError",
+    "Placement",
+    "RequestResult",
+    "ResultState",
+    "SubmitAck",
+    "SubmitItem",
+    "TransientEndpointError",
+    "endpoint_client_from_settings",
+    "submit_item_for",
+]

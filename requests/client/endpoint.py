@@ -1,0 +1,332 @@
+"""The portal's client for the ELK/OSO endpoint (protocol: elk_mock/README.md), with httpx.
+
+One call, one HTTP request: the client never retries by itself. Every failure of a whole call
+raises ``TransientEndpointError`` (retry later: timeouts, 5xx, connection errors, truncated
+bodies) or ``PermanentEndpointError`` (4xx, unreadable envelopes); per-request problems come
+back as values (``SubmitAck`` refusals, ``RequestResult`` with state ERROR). Messages are Dutch.
+Logs name request ids and counts only, never a BSN.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import logging
+from collections.abc import Sequence
+from datetime import UTC, date, datetime
+
+import httpx
+from lxml import etree
+
+from requests.client import messages
+from requests.client.types import (
+    ChangedPupil,
+    Feed,
+    PermanentEndpointError,
+    Placement,
+    RequestResult,
+    ResultState,
+    SubmitAck,
+    SubmitItem,
+    TransientEndpointError,
+)
+
+logger = logging.getLogger(__name__)
+
+PROTOCOL_VERSION = "1"
+MAX_ITEMS_PER_CALL = 1000  # the endpoint's limit; callers send chunks of at most this many
+
+
+def _safe_parser() -> etree.XMLParser:
+    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+
+
+def _text_or_empty(value: str | None) -> str:
+    return value or ""
+
+
+class EndpointClient:
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        school_brin: str,
+        connect_timeout: float = 5.0,
+        read_timeout: float = 30.0,
+        transport: httpx.BaseTransport | None = None,
+        max_dossier_bytes: int | None = None,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.school_brin = school_brin
+        self.max_dossier_bytes = max_dossier_bytes
+        timeout = httpx.Timeout(
+            connect=connect_timeout, read=read_timeout, write=read_timeout, pool=connect_timeout
+        )
+        self._http = httpx.Client(
+            base_url=self.base_url,
+            timeout=timeout,
+            transport=transport,
+            headers={"Accept": "application/xml"},
+        )
+
+    # -- lifecycle -----------------------------------------------------------------------
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> EndpointClient:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    # -- submit --------------------------------------------------------------------------
+    def submit(self, items: Sequence[SubmitItem]) -> list[SubmitAck]:
+        """Hand requests to the endpoint; one acknowledgement or refusal per item, in order."""
+        if not items:
+            return []
+        self._check_size(len(items))
+        root = etree.Element("submitRequest", version=PROTOCOL_VERSION)
+        for item in items:
+            element = etree.SubElement(root, "item", requestId=item.request_id)
+            etree.SubElement(element, "schoolBrin").text = self.school_brin
+            if item.bsn:
+                etree.SubElement(element, "bsn").text = item.bsn
+            if item.education_number:
+                etree.SubElement(element, "educationNumber").text = item.education_number
+            etree.SubElement(element, "birthDate").text = item.birth_date.isoformat()
+            etree.SubElement(element, "surname").text = item.surname
+            etree.SubElement(element, "primarySchoolBrin").text = item.primary_school_brin
+            if item.changed_since is not None:
+                etree.SubElement(element, "changedSince").text = item.changed_since.isoformat()
+        response = self._envelope("POST", "/oso/submit", "submitResponse", content=_serialise(root))
+        acks = response.findall("ack")
+        if len(acks) != len(items):
+            raise PermanentEndpointError(messages.unreadable_message(), code="ack_count")
+        result = []
+        for item, ack in zip(items, acks, strict=True):
+            if ack.get("requestId") not in (item.request_id, ""):
+                raise PermanentEndpointError(messages.unreadable_message(), code="ack_order")
+            accepted = ack.get("accepted")
+            if accepted == "true":
+                result.append(SubmitAck(item.request_id, True, None, ""))
+            elif accepted == "false":
+                code = ack.get("code") or "refused"
+                result.append(
+                    SubmitAck(item.request_id, False, code, messages.refusal_message(code))
+                )
+            else:
+                raise PermanentEndpointError(messages.unreadable_message(), code="ack_value")
+        refused = sum(1 for ack in result if not ack.accepted)
+        logger.info("endpoint submit: %d items, %d refused", len(items), refused)
+        return result
+
+    # -- results -------------------------------------------------------------------------
+    def results(self, request_ids: Sequence[str]) -> list[RequestResult]:
+        """The current answer for each request id, in the order asked."""
+        if not request_ids:
+            return []
+        self._check_size(len(request_ids))
+        root = etree.Element("resultsRequest", version=PROTOCOL_VERSION)
+        for request_id in request_ids:
+            etree.SubElement(root, "request", requestId=request_id)
+        response = self._envelope(
+            "POST", "/oso/results", "resultsResponse", content=_serialise(root)
+        )
+        by_id: dict[str, etree._Element] = {}
+        for element in response.findall("result"):
+            by_id.setdefault(_text_or_empty(element.get("requestId")), element)
+        results = []
+        for request_id in request_ids:
+            element = by_id.get(request_id)
+            if element is None:
+                results.append(_error(request_id, messages.MISSING_RESULT, transient=True))
+            else:
+                results.append(self._result(request_id, element))
+        logger.info(
+            "endpoint results: %d asked, %s",
+            len(request_ids),
+            ", ".join(f"{s}={sum(r.state == s for r in results)}" for s in ResultState),
+        )
+        return results
+
+    def _result(self, request_id: str, element: etree._Element) -> RequestResult:
+        state = element.get("state")
+        collection_date = _optional_date(element.get("collectionDate"))
+        if state == ResultState.PENDING:
+            return RequestResult(request_id, ResultState.PENDING, None, None, "", False)
+        if state == ResultState.NOT_CHANGED:
+            return RequestResult(
+                request_id, ResultState.NOT_CHANGED, None, None, "", False, collection_date
+            )
+        if state == ResultState.ERROR:
+            code = element.get("code") or "error"
+            transient = element.get("transient") == "true"
+            return RequestResult(
+                request_id,
+                ResultState.ERROR,
+                None,
+                code,
+                messages.result_error_message(code),
+                transient,
+            )
+        if state != ResultState.DOSSIER:
+            return _error(request_id, messages.UNKNOWN_STATE, transient=False)
+        payload = element.find("dossier")
+        if payload is None or payload.get("encoding", "base64") != "base64":
+            return _error(request_id, messages.UNKNOWN_STATE, transient=False)
+        try:
+            xml = base64.b64decode(payload.text or "", validate=True)
+        except (binascii.Error, ValueError):
+            return _error(request_id, messages.CHECKSUM_MISMATCH, transient=True)
+        expected = element.get("sha256")
+        if expected and hashlib.sha256(xml).hexdigest() != expected.lower():
+            return _error(request_id, messages.CHECKSUM_MISMATCH, transient=True)
+        if self.max_dossier_bytes is not None and len(xml) > self.max_dossier_bytes:
+            return RequestResult(
+                request_id,
+                ResultState.ERROR,
+                None,
+                messages.DOSSIER_TOO_LARGE,
+                messages.too_large_message(self.max_dossier_bytes),
+                False,
+            )
+        if not _well_formed(xml):
+            logger.warning("endpoint results: request %s served XML that is not well-formed",
+                           request_id)  # fmt: skip
+            return _error(request_id, messages.INVALID_DOSSIER, transient=False)
+        return RequestResult(request_id, ResultState.DOSSIER, xml, None, "", False, collection_date)
+
+    # -- feed ----------------------------------------------------------------------------
+    def feed(self, *, since: datetime | None = None) -> Feed:
+        """ELK's placements, and the pupils whose file changed after ``since`` (blue dot)."""
+        params = {"school": self.school_brin}
+        if since is not None:
+            if since.tzinfo is None:
+                since = since.replace(tzinfo=UTC)
+            params["since"] = since.isoformat()
+        root = self._envelope("GET", "/elk/feed", "feed", params=params)
+        try:
+            as_of = _aware(datetime.fromisoformat(root.get("asOf") or ""))
+            placements = tuple(
+                Placement(
+                    bsn=_text_or_empty(element.get("bsn")),
+                    education_number=_text_or_empty(element.get("educationNumber")),
+                    status=element.get("status") or "",
+                    date=date.fromisoformat(element.get("date") or ""),
+                )
+                for element in root.iterfind("placements/placement")
+            )
+            changed = tuple(
+                ChangedPupil(
+                    bsn=_text_or_empty(element.get("bsn")),
+                    education_number=_text_or_empty(element.get("educationNumber")),
+                    changed_at=_aware(datetime.fromisoformat(element.get("changedAt") or "")),
+                )
+                for element in root.iterfind("changes/changed")
+            )
+        except ValueError as exc:
+            raise PermanentEndpointError(messages.unreadable_message(), code="feed") from exc
+        logger.info("endpoint feed: %d placements, %d changed", len(placements), len(changed))
+        return Feed(as_of=as_of, placements=placements, changed=changed)
+
+    # -- plumbing ------------------------------------------------------------------------
+    @staticmethod
+    def _check_size(count: int) -> None:
+        if count > MAX_ITEMS_PER_CALL:
+            raise ValueError(f"at most {MAX_ITEMS_PER_CALL} items per call, got {count}")
+
+    def _envelope(self, method: str, path: str, root_tag: str, **kwargs) -> etree._Element:
+        """Make one call and return its XML envelope, or raise the right EndpointError."""
+        if "content" in kwargs:
+            kwargs["headers"] = {"Content-Type": "application/xml; charset=utf-8"}
+        try:
+            response = self._http.request(method, path, **kwargs)
+        except httpx.TimeoutException as exc:
+            raise TransientEndpointError(messages.timeout_message(), code="timeout") from exc
+        except httpx.ConnectError as exc:
+            raise TransientEndpointError(messages.connect_message(), code="connect") from exc
+        except httpx.RemoteProtocolError as exc:
+            # The server closed the connection before the body (or any answer) was complete.
+            if "complete message body" in str(exc):
+                raise TransientEndpointError(
+                    messages.truncated_message(), code="truncated"
+                ) from exc
+            raise TransientEndpointError(
+                messages.connection_broken_message(), code="connection_broken"
+            ) from exc
+        except httpx.TransportError as exc:
+            raise TransientEndpointError(
+                messages.connection_broken_message(), code="transport"
+            ) from exc
+        status = response.status_code
+        if status >= 500 or status in (408, 429):
+            raise TransientEndpointError(
+                messages.server_error_message(status), code=f"http_{status}", status=status
+            )
+        if status != 200:
+            code = _error_code(response.content)
+            raise PermanentEndpointError(
+                messages.call_refused_message(status, code), code=code or f"http_{status}",
+                status=status,
+            )  # fmt: skip
+        root = _parse_envelope(response.content)
+        if root.tag != root_tag or root.get("version") != PROTOCOL_VERSION:
+            raise PermanentEndpointError(messages.unreadable_message(), code="envelope")
+        return root
+
+
+def _serialise(root: etree._Element) -> bytes:
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+
+
+def _parse_envelope(body: bytes) -> etree._Element:
+    """Parse an answer; an incomplete document is transient, a malformed one permanent."""
+    parser = _safe_parser()
+    try:
+        parser.feed(body)
+    except etree.XMLSyntaxError as exc:
+        raise PermanentEndpointError(messages.unreadable_message(), code="malformed") from exc
+    try:
+        return parser.close()
+    except etree.XMLSyntaxError as exc:
+        # Everything received was fine, it just stopped: the body was cut off.
+        raise TransientEndpointError(messages.truncated_message(), code="truncated") from exc
+
+
+def _well_formed(xml: bytes) -> bool:
+    try:
+        etree.fromstring(xml, _safe_parser())
+    except etree.XMLSyntaxError:
+        return False
+    return True
+
+
+def _error_code(body: bytes) -> str:
+    try:
+        root = etree.fromstring(body, _safe_parser())
+    except etree.XMLSyntaxError:
+        return ""
+    return root.get("code", "") if root.tag == "error" else ""
+
+
+def _error(request_id: str, code: str, *, transient: bool) -> RequestResult:
+    return RequestResult(
+        request_id,
+        ResultState.ERROR,
+        None,
+        code,
+        messages.result_error_message(code),
+        transient,
+    )
+
+
+def _optional_date(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)

@@ -123,6 +123,18 @@ def test_oversized_file_is_refused_before_parsing():
     assert message.endswith("de grens is 1000 bytes.")
 
 
+def test_text_node_over_the_parser_limit_is_refused_clearly():
+    raw = example("POVO_full")
+    start = raw.index(b"<bestandsinhoud>") + len(b"<bestandsinhoud>")
+    line = raw[:start].count(b"\n") + 1
+    raw = raw[:start] + b"QUFB" * 2_750_000 + raw[start:]  # 11 MB of base64
+
+    assert read_error(raw) == (
+        f"Het dossier heeft een te groot tekstveld (regel {line}),"
+        " bijvoorbeeld een bijlage van meer dan 7 MB."
+    )
+
+
 def test_text_instead_of_bytes_is_a_programming_error():
     with pytest.raises(TypeError):
         dossier_read(raw=example("POVO_opt_out").decode())

@@ -34,6 +34,7 @@ _PARSER_OPTIONS = {
     "remove_pis": True,
     "collect_ids": False,
 }
+_HUGE_TEXT = "Text node too long"
 _POSITION_SUFFIX = re.compile(r",\s*line \d+, column \d+$")
 _local = threading.local()
 
@@ -86,6 +87,14 @@ def parse_xml(raw: bytes) -> etree._Element:
     try:
         root = etree.fromstring(raw, _parser())  # hardened parser, see above
     except etree.XMLSyntaxError as exc:
+        if _HUGE_TEXT in (exc.msg or ""):
+            # huge_tree=False caps one text node at 10 MB: a base64 attachment of ~7.5 MB.
+            raise DossierError(
+                _(
+                    "The dossier has a text field that is too large (line {line}), "
+                    "such as an attachment over 7 MB."
+                ).format(line=exc.lineno or 1)
+            ) from None
         raise DossierError(
             _("The dossier is not valid XML (line {line}): {detail}.").format(
                 line=exc.lineno or 1, detail=_syntax_detail(exc)

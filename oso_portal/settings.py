@@ -19,6 +19,7 @@ from pathlib import Path
 from django.utils.translation import gettext_lazy as _
 
 from oso_portal.env import (
+    ImproperlyConfiguredEnv,
     database_from_url,
     env_bool,
     env_choice,
@@ -62,6 +63,7 @@ INSTALLED_APPS = [
     "students",
     # The label avoids any confusion with the PyPI package of the same name.
     "requests.apps.OsoRequestsConfig",
+    "audit",
 ]
 
 MIDDLEWARE = [
@@ -73,6 +75,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # CSP, Permissions-Policy, no-store for logged-in users (after auth: it reads request.user).
+    "oso_portal.middleware.SecurityHeadersMiddleware",
 ]
 
 ROOT_URLCONF = "oso_portal.urls"
@@ -126,6 +130,7 @@ LOCALE_PATHS = [
     BASE_DIR / "requests" / "client" / "locale",
     BASE_DIR / "requests" / "locale",
     BASE_DIR / "students" / "locale",
+    BASE_DIR / "audit" / "locale",
     BASE_DIR / "locale",
 ]
 TIME_ZONE = "Europe/Amsterdam"
@@ -186,12 +191,24 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
 # --- Security -------------------------------------------------------------------
-SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60)
+# The model of who may do what, and why each setting is here: docs/SECURITY.md.
+if PRODUCTION and DEBUG:
+    # Django's technical error pages show settings, local variables and request data.
+    raise ImproperlyConfiguredEnv("DEBUG must be off in production.")
+if PRODUCTION and len(SECRET_KEY) < 50:
+    raise ImproperlyConfiguredEnv("SECRET_KEY must be at least 50 random characters.")
+
+# Sessions end after 30 minutes without a request; each request restarts the clock.
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
@@ -201,12 +218,60 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Set by oso_portal.middleware.SecurityHeadersMiddleware. Everything comes from our
+# own origin (htmx too, from static/); no inline script or style anywhere.
+CONTENT_SECURITY_POLICY = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=()"
+)
+
+# Login throttling (audit/login_throttle.py): refused for the rest of the window
+# after this many failures for one username, or from one client address (higher,
+# because a school office shares one address).
+LOGIN_THROTTLE_WINDOW_SECONDS = env_int("LOGIN_THROTTLE_WINDOW_SECONDS", 15 * 60)
+LOGIN_THROTTLE_MAX_FAILURES_PER_USERNAME = env_int("LOGIN_THROTTLE_MAX_FAILURES_PER_USERNAME", 5)
+LOGIN_THROTTLE_MAX_FAILURES_PER_ADDRESS = env_int("LOGIN_THROTTLE_MAX_FAILURES_PER_ADDRESS", 20)
+# How many reverse proxies append to X-Forwarded-For in front of the app (0: none,
+# the client is REMOTE_ADDR). Never more than really exist: the header is forgeable.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+
+# Error reports (and the mails of mail_admins) mask BSNs and education numbers.
+DEFAULT_EXCEPTION_REPORTER = "oso_portal.security.RedactingExceptionReporter"
+DEFAULT_EXCEPTION_REPORTER_FILTER = "oso_portal.security.RedactingExceptionReporterFilter"
+
 # --- Logging --------------------------------------------------------------------
+# Every handler masks BSNs and education numbers (oso_portal.security.RedactBsnFilter),
+# as a second line behind code that never logs one. Django's own loggers lose the
+# handlers of its default configuration and propagate to ours, so nothing bypasses it.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"redact_bsn": {"()": "oso_portal.security.RedactBsnFilter"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["redact_bsn"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"httpx": {"level": "WARNING"}, "httpcore": {"level": "WARNING"}},
+    "loggers": {
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": [], "level": "INFO", "propagate": True},
+        "httpx": {"level": "WARNING"},
+        "httpcore": {"level": "WARNING"},
+    },
 }

@@ -1,0 +1,23 @@
+"""The audit log table on the staff page."""
+
+from __future__ import annotations
+
+import django_tables2 as tables
+from django.utils.translation import gettext_lazy as _
+
+from audit.models import AuditEntry
+
+
+class AuditEntryTable(tables.Table):
+    at = tables.DateTimeColumn(verbose_name=_("When"), format="d-m-Y H:i:s")
+    actor = tables.Column(verbose_name=_("Who"))
+    action = tables.Column(verbose_name=_("Action"))
+    student_number = tables.Column(verbose_name=_("Student number"), empty_values=())
+    summary = tables.Column(verbose_name=_("Summary"), orderable=False, empty_values=())
+
+    class Meta:
+        model = AuditEntry
+        fields = ("at", "actor", "action", "student_number", "summary")
+        order_by = ("-at",)
+        attrs = {"class": "table audit-table"}
+        empty_text = _("No audit entries match.")

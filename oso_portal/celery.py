@@ -1,6 +1,13 @@
-"""The Celery application. Tasks live in the apps; beat schedules in oso_portal/schedules.py."""
+"""The Celery application. Tasks: requests/tasks.py; beat schedules: oso_portal/schedules.py.
+
+Start a worker with ``celery -A oso_portal worker --concurrency 1`` and beat with
+``celery -A oso_portal beat`` (``manage.py run_all`` does both for the demo).
+"""
+
+from __future__ import annotations
 
 import os
+from pathlib import Path
 
 from celery import Celery
 
@@ -9,3 +16,18 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "oso_portal.settings")
 app = Celery("oso_portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+def broker_folders(transport_options: dict) -> list[Path]:
+    """The folders kombu's filesystem transport needs; it creates none of them itself."""
+    keys = ("data_folder_in", "data_folder_out", "processed_folder", "control_folder")
+    return [Path(transport_options[key]) for key in keys if transport_options.get(key)]
+
+
+@app.on_after_configure.connect
+def _create_broker_folders(sender: Celery, **kwargs) -> None:
+    # Runs once in every process that loads the configuration (web, worker, beat,
+    # manage.py), before the first connection, so publishing never meets a missing folder.
+    if str(sender.conf.broker_url).startswith("filesystem:"):
+        for folder in broker_folders(sender.conf.broker_transport_options or {}):
+            folder.mkdir(parents=True, exist_ok=True)

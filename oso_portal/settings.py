@@ -164,23 +164,39 @@ OSO_REQUEST_CHUNK_SIZE = env_int("OSO_REQUEST_CHUNK_SIZE", 200)
 # Without a broker URL the demo uses kombu's filesystem transport under var/, so
 # `make run` needs no Redis. Production must name its broker.
 _broker_url = env_str("CELERY_BROKER_URL", required=PRODUCTION)
-BROKER_DIR = VAR_DIR / "broker"
+BROKER_DIR = Path(env_str("OSO_BROKER_DIR", str(VAR_DIR / "broker")))
+# One queue for every task; tests give each run its own so runs never share messages.
+CELERY_TASK_DEFAULT_QUEUE = env_str("OSO_CELERY_QUEUE", "oso")
 if _broker_url:
     CELERY_BROKER_URL = _broker_url
     CELERY_BROKER_TRANSPORT_OPTIONS = {
-        # Longer than any countdown the tasks use, so a delayed task is not
-        # redelivered while it is still waiting.
+        # Longer than any countdown the tasks use (they cap theirs below it), so a
+        # delayed task is not redelivered while it is still waiting.
         "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
     }
+    # Redis only: every key under one prefix, so several deployments (or test
+    # runs) can share one Redis database without seeing each other's messages.
+    _broker_key_prefix = env_str("CELERY_BROKER_KEY_PREFIX")
+    if _broker_key_prefix:
+        CELERY_BROKER_TRANSPORT_OPTIONS["global_keyprefix"] = _broker_key_prefix
 else:
+    # The folders are created when the Celery app loads its configuration
+    # (oso_portal/celery.py). The filesystem broker has no visibility timeout:
+    # a message taken by a worker that dies is gone, and the sweeper task
+    # re-queues its requests once their claim expires.
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(BROKER_DIR / "out"),
         "data_folder_out": str(BROKER_DIR / "out"),
         "processed_folder": str(BROKER_DIR / "processed"),
+        "control_folder": str(BROKER_DIR / "control"),
         "store_processed": False,
+        # Seconds between looks into an empty queue folder.
+        "polling_interval": env_float("OSO_BROKER_POLLING_INTERVAL", 0.5),
     }
 CELERY_VISIBILITY_TIMEOUT = CELERY_BROKER_TRANSPORT_OPTIONS.get("visibility_timeout")
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -189,6 +205,34 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_RESULT_BACKEND = None
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Beat compares the database with its schedule this often (seconds).
+CELERY_BEAT_MAX_LOOP_INTERVAL = env_int("CELERY_BEAT_MAX_LOOP_INTERVAL", 5)
+
+# --- Request pipeline (requests/services/pipeline.py) ---------------------------
+# A worker acting on requests holds them this long; the sweeper frees them after.
+OSO_REQUEST_CLAIM_SECONDS = env_int("OSO_REQUEST_CLAIM_SECONDS", 300)
+# A queued task must claim its requests within this time, or the sweeper queues
+# another one (covers messages lost with a killed worker on the filesystem broker).
+OSO_REQUEST_DISPATCH_GRACE_SECONDS = env_int("OSO_REQUEST_DISPATCH_GRACE_SECONDS", 300)
+# First look for results this long after the endpoint accepted the requests.
+OSO_POLL_FIRST_DELAY_SECONDS = env_float("OSO_POLL_FIRST_DELAY_SECONDS", 1.0)
+# "Wacht op basisschool": asked again after 30 s, 60 s, ... up to this many seconds.
+OSO_POLL_BASE_SECONDS = env_float("OSO_POLL_BASE_SECONDS", 30.0)
+OSO_POLL_MAX_DELAY_SECONDS = env_float("OSO_POLL_MAX_DELAY_SECONDS", 900.0)
+# Transient endpoint failures: retried after 2 s, 4 s, ... (with jitter) up to the cap,
+# at most this many attempts in a row; then the request fails with the reason.
+OSO_RETRY_BASE_SECONDS = env_float("OSO_RETRY_BASE_SECONDS", 2.0)
+OSO_RETRY_MAX_DELAY_SECONDS = env_float("OSO_RETRY_MAX_DELAY_SECONDS", 300.0)
+OSO_REQUEST_MAX_ATTEMPTS = env_int("OSO_REQUEST_MAX_ATTEMPTS", 8)
+# No task countdown is ever longer than this (nor than the visibility timeout).
+OSO_MAX_COUNTDOWN_SECONDS = env_float("OSO_MAX_COUNTDOWN_SECONDS", 600.0)
+# Beat intervals, the defaults for oso_portal/schedules.py (staff may retime them).
+OSO_POLL_DUE_INTERVAL_SECONDS = env_int("OSO_POLL_DUE_INTERVAL_SECONDS", 30)
+OSO_SWEEP_INTERVAL_SECONDS = env_int("OSO_SWEEP_INTERVAL_SECONDS", 60)
+OSO_ELK_FEED_INTERVAL_SECONDS = env_int("OSO_ELK_FEED_INTERVAL_SECONDS", 300)
+# A blue dot re-requests a student automatically, except within this many hours of
+# a failed request for them (staff retry those by hand).
+OSO_ELK_FAILED_COOLDOWN_HOURS = env_int("OSO_ELK_FAILED_COOLDOWN_HOURS", 24)
 
 # --- Security -------------------------------------------------------------------
 # The model of who may do what, and why each setting is here: docs/SECURITY.md.

@@ -6,6 +6,8 @@ conditional UPDATE, and a redelivered task finds nothing left to do.
 
 from __future__ import annotations
 
+import uuid
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -74,6 +76,9 @@ class RequestBatch(models.Model):
 
 
 class TransferRequest(models.Model):
+    # Our request id at the endpoint (its idempotency key). Never the integer pk:
+    # the endpoint remembers ids, and a new database restarts its sequences.
+    public_id = models.UUIDField(_("request id"), default=uuid.uuid4, unique=True, editable=False)
     student = models.ForeignKey(
         Student,
         verbose_name=_("student"),
@@ -106,7 +111,13 @@ class TransferRequest(models.Model):
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
     next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
     # A worker that claims the row sets this; a sweeper frees rows whose claim went stale.
+    # With claim_token empty it is a reservation: a task for the row is queued and
+    # nobody else should queue one before then.
     claimed_until = models.DateTimeField(_("claimed until"), null=True, blank=True)
+    claim_token = models.UUIDField(_("claim"), null=True, blank=True, editable=False)
+    # How often the endpoint was asked for the result (the poll backoff grows with it).
+    polls = models.PositiveIntegerField(_("result polls"), default=0)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
     error = models.TextField(_("error"), blank=True, default="")
     remarks = models.JSONField(_("remarks"), default=list, blank=True)
     dossier = models.ForeignKey(
@@ -138,3 +149,24 @@ class TransferRequest(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+
+class ElkFeedRead(models.Model):
+    """One read of the ELK feed: where the next read continues, and what it found."""
+
+    read_at = models.DateTimeField(_("read at"), auto_now_add=True)
+    # The feed's own "as of" moment (the endpoint's clock); the next read asks since then.
+    as_of = models.DateTimeField(_("feed as of"), null=True, blank=True)
+    placements = models.PositiveIntegerField(_("placements"), default=0)
+    changed = models.PositiveIntegerField(_("changed pupils"), default=0)
+    blue_dots = models.PositiveIntegerField(_("blue dots"), default=0)
+    requests_sent = models.PositiveIntegerField(_("requests sent"), default=0)
+    error = models.TextField(_("error"), blank=True, default="")
+
+    class Meta:
+        verbose_name = _("ELK feed read")
+        verbose_name_plural = _("ELK feed reads")
+        ordering = ["-read_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.read_at:%Y-%m-%d %H:%M:%S}"

@@ -1,0 +1,85 @@
+"""Reads about requests for the pages, the command line and the tasks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+
+from requests.models import FINAL_STATUSES, RequestStatus, TransferRequest
+
+# Settled: nothing more happens without the primary school (DOMAIN.md: waiting is
+# asked again periodically, but it may take weeks). Progress bars and
+# `request_dossiers --wait` stop once every request is settled.
+SETTLED_STATUSES: tuple[str, ...] = (*FINAL_STATUSES, RequestStatus.WAITING)
+
+
+def request_status_counts(
+    *,
+    batch_id: int | None = None,
+    signup_group_id: int | None = None,
+    request_ids: Iterable[int] | None = None,
+) -> dict[str, int]:
+    """Requests per status, every status in flow order, zeros included. One query.
+
+    ``batch_id``: the requests of that send. ``signup_group_id``: each student of
+    the group counts once, with their latest request. ``request_ids``: exactly those.
+    With no argument: every request.
+    """
+    queryset = TransferRequest.objects.all()
+    if batch_id is not None:
+        queryset = queryset.filter(batch_id=batch_id)
+    if signup_group_id is not None:
+        latest = (
+            TransferRequest.objects.filter(student_id=OuterRef("student_id"))
+            .order_by("-created_at", "-id")
+            .values("id")[:1]
+        )
+        queryset = queryset.filter(student__signup_group_id=signup_group_id, id=Subquery(latest))
+    if request_ids is not None:
+        queryset = queryset.filter(id__in=list(request_ids))
+    found = dict(
+        queryset.order_by()
+        .values_list("status")
+        .annotate(count=Count("id"))
+        .values_list("status", "count")
+    )
+    return {status: found.get(status, 0) for status in RequestStatus.values}
+
+
+def batch_progress(*, batch_id: int) -> dict:
+    """How far one send is: for a progress bar that stops when the batch is settled.
+
+    ``{"batch_id", "total", "done", "settled", "percent", "counts": {status: n},
+    "finished"}``; ``done`` counts final statuses, ``settled`` adds *Wacht op
+    basisschool*, and ``finished`` is true once every request is settled.
+    """
+    counts = request_status_counts(batch_id=batch_id)
+    total = sum(counts.values())
+    done = sum(counts[status] for status in FINAL_STATUSES)
+    settled = sum(counts[status] for status in SETTLED_STATUSES)
+    return {
+        "batch_id": batch_id,
+        "total": total,
+        "done": done,
+        "settled": settled,
+        "percent": round(100 * settled / total) if total else 100,
+        "counts": counts,
+        "finished": settled == total,
+    }
+
+
+def requests_overview_queryset() -> QuerySet[TransferRequest]:
+    """The requests overview table: one query whatever the page size."""
+    return TransferRequest.objects.select_related(
+        "student", "student__signup_group", "student__primary_school", "batch", "dossier"
+    ).defer("dossier__raw_xml")
+
+
+def requests_unsettled_count(*, request_ids: Iterable[int]) -> int:
+    """How many of these requests are still on their way (ready or requested)."""
+    return (
+        TransferRequest.objects.filter(id__in=list(request_ids))
+        .exclude(status__in=SETTLED_STATUSES)
+        .count()
+    )

@@ -1,0 +1,571 @@
+"""The worker side of a request: submit it, poll for its result, merge the file, record the outcome.
+
+Every step works on a chunk of request ids and follows the same pattern, so that a
+task delivered twice, or redelivered after its worker died, does no harm:
+
+1. **claim**: one conditional UPDATE stamps the rows that are in the expected state
+   and not claimed by a live worker with a fresh ``claim_token`` and a lease
+   (``claimed_until``). Rows another worker holds, or that moved on, are skipped.
+   (A conditional UPDATE works the same on SQLite, which has no row locks, and on
+   PostgreSQL; the write in step 3 also locks the rows there.)
+2. **act** outside any transaction: call the endpoint.
+3. **record** in one transaction: keep only the rows whose claim is still ours
+   (a worker whose lease ran out lost them to the sweeper), merge their dossiers
+   and write every row with one bulk UPDATE. Merge and status commit together, so
+   a file is never merged twice and never merged without its request knowing.
+
+Between steps a row with ``claim_token`` empty and ``claimed_until`` set is
+*reserved*: a task for it is queued. When a reservation or claim expires, the
+sweeper queues the row again (the recovery path when a broker loses a message).
+
+Transient endpoint failures are retried with capped exponential backoff and
+jitter, at most ``OSO_REQUEST_MAX_ATTEMPTS`` times in a row; permanent ones fail
+the request at once with the client's Dutch reason.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from requests.client import (
+    EndpointError,
+    RequestResult,
+    ResultState,
+    TransientEndpointError,
+    endpoint_client_from_settings,
+    submit_item_for,
+)
+from requests.models import (
+    OPEN_STATUSES,
+    RequestBatch,
+    RequestStatus,
+    TransferRequest,
+)
+from requests.services.backoff import pending_delay, retry_delay
+from requests.services.enqueue import capped_countdown, chunked, enqueue_poll, enqueue_submit
+from students.models import DossierOutcome, ElkDot, Student
+from students.services.dossier_merge import DossierIn, MergeResult, dossiers_merge
+
+logger = logging.getLogger(__name__)
+
+# Stored errors are read by staff: always in Dutch, whatever language the worker runs in.
+STORED_LANGUAGE = "nl"
+
+# The merge outcome decides the request's final status.
+_STATUS_FOR_OUTCOME: dict[str, str] = {
+    DossierOutcome.CREATED: RequestStatus.PROCESSED,
+    DossierOutcome.PROCESSED: RequestStatus.PROCESSED,
+    DossierOutcome.PROCESSED_WITH_REMARKS: RequestStatus.PROCESSED_WITH_REMARKS,
+    DossierOutcome.NOT_CHANGED: RequestStatus.NOT_CHANGED,
+    DossierOutcome.FAILED: RequestStatus.FAILED,
+}
+
+# Every field a step may change (bulk_update needs them listed).
+_ROW_FIELDS = (
+    "status",
+    "sent_at",
+    "attempts",
+    "polls",
+    "next_attempt_at",
+    "claimed_until",
+    "claim_token",
+    "error",
+    "remarks",
+    "dossier",
+    "completed_at",
+    "last_activity_at",
+)
+
+
+@dataclass(frozen=True)
+class StepOutcome:
+    """What a submit or poll step did, and what the task should do next."""
+
+    claimed: int = 0
+    # Accepted by the endpoint: a results poll is queued for these.
+    poll_ids: list[int] = field(default_factory=list)
+    # A transient failure: the same step is queued again for these, ``retry_in`` seconds on.
+    retry_ids: list[int] = field(default_factory=list)
+    retry_in: float = 0.0
+    final: int = 0
+    waiting: int = 0
+
+
+# --- Submit -----------------------------------------------------------------------
+
+
+def transfer_requests_submit(*, request_ids: Sequence[int]) -> StepOutcome:
+    """Hand the given *Aangevraagd* requests that were not sent yet to the endpoint.
+
+    Accepted ones stay *Aangevraagd* and get a results poll queued; refused ones
+    fail with the endpoint's Dutch message.
+    """
+    now = timezone.now()
+    token = uuid.uuid4()
+    rows = _claim(
+        request_ids=request_ids,
+        token=token,
+        now=now,
+        condition=Q(status=RequestStatus.REQUESTED, sent_at__isnull=True),
+    )
+    if not rows:
+        return StepOutcome()
+    with translation.override(STORED_LANGUAGE):
+        items = []
+        sendable: list[TransferRequest] = []
+        for row in rows:
+            try:
+                items.append(
+                    submit_item_for(
+                        request_id=str(row.public_id),
+                        student=row.student,
+                        changed_since=row.changed_since,
+                    )
+                )
+                sendable.append(row)
+            except Exception as exc:  # one bad student must not stop the chunk
+                logger.warning("request %s cannot be prepared: %s", row.pk, type(exc).__name__)
+                _finish(
+                    row,
+                    RequestStatus.FAILED,
+                    now=now,
+                    error=_("The request could not be prepared: %(reason)s")
+                    % {"reason": getattr(exc, "message", None) or str(exc)},
+                )
+        retry_rows: list[TransferRequest] = []
+        if sendable:
+            client = endpoint_client_from_settings()
+            try:
+                acks = client.submit(items)
+            except TransientEndpointError as exc:
+                retry_rows = _transient_all(sendable, message=exc.message, now=now)
+                acks = []
+            except EndpointError as exc:
+                for row in sendable:
+                    _finish(row, RequestStatus.FAILED, now=now, error=exc.message)
+                acks = []
+            finally:
+                client.close()
+            by_id = {ack.request_id: ack for ack in acks}
+            if acks:
+                accepted_until = now + timedelta(seconds=settings.OSO_POLL_FIRST_DELAY_SECONDS)
+                missing: list[TransferRequest] = []
+                for row in sendable:
+                    ack = by_id.get(str(row.public_id))
+                    if ack is None:
+                        missing.append(row)
+                    elif ack.accepted:
+                        row.sent_at = now
+                        row.attempts = 0
+                        row.error = ""
+                        row.next_attempt_at = accepted_until
+                        _reserve(row, until=accepted_until + _grace())
+                        row.last_activity_at = now
+                    else:
+                        _finish(
+                            row,
+                            RequestStatus.FAILED,
+                            now=now,
+                            error=ack.message or _("The endpoint refused the request."),
+                        )
+                if missing:
+                    retry_rows = _transient_all(
+                        missing, message=_("The endpoint gave no answer for this request."), now=now
+                    )
+    ours = _record(rows, token=token)
+    ours_ids = {r.id for r in ours}
+    poll_ids = [r.id for r in ours if r.status == RequestStatus.REQUESTED and r.sent_at == now]
+    retry_rows = [r for r in retry_rows if r.id in ours_ids and r.status in OPEN_STATUSES]
+    retry_ids = [r.id for r in retry_rows]
+    if poll_ids:
+        _batches_mark_submitted({r.batch_id for r in ours if r.batch_id}, now=now)
+        enqueue_poll(poll_ids, countdown=settings.OSO_POLL_FIRST_DELAY_SECONDS)
+    if retry_ids:
+        enqueue_submit(retry_ids, countdown=_retry_in(retry_rows, now=now))
+    return StepOutcome(
+        claimed=len(ours),
+        poll_ids=poll_ids,
+        retry_ids=retry_ids,
+        retry_in=_retry_in(retry_rows, now=now),
+        final=sum(1 for r in ours if r.status not in OPEN_STATUSES),
+    )
+
+
+# --- Poll and merge -----------------------------------------------------------------
+
+
+def transfer_requests_poll(*, request_ids: Sequence[int]) -> StepOutcome:
+    """Ask the endpoint for the results of sent requests; merge every file that came back.
+
+    Outcomes: a dossier is merged and the request gets the merge's status; *not
+    changed since* gives *Leerlinginfo niet gewijzigd*; pending gives *Wacht op
+    basisschool* (asked again later, see ``transfer_requests_dispatch_due``); an
+    error fails the request, or is retried when transient.
+    """
+    now = timezone.now()
+    token = uuid.uuid4()
+    rows = _claim(
+        request_ids=request_ids,
+        token=token,
+        now=now,
+        condition=Q(
+            status__in=(RequestStatus.REQUESTED, RequestStatus.WAITING), sent_at__isnull=False
+        ),
+    )
+    if not rows:
+        return StepOutcome()
+    retry_rows: list[TransferRequest] = []
+    to_merge: list[tuple[TransferRequest, bytes]] = []
+    with translation.override(STORED_LANGUAGE):
+        results = _fetch_results(rows)
+        for row in rows:
+            result = results.get(str(row.public_id))
+            if result is None:
+                result = TransientEndpointError(_("The endpoint gave no answer for this request."))
+            if isinstance(result, EndpointError):
+                if result.transient:
+                    retry_rows.append(row)
+                    _transient(row, message=result.message, now=now)
+                else:
+                    _finish(row, RequestStatus.FAILED, now=now, error=result.message)
+                continue
+            _apply_result(row, result, now=now, retry_rows=retry_rows, to_merge=to_merge)
+    ours = _record(rows, token=token, to_merge=to_merge, now=now)
+    ours_ids = {r.id for r in ours}
+    retry_rows = [r for r in retry_rows if r.id in ours_ids and r.status in OPEN_STATUSES]
+    if retry_rows:
+        enqueue_poll([r.id for r in retry_rows], countdown=_retry_in(retry_rows, now=now))
+    return StepOutcome(
+        claimed=len(ours),
+        retry_ids=[r.id for r in retry_rows],
+        retry_in=_retry_in(retry_rows, now=now),
+        final=sum(1 for r in ours if r.status not in OPEN_STATUSES),
+        waiting=sum(1 for r in ours if r.status == RequestStatus.WAITING),
+    )
+
+
+def _fetch_results(rows: list[TransferRequest]) -> dict[str, RequestResult | EndpointError]:
+    """The endpoint's answer per public id, or the error that stands for it."""
+    client = endpoint_client_from_settings()
+    try:
+        public_ids = [str(row.public_id) for row in rows]
+        try:
+            return {result.request_id: result for result in client.results(public_ids)}
+        except TransientEndpointError as exc:
+            return dict.fromkeys(public_ids, exc)
+        except EndpointError as exc:
+            if len(public_ids) == 1:
+                return {public_ids[0]: exc}
+            # A permanent failure of the whole answer (say, one broken file in it):
+            # ask one by one, so that only the request it belongs to fails.
+            logger.info("results call failed permanently; asking %d one by one", len(public_ids))
+            answers: dict[str, RequestResult | EndpointError] = {}
+            for public_id in public_ids:
+                try:
+                    for result in client.results([public_id]):
+                        answers[result.request_id] = result
+                except EndpointError as single:
+                    answers[public_id] = single
+            return answers
+    finally:
+        client.close()
+
+
+def _apply_result(
+    row: TransferRequest,
+    result: RequestResult,
+    *,
+    now: datetime,
+    retry_rows: list[TransferRequest],
+    to_merge: list[tuple[TransferRequest, bytes]],
+) -> None:
+    row.polls += 1
+    if result.state == ResultState.DOSSIER:
+        if result.dossier_xml:
+            to_merge.append((row, result.dossier_xml))
+        else:
+            _finish(row, RequestStatus.FAILED, now=now, error=_("The endpoint sent an empty file."))
+    elif result.state == ResultState.NOT_CHANGED:
+        _finish(row, RequestStatus.NOT_CHANGED, now=now)
+    elif result.state == ResultState.PENDING:
+        row.status = RequestStatus.WAITING
+        row.attempts = 0
+        row.error = ""
+        row.next_attempt_at = now + timedelta(seconds=pending_delay(row.polls))
+        row.claim_token = None
+        row.claimed_until = None  # free: poll_due_requests asks again when it is due
+        row.last_activity_at = now
+    elif result.transient:
+        retry_rows.append(row)
+        _transient(row, message=result.message, now=now)
+    else:
+        _finish(row, RequestStatus.FAILED, now=now, error=result.message)
+
+
+def _merge(
+    to_merge: list[tuple[TransferRequest, bytes]], *, received_by: str, now: datetime
+) -> None:
+    """Merge the files in one call (few queries); set each row's status from its outcome."""
+    items = [
+        DossierIn(
+            raw=raw, source_name=f"oso-{row.public_id}.xml", expected_student_id=row.student_id
+        )
+        for row, raw in to_merge
+    ]
+    try:
+        with transaction.atomic():
+            results = dossiers_merge(items=items, received_by=received_by)
+    except Exception:
+        # A bug, not a bad file (those come back as "failed"): merge one by one so
+        # that only the file that trips it fails, and the chunk does not loop.
+        logger.exception("merging a chunk of %d dossiers failed; merging one by one", len(items))
+        results = []
+        for item in items:
+            try:
+                with transaction.atomic():
+                    results.extend(dossiers_merge(items=[item], received_by=received_by))
+            except Exception:
+                logger.exception("merging one dossier failed")
+                results.append(
+                    MergeResult(
+                        source_name=item.source_name,
+                        outcome=DossierOutcome.FAILED,
+                        student_id=None,
+                        student_number=None,
+                        dossier_id=None,
+                        reason=_("The file could not be processed because of an internal error."),
+                    )
+                )
+    for (row, _raw), merged in zip(to_merge, results, strict=True):
+        _finish(
+            row,
+            _STATUS_FOR_OUTCOME.get(merged.outcome, RequestStatus.FAILED),
+            now=now,
+            error=merged.reason if merged.outcome == DossierOutcome.FAILED else "",
+            remarks=list(merged.remarks),
+        )
+        row.dossier_id = merged.dossier_id
+
+
+# --- Beat: re-poll what is due, sweep what is stuck ----------------------------------
+
+
+@dataclass(frozen=True)
+class DispatchResult:
+    submit_ids: list[int] = field(default_factory=list)
+    poll_ids: list[int] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return len(self.submit_ids) + len(self.poll_ids)
+
+
+def transfer_requests_dispatch_due(*, now: datetime | None = None) -> DispatchResult:
+    """Queue a poll for every sent request whose next attempt is due and that nobody holds.
+
+    This is how *Wacht op basisschool* is asked again with no click, and how a
+    request whose retry message was lost goes on. Unsent due rows get a submit.
+    """
+    now = now or timezone.now()
+    due = TransferRequest.objects.filter(
+        Q(next_attempt_at__lte=now) | Q(next_attempt_at__isnull=True),
+        status__in=(RequestStatus.REQUESTED, RequestStatus.WAITING),
+        claimed_until__isnull=True,
+    )
+    return _reserve_and_enqueue(due, now=now)
+
+
+def transfer_requests_sweep(*, now: datetime | None = None) -> DispatchResult:
+    """Queue again every open request whose claim or reservation expired.
+
+    A worker killed mid-chunk leaves its rows claimed; a broker without a visibility
+    timeout (the filesystem transport) loses the message for good. Either way the
+    lease runs out and the rows are queued again here. Safe if the first worker was
+    only slow: its write finds the claim gone and records nothing.
+    """
+    now = now or timezone.now()
+    stuck = TransferRequest.objects.filter(
+        status__in=(RequestStatus.REQUESTED, RequestStatus.WAITING), claimed_until__lt=now
+    )
+    return _reserve_and_enqueue(stuck, now=now)
+
+
+def _reserve_and_enqueue(queryset, *, now: datetime) -> DispatchResult:
+    until = now + _grace()
+    with transaction.atomic():
+        candidates = list(queryset.order_by("id").values_list("id", flat=True))
+        for start in range(0, len(candidates), 500):
+            # The same condition again: another dispatcher may have taken some meanwhile.
+            queryset.filter(id__in=candidates[start : start + 500]).update(
+                claim_token=None, claimed_until=until
+            )
+        reserved = TransferRequest.objects.filter(
+            claimed_until=until, claim_token__isnull=True, status__in=OPEN_STATUSES
+        ).order_by("id")
+        submit_ids = list(reserved.filter(sent_at__isnull=True).values_list("id", flat=True))
+        poll_ids = list(reserved.filter(sent_at__isnull=False).values_list("id", flat=True))
+        for chunk in chunked(submit_ids):
+            enqueue_submit(chunk)
+        for chunk in chunked(poll_ids):
+            enqueue_poll(chunk)
+    return DispatchResult(submit_ids=submit_ids, poll_ids=poll_ids)
+
+
+# --- Helpers ------------------------------------------------------------------------
+
+
+def _grace() -> timedelta:
+    return timedelta(seconds=settings.OSO_REQUEST_DISPATCH_GRACE_SECONDS)
+
+
+def _claim(
+    *, request_ids: Sequence[int], token: uuid.UUID, now: datetime, condition: Q
+) -> list[TransferRequest]:
+    """Stamp the rows in the expected state that no live worker holds; return them."""
+    ids = list(dict.fromkeys(request_ids))
+    lease = now + timedelta(seconds=settings.OSO_REQUEST_CLAIM_SECONDS)
+    free = Q(claim_token__isnull=True) | Q(claimed_until__lt=now)
+    for start in range(0, len(ids), 500):
+        TransferRequest.objects.filter(condition, free, id__in=ids[start : start + 500]).update(
+            claim_token=token, claimed_until=lease
+        )
+    return list(
+        TransferRequest.objects.filter(claim_token=token)
+        .select_related("student", "student__primary_school", "batch")
+        .order_by("id")
+    )
+
+
+def _reserve(row: TransferRequest, *, until: datetime) -> None:
+    row.claim_token = None
+    row.claimed_until = until
+
+
+def _finish(
+    row: TransferRequest,
+    status: str,
+    *,
+    now: datetime,
+    error: str = "",
+    remarks: list[str] | None = None,
+) -> None:
+    row.status = status
+    row.error = error
+    row.remarks = remarks or []
+    row.completed_at = now
+    row.next_attempt_at = None
+    row.claim_token = None
+    row.claimed_until = None
+    row.last_activity_at = now
+
+
+def _transient(row: TransferRequest, *, message: str, now: datetime) -> None:
+    """Count a transient failure; give up after OSO_REQUEST_MAX_ATTEMPTS in a row."""
+    row.attempts += 1
+    row.last_activity_at = now
+    if row.attempts >= settings.OSO_REQUEST_MAX_ATTEMPTS:
+        _finish(
+            row,
+            RequestStatus.FAILED,
+            now=now,
+            error=_("Given up after %(attempts)d attempts: %(reason)s")
+            % {"attempts": row.attempts, "reason": message},
+        )
+        return
+    delay = capped_countdown(retry_delay(row.attempts))
+    row.error = message
+    row.next_attempt_at = now + timedelta(seconds=delay)
+    # Reserved for the retry the task queues; the sweeper steps in if that is lost.
+    _reserve(row, until=row.next_attempt_at + _grace())
+
+
+def _transient_all(
+    rows: list[TransferRequest], *, message: str, now: datetime
+) -> list[TransferRequest]:
+    for row in rows:
+        _transient(row, message=message, now=now)
+    return [row for row in rows if row.status in OPEN_STATUSES]
+
+
+def _retry_in(rows: list[TransferRequest], *, now: datetime) -> float:
+    waits = [
+        (row.next_attempt_at - now).total_seconds()
+        for row in rows
+        if row.status in OPEN_STATUSES and row.next_attempt_at
+    ]
+    return max(waits, default=0.0)
+
+
+def _record(
+    rows: list[TransferRequest],
+    *,
+    token: uuid.UUID,
+    to_merge: list[tuple[TransferRequest, bytes]] | None = None,
+    now: datetime | None = None,
+) -> list[TransferRequest]:
+    """Write the rows whose claim is still ours, with their merges, in one transaction."""
+    with transaction.atomic():
+        ours_ids = set(
+            TransferRequest.objects.select_for_update()
+            .filter(id__in=[row.id for row in rows], claim_token=token)
+            .values_list("id", flat=True)
+        )
+        ours = [row for row in rows if row.id in ours_ids]
+        if len(ours) < len(rows):
+            logger.warning("%d requests were taken over by another worker", len(rows) - len(ours))
+        merging = [(row, raw) for row, raw in (to_merge or []) if row.id in ours_ids]
+        if merging:
+            with translation.override(STORED_LANGUAGE):
+                _merge(merging, received_by=_received_by(merging), now=now or timezone.now())
+        TransferRequest.objects.bulk_update(ours, fields=_ROW_FIELDS, batch_size=200)
+        fetched = [
+            row.student_id
+            for row in ours
+            if row.status
+            in (
+                RequestStatus.PROCESSED,
+                RequestStatus.PROCESSED_WITH_REMARKS,
+                RequestStatus.NOT_CHANGED,
+            )
+        ]
+        if fetched:
+            # ELK's green dot: the file was fetched.
+            Student.objects.filter(id__in=fetched).exclude(elk_dot=ElkDot.GREEN).update(
+                elk_dot=ElkDot.GREEN
+            )
+        finished_batches = {row.batch_id for row in ours if row.batch_id and not row.is_open}
+        if finished_batches:
+            _batches_mark_finished(finished_batches, now=now or timezone.now())
+    return ours
+
+
+def _received_by(merging: list[tuple[TransferRequest, bytes]]) -> str:
+    row = merging[0][0]
+    user = row.batch.created_by if row.batch_id and row.batch else ""
+    return user or "ELK/OSO"
+
+
+def _batches_mark_submitted(batch_ids: set[int], *, now: datetime) -> None:
+    RequestBatch.objects.filter(id__in=batch_ids, submitted_at__isnull=True).exclude(
+        Exists(
+            TransferRequest.objects.filter(
+                batch_id=OuterRef("pk"), status=RequestStatus.REQUESTED, sent_at__isnull=True
+            )
+        )
+    ).update(submitted_at=now)
+
+
+def _batches_mark_finished(batch_ids: set[int], *, now: datetime) -> None:
+    RequestBatch.objects.filter(id__in=batch_ids, finished_at__isnull=True).exclude(
+        Exists(TransferRequest.objects.filter(batch_id=OuterRef("pk"), status__in=OPEN_STATUSES))
+    ).update(finished_at=now)

@@ -1,0 +1,302 @@
+"""What staff do with requests: add students, send, retry, delete, re-request a signup group.
+
+Every write is one or a few bulk statements, so selecting 10,000 students costs the
+same handful of queries as selecting ten. Sending claims the ready rows with one
+conditional UPDATE (``WHERE status = 'ready'``): a double submit, or two staff
+members pressing *Aanvragen* at once, sends each request once. The worker tasks are
+queued only after the transaction commits (requests/services/enqueue.py).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q, Subquery
+from django.utils import timezone
+
+from requests.models import (
+    OPEN_STATUSES,
+    RequestBatch,
+    RequestMode,
+    RequestStatus,
+    TransferRequest,
+)
+from requests.services.enqueue import chunked, enqueue_submit
+from students.models import ElkDot, FinalTestResult, PriorEducation, SignupGroup, Student
+
+
+@dataclass(frozen=True)
+class AddResult:
+    added: int
+    skipped_open: int
+
+
+def transfer_requests_add(*, student_ids: Iterable[int], user: str) -> AddResult:
+    """Give each student a request *Klaar om op te vragen*; one with an open request is skipped.
+
+    Unknown ids are ignored. Safe against a double click: the unique constraint on
+    open requests turns a concurrent second insert into a no-op.
+    """
+    wanted = set(student_ids)
+    if not wanted:
+        return AddResult(added=0, skipped_open=0)
+    with transaction.atomic():
+        existing = set(Student.objects.filter(id__in=wanted).values_list("id", flat=True))
+        with_open = set(
+            TransferRequest.objects.filter(
+                student_id__in=existing, status__in=OPEN_STATUSES
+            ).values_list("student_id", flat=True)
+        )
+        to_add = sorted(existing - with_open)
+        started = timezone.now()
+        TransferRequest.objects.bulk_create(
+            [
+                TransferRequest(student_id=student_id, status=RequestStatus.READY, created_by=user)
+                for student_id in to_add
+            ],
+            batch_size=1000,
+            # A request added meanwhile by someone else wins; ours is dropped.
+            ignore_conflicts=True,
+        )
+        added = 0
+        for start in range(0, len(to_add), 500):
+            added += TransferRequest.objects.filter(
+                student_id__in=to_add[start : start + 500],
+                status=RequestStatus.READY,
+                created_by=user,
+                created_at__gte=started,
+            ).count()
+    return AddResult(added=added, skipped_open=len(existing) - added)
+
+
+def transfer_requests_send(
+    *,
+    request_ids: Iterable[int],
+    mode: str,
+    changed_since: date | None,
+    user: str,
+    signup_group: SignupGroup | None = None,
+) -> RequestBatch | None:
+    """Send the selected requests that are *Klaar om op te vragen* as one batch.
+
+    ``mode`` is ``current`` (the whole current file) or ``changes_since``. With
+    changes-since, ``changed_since`` applies to every request; ``None`` means each
+    student's own collection date of the last dossier applied (no dossier yet: the
+    whole file). Returns the batch, or ``None`` when nothing was ready (a double
+    submit). The submit tasks are queued after commit, in chunks of
+    ``OSO_REQUEST_CHUNK_SIZE``.
+    """
+    if mode not in RequestMode.values:
+        raise ValueError(f"unknown request mode {mode!r}")
+    if mode == RequestMode.CURRENT:
+        changed_since = None
+    ids = sorted(set(request_ids))
+    if not ids:
+        return None
+    with transaction.atomic():
+        batch = RequestBatch.objects.create(
+            created_by=user, mode=mode, changed_since=changed_since, signup_group=signup_group
+        )
+        sent = _claim_ready(ids=ids, batch=batch, mode=mode, changed_since=changed_since, user=user)
+        if not sent:
+            batch.delete()
+            return None
+        for chunk in chunked(sent):
+            enqueue_submit(chunk)
+    return batch
+
+
+def _claim_ready(
+    *, ids: list[int], batch: RequestBatch, mode: str, changed_since: date | None, user: str
+) -> list[int]:
+    """Move the ready rows among ``ids`` to *Aangevraagd* in this batch; return their ids."""
+    now = timezone.now()
+    if mode == RequestMode.CHANGES_SINCE and changed_since is None:
+        since_value = Subquery(
+            PriorEducation.objects.filter(student_id=OuterRef("student_id")).values(
+                "last_dossier_date"
+            )[:1]
+        )
+    else:
+        since_value = changed_since
+    claimed_total = 0
+    # SQLite allows some hundreds of parameters per statement: claim in slices.
+    for start in range(0, len(ids), 500):
+        claimed_total += TransferRequest.objects.filter(
+            id__in=ids[start : start + 500], status=RequestStatus.READY
+        ).update(
+            status=RequestStatus.REQUESTED,
+            batch=batch,
+            mode=mode,
+            changed_since=since_value,
+            sent_at=None,
+            attempts=0,
+            polls=0,
+            error="",
+            remarks=[],
+            dossier=None,
+            completed_at=None,
+            claim_token=None,
+            # A reservation: the submit task queued below should claim the rows by
+            # then, or the sweeper queues another one.
+            claimed_until=now + timedelta(seconds=settings.OSO_REQUEST_DISPATCH_GRACE_SECONDS),
+            next_attempt_at=now + timedelta(seconds=settings.OSO_REQUEST_DISPATCH_GRACE_SECONDS),
+            last_activity_at=now,
+        )
+    if not claimed_total:
+        return []
+    return list(
+        TransferRequest.objects.filter(batch=batch).order_by("id").values_list("id", flat=True)
+    )
+
+
+# The fields a retry resets (bulk_update needs them listed).
+_RESEND_FIELDS = (
+    "public_id",
+    "status",
+    "batch",
+    "sent_at",
+    "attempts",
+    "polls",
+    "error",
+    "remarks",
+    "dossier",
+    "completed_at",
+    "claim_token",
+    "claimed_until",
+    "next_attempt_at",
+    "last_activity_at",
+)
+
+
+def transfer_requests_retry(*, request_ids: Iterable[int], user: str) -> int:
+    """Send the selected *Mislukt* requests again, at once, as one new batch.
+
+    The row itself goes back to *Aangevraagd* with a fresh endpoint request id
+    (the endpoint answers a known id with the same answer it gave before), its
+    original mode and date, and its error cleared. A student who meanwhile got
+    another open request is skipped. Returns how many were sent.
+    """
+    ids = sorted(set(request_ids))
+    if not ids:
+        return 0
+    with transaction.atomic():
+        # Locked (PostgreSQL) so that two staff retrying at once send each row once.
+        failed = list(
+            TransferRequest.objects.select_for_update()
+            .filter(id__in=ids, status=RequestStatus.FAILED)
+            .exclude(
+                Exists(
+                    TransferRequest.objects.filter(
+                        student_id=OuterRef("student_id"), status__in=OPEN_STATUSES
+                    )
+                )
+            )
+            .order_by("id")
+            .only("id", "student_id", "mode")
+        )
+        if not failed:
+            return 0
+        batch = RequestBatch.objects.create(created_by=user, mode=failed[0].mode)
+        now = timezone.now()
+        grace = timedelta(seconds=settings.OSO_REQUEST_DISPATCH_GRACE_SECONDS)
+        retried: list[TransferRequest] = []
+        seen_students: set[int] = set()
+        for row in failed:
+            # Two failed rows of one student: only one may become open.
+            if row.student_id in seen_students:
+                continue
+            seen_students.add(row.student_id)
+            row.public_id = uuid.uuid4()
+            row.status = RequestStatus.REQUESTED
+            row.batch = batch
+            row.sent_at = None
+            row.attempts = 0
+            row.polls = 0
+            row.error = ""
+            row.remarks = []
+            row.dossier = None
+            row.completed_at = None
+            row.claim_token = None
+            row.claimed_until = now + grace
+            row.next_attempt_at = now + grace
+            row.last_activity_at = now
+            retried.append(row)
+        TransferRequest.objects.bulk_update(retried, fields=_RESEND_FIELDS, batch_size=500)
+        sent = [row.id for row in retried]
+        for chunk in chunked(sent):
+            enqueue_submit(chunk)
+    return len(sent)
+
+
+def transfer_requests_delete(*, request_ids: Iterable[int], user: str) -> int:
+    """Delete the selected requests that are still *Klaar om op te vragen*; returns the count."""
+    ids = sorted(set(request_ids))
+    if not ids:
+        return 0
+    deleted = 0
+    for start in range(0, len(ids), 500):
+        count, _ = TransferRequest.objects.filter(
+            id__in=ids[start : start + 500], status=RequestStatus.READY
+        ).delete()
+        deleted += count
+    return deleted
+
+
+def students_needing_rerequest(*, signup_group_id: int):
+    """Students of the group who need their file fetched again.
+
+    A blue ELK dot (new data at the primary school), no final test on the card yet,
+    or a last request that failed. Students with an open request are left out.
+    """
+    latest_status = Subquery(
+        TransferRequest.objects.filter(student_id=OuterRef("pk"))
+        .order_by("-created_at", "-id")
+        .values("status")[:1]
+    )
+    has_final_test = Exists(
+        FinalTestResult.objects.filter(prior_education__student_id=OuterRef("pk"))
+    )
+    has_open = Exists(
+        TransferRequest.objects.filter(student_id=OuterRef("pk"), status__in=OPEN_STATUSES)
+    )
+    return (
+        Student.objects.filter(signup_group_id=signup_group_id)
+        .annotate(latest_request_status=latest_status)
+        .filter(
+            Q(elk_dot=ElkDot.BLUE) | ~has_final_test | Q(latest_request_status=RequestStatus.FAILED)
+        )
+        .exclude(has_open)
+    )
+
+
+def signup_group_rerequest(*, signup_group_id: int, user: str) -> RequestBatch | None:
+    """Queue and send a changes-since request for every student of the group that needs one.
+
+    Who needs one: see ``students_needing_rerequest``. Each request asks for the
+    changes since that student's own last dossier. Returns the batch, or ``None``
+    when nobody needed a re-request.
+    """
+    group = SignupGroup.objects.get(pk=signup_group_id)
+    with transaction.atomic():
+        student_ids = list(
+            students_needing_rerequest(signup_group_id=group.pk).values_list("id", flat=True)
+        )
+        transfer_requests_add(student_ids=student_ids, user=user)
+        ready_ids = list(
+            TransferRequest.objects.filter(
+                student_id__in=student_ids, status=RequestStatus.READY
+            ).values_list("id", flat=True)
+        )
+        return transfer_requests_send(
+            request_ids=ready_ids,
+            mode=RequestMode.CHANGES_SINCE,
+            changed_since=None,
+            user=user,
+            signup_group=group,
+        )

@@ -1,0 +1,67 @@
+"""Celery tasks: thin wrappers that take ids (never a BSN) and call the services.
+
+Every task is safe to run twice: the services claim their rows before acting
+(requests/services/pipeline.py). ``acks_late`` with ``reject_on_worker_lost``
+(also the app-wide defaults in settings) puts a task back on the queue when the
+worker process dies under it, instead of acknowledging it as done.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+
+from requests.services.elk_feed import elk_feed_sync
+from requests.services.pipeline import (
+    transfer_requests_dispatch_due,
+    transfer_requests_poll,
+    transfer_requests_submit,
+    transfer_requests_sweep,
+)
+
+logger = logging.getLogger(__name__)
+
+_SAFE = {"acks_late": True, "reject_on_worker_lost": True, "ignore_result": True}
+
+
+@shared_task(name="oso_requests.submit_requests", **_SAFE)
+def submit_requests(request_ids: list[int]) -> dict[str, int]:
+    """Send a chunk of requests to the endpoint; queues their results poll."""
+    outcome = transfer_requests_submit(request_ids=request_ids)
+    return {"claimed": outcome.claimed, "sent": len(outcome.poll_ids), "final": outcome.final}
+
+
+@shared_task(name="oso_requests.poll_requests", **_SAFE)
+def poll_requests(request_ids: list[int]) -> dict[str, int]:
+    """Fetch the results of a chunk of sent requests and merge the files that came back."""
+    outcome = transfer_requests_poll(request_ids=request_ids)
+    return {"claimed": outcome.claimed, "final": outcome.final, "waiting": outcome.waiting}
+
+
+@shared_task(name="oso_requests.poll_due_requests", **_SAFE)
+def poll_due_requests() -> dict[str, int]:
+    """Beat: ask again for every request whose next attempt is due (Wacht op basisschool)."""
+    result = transfer_requests_dispatch_due()
+    return {"submit": len(result.submit_ids), "poll": len(result.poll_ids)}
+
+
+@shared_task(name="oso_requests.sweep_stuck_requests", **_SAFE)
+def sweep_stuck_requests() -> dict[str, int]:
+    """Beat: queue again the requests whose worker died or whose message was lost."""
+    result = transfer_requests_sweep()
+    if result.total:
+        logger.warning("swept %d stuck requests back onto the queue", result.total)
+    return {"submit": len(result.submit_ids), "poll": len(result.poll_ids)}
+
+
+@shared_task(name="oso_requests.read_elk_feed", **_SAFE)
+def read_elk_feed() -> dict[str, int]:
+    """Beat: read ELK's placements and blue dots; re-request every student with a blue dot."""
+    read = elk_feed_sync()
+    return {
+        "placements": read.placements,
+        "changed": read.changed,
+        "blue_dots": read.blue_dots,
+        "requests_sent": read.requests_sent,
+    }

@@ -1,0 +1,338 @@
+"""The staff-facing request services: add, send, retry, delete, re-request a signup group."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from requests.models import RequestBatch, RequestMode, RequestStatus, TransferRequest
+from requests.services import (
+    signup_group_rerequest,
+    transfer_requests_add,
+    transfer_requests_delete,
+    transfer_requests_retry,
+    transfer_requests_send,
+)
+from students.models import ElkDot, FinalTestResult
+from tests.factories import (
+    PriorEducationFactory,
+    SignupGroupFactory,
+    StudentFactory,
+    TransferRequestFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _queued(callbacks) -> list[tuple[str, list[int], float | None]]:
+    """(task name, request ids, countdown) of every task queued on commit."""
+    queued = []
+    for callback in callbacks:
+        task = callback.func.__self__
+        queued.append(
+            (task.name, list(callback.keywords["args"][0]), callback.keywords.get("countdown"))
+        )
+    return queued
+
+
+def _ready_requests(count: int) -> list[TransferRequest]:
+    return [TransferRequestFactory(status=RequestStatus.READY) for _ in range(count)]
+
+
+# --- add -------------------------------------------------------------------------------
+
+
+def test_adding_students_gives_each_a_ready_request():
+    students = StudentFactory.create_batch(3)
+
+    result = transfer_requests_add(student_ids=[s.pk for s in students], user="anna")
+
+    assert (result.added, result.skipped_open) == (3, 0)
+    rows = TransferRequest.objects.filter(student__in=students)
+    assert {row.status for row in rows} == {RequestStatus.READY}
+    assert {row.created_by for row in rows} == {"anna"}
+    assert len({row.public_id for row in rows}) == 3
+
+
+def test_a_student_with_an_open_request_is_skipped_and_counted():
+    busy = TransferRequestFactory(status=RequestStatus.WAITING).student
+    free = StudentFactory()
+    done = TransferRequestFactory(status=RequestStatus.PROCESSED).student
+
+    result = transfer_requests_add(student_ids=[busy.pk, free.pk, done.pk], user="anna")
+
+    assert (result.added, result.skipped_open) == (2, 1)
+    assert busy.transfer_requests.count() == 1
+    assert done.transfer_requests.filter(status=RequestStatus.READY).count() == 1
+
+
+def test_adding_twice_adds_nothing_the_second_time():
+    students = StudentFactory.create_batch(2)
+    transfer_requests_add(student_ids=[s.pk for s in students], user="anna")
+
+    again = transfer_requests_add(student_ids=[s.pk for s in students], user="anna")
+
+    assert (again.added, again.skipped_open) == (0, 2)
+    assert TransferRequest.objects.count() == 2
+
+
+def test_adding_many_students_costs_the_same_queries_as_adding_a_few():
+    few = [s.pk for s in StudentFactory.create_batch(3)]
+    many = [s.pk for s in StudentFactory.create_batch(40)]
+
+    with CaptureQueriesContext(connection) as small:
+        transfer_requests_add(student_ids=few, user="anna")
+    with CaptureQueriesContext(connection) as large:
+        transfer_requests_add(student_ids=many, user="anna")
+
+    assert len(large) == len(small)
+
+
+# --- send ------------------------------------------------------------------------------
+
+
+def test_sending_claims_ready_rows_into_one_batch_and_queues_after_commit(
+    django_capture_on_commit_callbacks,
+):
+    rows = _ready_requests(3)
+    ids = [row.pk for row in rows]
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        batch = transfer_requests_send(
+            request_ids=ids, mode=RequestMode.CURRENT, changed_since=None, user="anna"
+        )
+
+    assert isinstance(batch, RequestBatch)
+    assert batch.created_by == "anna"
+    assert set(batch.requests.values_list("status", flat=True)) == {RequestStatus.REQUESTED}
+    assert _queued(callbacks) == [("oso_requests.submit_requests", sorted(ids), None)]
+
+
+def test_nothing_is_queued_when_the_send_rolls_back(django_capture_on_commit_callbacks):
+    ids = [row.pk for row in _ready_requests(2)]
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        # A failing transaction around the send: its commit never happens.
+        from django.db import transaction
+
+        with pytest.raises(RuntimeError), transaction.atomic():
+            transfer_requests_send(
+                request_ids=ids, mode=RequestMode.CURRENT, changed_since=None, user="anna"
+            )
+            raise RuntimeError("rollback")
+
+    assert callbacks == []
+    assert set(TransferRequest.objects.values_list("status", flat=True)) == {RequestStatus.READY}
+
+
+def test_a_double_submit_sends_each_request_once(django_capture_on_commit_callbacks):
+    ids = [row.pk for row in _ready_requests(2)]
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        first = transfer_requests_send(
+            request_ids=ids, mode=RequestMode.CURRENT, changed_since=None, user="anna"
+        )
+        second = transfer_requests_send(
+            request_ids=ids, mode=RequestMode.CURRENT, changed_since=None, user="anna"
+        )
+
+    assert first is not None
+    assert second is None
+    assert RequestBatch.objects.count() == 1
+    assert len(_queued(callbacks)) == 1
+
+
+def test_only_ready_requests_are_sent():
+    ready = TransferRequestFactory(status=RequestStatus.READY)
+    failed = TransferRequestFactory(status=RequestStatus.FAILED, error="kapot")
+
+    batch = transfer_requests_send(
+        request_ids=[ready.pk, failed.pk], mode=RequestMode.CURRENT, changed_since=None, user="a"
+    )
+
+    failed.refresh_from_db()
+    assert list(batch.requests.values_list("id", flat=True)) == [ready.pk]
+    assert (failed.status, failed.batch_id, failed.error) == (RequestStatus.FAILED, None, "kapot")
+
+
+def test_sending_queues_one_submit_task_per_chunk(settings, django_capture_on_commit_callbacks):
+    settings.OSO_REQUEST_CHUNK_SIZE = 2
+    ids = [row.pk for row in _ready_requests(5)]
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        transfer_requests_send(
+            request_ids=ids, mode=RequestMode.CURRENT, changed_since=None, user="anna"
+        )
+
+    chunks = [chunk for _name, chunk, _countdown in _queued(callbacks)]
+    assert [len(chunk) for chunk in chunks] == [2, 2, 1]
+    assert sorted(id_ for chunk in chunks for id_ in chunk) == sorted(ids)
+
+
+def test_changes_since_without_a_date_uses_each_students_last_dossier_date():
+    early = PriorEducationFactory(last_dossier_date=dt.date(2021, 3, 1)).student
+    late = PriorEducationFactory(last_dossier_date=dt.date(2021, 5, 10)).student
+    never = StudentFactory()
+    rows = [TransferRequestFactory(student=s) for s in (early, late, never)]
+
+    transfer_requests_send(
+        request_ids=[r.pk for r in rows],
+        mode=RequestMode.CHANGES_SINCE,
+        changed_since=None,
+        user="anna",
+    )
+
+    since = dict(TransferRequest.objects.values_list("student_id", "changed_since"))
+    assert since == {early.pk: dt.date(2021, 3, 1), late.pk: dt.date(2021, 5, 10), never.pk: None}
+    assert set(TransferRequest.objects.values_list("mode", flat=True)) == {"changes_since"}
+
+
+def test_changes_since_with_a_date_applies_it_to_every_request():
+    PriorEducationFactory(last_dossier_date=dt.date(2021, 3, 1))
+    rows = [TransferRequestFactory(student=s) for s in (StudentFactory(), StudentFactory())]
+
+    batch = transfer_requests_send(
+        request_ids=[r.pk for r in rows],
+        mode=RequestMode.CHANGES_SINCE,
+        changed_since=dt.date(2021, 2, 1),
+        user="anna",
+    )
+
+    assert batch.changed_since == dt.date(2021, 2, 1)
+    assert set(batch.requests.values_list("changed_since", flat=True)) == {dt.date(2021, 2, 1)}
+
+
+def test_a_current_request_ignores_any_date():
+    row = TransferRequestFactory()
+
+    transfer_requests_send(
+        request_ids=[row.pk],
+        mode=RequestMode.CURRENT,
+        changed_since=dt.date(2021, 2, 1),
+        user="anna",
+    )
+
+    row.refresh_from_db()
+    assert (row.mode, row.changed_since) == (RequestMode.CURRENT, None)
+
+
+def test_an_unknown_mode_is_refused():
+    row = TransferRequestFactory()
+
+    with pytest.raises(ValueError):
+        transfer_requests_send(request_ids=[row.pk], mode="everything", changed_since=None, user="")
+
+    row.refresh_from_db()
+    assert row.status == RequestStatus.READY
+
+
+def test_sending_many_requests_costs_the_same_queries_as_sending_a_few(
+    django_capture_on_commit_callbacks,
+):
+    few = [row.pk for row in _ready_requests(3)]
+    many = [row.pk for row in _ready_requests(40)]
+
+    with django_capture_on_commit_callbacks(), CaptureQueriesContext(connection) as small:
+        transfer_requests_send(request_ids=few, mode="changes_since", changed_since=None, user="a")
+    with django_capture_on_commit_callbacks(), CaptureQueriesContext(connection) as large:
+        transfer_requests_send(request_ids=many, mode="changes_since", changed_since=None, user="a")
+
+    assert len(large) == len(small)
+
+
+# --- retry -----------------------------------------------------------------------------
+
+
+def test_retrying_a_failed_request_sends_it_again_with_a_new_endpoint_id(
+    django_capture_on_commit_callbacks,
+):
+    failed = TransferRequestFactory(
+        status=RequestStatus.FAILED, error="Onbekende leerling", attempts=3, mode="changes_since"
+    )
+    old_public_id = failed.public_id
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        count = transfer_requests_retry(request_ids=[failed.pk], user="anna")
+
+    failed.refresh_from_db()
+    assert count == 1
+    assert failed.status == RequestStatus.REQUESTED
+    assert failed.public_id != old_public_id
+    assert (failed.error, failed.attempts, failed.mode) == ("", 0, "changes_since")
+    assert failed.batch.created_by == "anna"
+    assert _queued(callbacks) == [("oso_requests.submit_requests", [failed.pk], None)]
+
+
+def test_retry_leaves_requests_that_did_not_fail_alone():
+    done = TransferRequestFactory(status=RequestStatus.PROCESSED)
+    ready = TransferRequestFactory(status=RequestStatus.READY)
+
+    assert transfer_requests_retry(request_ids=[done.pk, ready.pk], user="anna") == 0
+    done.refresh_from_db()
+    ready.refresh_from_db()
+    assert (done.status, ready.status) == (RequestStatus.PROCESSED, RequestStatus.READY)
+
+
+def test_retry_skips_a_student_who_has_another_open_request():
+    failed = TransferRequestFactory(status=RequestStatus.FAILED)
+    TransferRequestFactory(student=failed.student, status=RequestStatus.READY)
+
+    assert transfer_requests_retry(request_ids=[failed.pk], user="anna") == 0
+    failed.refresh_from_db()
+    assert failed.status == RequestStatus.FAILED
+
+
+# --- delete ----------------------------------------------------------------------------
+
+
+def test_only_ready_requests_can_be_deleted():
+    ready = TransferRequestFactory(status=RequestStatus.READY)
+    sent = TransferRequestFactory(status=RequestStatus.REQUESTED)
+
+    assert transfer_requests_delete(request_ids=[ready.pk, sent.pk], user="anna") == 1
+    assert list(TransferRequest.objects.values_list("id", flat=True)) == [sent.pk]
+
+
+# --- signup group re-request -----------------------------------------------------------
+
+
+def _with_final_test(student, *, last=dt.date(2021, 5, 10)):
+    prior = PriorEducationFactory(student=student, last_dossier_date=last)
+    FinalTestResult.objects.create(prior_education=prior, test_type_code="0013", standard_score=88)
+    return student
+
+
+def test_rerequesting_a_group_sends_only_students_that_need_it(django_capture_on_commit_callbacks):
+    group = SignupGroupFactory(name="Groep 8 - Test", school_year="2021-2022")
+    complete = _with_final_test(StudentFactory(signup_group=group, elk_dot=ElkDot.GREEN))
+    blue = _with_final_test(StudentFactory(signup_group=group, elk_dot=ElkDot.BLUE))
+    no_test = StudentFactory(signup_group=group)
+    PriorEducationFactory(student=no_test, last_dossier_date=dt.date(2021, 3, 20))
+    failed = _with_final_test(StudentFactory(signup_group=group))
+    TransferRequestFactory(student=failed, status=RequestStatus.FAILED)
+    busy = StudentFactory(signup_group=group)
+    TransferRequestFactory(student=busy, status=RequestStatus.WAITING)
+    other_group = StudentFactory(signup_group=SignupGroupFactory(name="Andere groep"))
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        batch = signup_group_rerequest(signup_group_id=group.pk, user="anna")
+
+    sent = set(batch.requests.values_list("student_id", flat=True))
+    assert sent == {blue.pk, no_test.pk, failed.pk}
+    assert complete.pk not in sent and busy.pk not in sent and other_group.pk not in sent
+    assert batch.signup_group == group
+    assert set(batch.requests.values_list("mode", flat=True)) == {RequestMode.CHANGES_SINCE}
+    no_test_request = batch.requests.get(student=no_test)
+    assert no_test_request.changed_since == dt.date(2021, 3, 20)
+    assert len(_queued(callbacks)) == 1
+
+
+def test_rerequesting_a_group_where_nobody_needs_it_sends_nothing():
+    group = SignupGroupFactory(name="Groep 8 - Klaar", school_year="2021-2022")
+    _with_final_test(StudentFactory(signup_group=group, elk_dot=ElkDot.GREEN))
+
+    assert signup_group_rerequest(signup_group_id=group.pk, user="anna") is None
+    assert RequestBatch.objects.count() == 0

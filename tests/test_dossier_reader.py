@@ -722,3 +722,43 @@ def test_version_registry_matches_the_vendored_xsd():
         xsd = etree.parse(str(version.xsd_path)).getroot()
         assert xsd.get("targetNamespace") == version.namespace
         assert version.version in version.xsd_path.name
+
+
+@pytest.mark.parametrize(
+    ("mutate", "start", "end"),
+    [
+        (
+            lambda d: d.set(f"{PUPIL}/adresgeheim", "ja"),
+            "Veld leerling/adresgeheim (regel ",
+            "de waarde 'ja' is geen geldige waarde true of false.",
+        ),
+        (
+            lambda d: d.set("huidigeschool/brincode", "12ab"),
+            "Veld huidigeschool/brincode (regel ",
+            "de waarde '12ab' heeft niet het vereiste formaat ([0-9][0-9][A-Z][A-Z]).",
+        ),
+        (
+            lambda d: d.find(PUPIL).set("extra", "1"),
+            "Veld leerling (regel ",
+            "het attribuut 'extra' is niet toegestaan.",
+        ),
+        (
+            lambda d: d.remove(f"{FINAL_TEST}/eindtoetsresultaat/onderdelen"),
+            "Veld leerling/eindtoets_basisonderwijs/eindtoetsresultaat (regel ",
+            "er ontbreekt een verplicht element; verwacht wordt onderdelen.",
+        ),
+    ],
+)
+def test_xsd_errors_are_told_in_dutch(mutate, start, end):
+    message = read_error(crafted("POVO_full", mutate))
+
+    assert message.startswith(start)
+    assert message.endswith(end)
+
+
+def test_unrecognised_xsd_error_on_an_identifier_hides_its_values():
+    with translation.override("nl"):
+        problem = schema._problem("Some new libxml2 complaint about '123456782'.", "bsn", None)
+
+    assert "123456782" not in problem
+    assert "Some new libxml2 complaint" in problem

@@ -42,6 +42,7 @@ _FACET_LIMIT = re.compile(
     r"\('(?P<limit>[^']*)'\)|minimum length of '(?P<min>\d+)'|"
     r"maximum length of '(?P<max>\d+)'|pattern '(?P<pattern>[^']*)'"
 )
+_QUOTED = re.compile(r"'[^']*'")
 _ATTRIBUTE_NOT_ALLOWED = re.compile(r"The attribute '(?P<attribute>[^']+)' is not allowed")
 
 _locks: dict[str, threading.Lock] = {version: threading.Lock() for version in OSO_VERSIONS}
@@ -150,6 +151,8 @@ def _problem(rest: str, element_name: str, attribute: str | None) -> str:
     if "Element content is not allowed" in rest:
         return _("this element may only contain text, not other elements")
     detail = _strip_ns(" ".join(rest.split())).rstrip(".")
+    if element_name in SENSITIVE_ELEMENTS:
+        detail = _QUOTED.sub("'…'", detail)
     if attribute:
         detail = f"{attribute}: {detail}"
     return detail[:200]

@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from audit.models import AuditAction
+from audit.services import audit_record
 from students.models import NAW_FIELDS, NawCorrection, Student
 from students.validators import normalise_postcode
 
@@ -91,8 +93,17 @@ def naw_correction_record(*, student: Student, field: str, value: str, user: str
         field=field,
         defaults={"value": value, "corrected_by": user or "", "corrected_at": timezone.now()},
     )
+    before = getattr(student, field)
     setattr(student, field, value)
     student.save(update_fields=[field, "updated_at"])
+    audit_record(
+        actor=user or "?",
+        action=AuditAction.CORRECTION_RECORDED,
+        student_id=student.pk,
+        student_number=student.student_number,
+        summary=f"{naw_field_label(field)}: '{before}' -> '{value}'",
+        details={"field": field, "old": before, "new": value},
+    )
     return correction
 
 
@@ -110,15 +121,31 @@ def naw_correction_release(*, student: Student, field: str, user: str) -> None:
             _("%(field)s is not corrected locally.") % {"field": naw_field_label(field)},
             code="not_corrected",
         )
+    before = getattr(student, field)
+    value = _dossier_value(student, field)
+    if value is not None:
+        setattr(student, field, value)
+        student.save(update_fields=[field, "updated_at"])
+    after = getattr(student, field)
+    audit_record(
+        actor=user or "?",
+        action=AuditAction.CORRECTION_RELEASED,
+        student_id=student.pk,
+        student_number=student.student_number,
+        summary=f"{naw_field_label(field)}: '{before}' -> '{after}'",
+        details={"field": field, "old": before, "new": after},
+    )
+
+
+def _dossier_value(student: Student, field: str) -> str | None:
+    """The last dossier's value of a field as stored, or None when no dossier gave one."""
     dossier_value = (student.dossier_values or {}).get(field)
     if dossier_value is None:
-        # No dossier ever supplied this field: the corrected value simply stays.
-        return
+        return None
     value = dossier_value.strip()
     if field == "postcode":
         value = normalise_postcode(value)
     max_length = Student._meta.get_field(field).max_length
     if max_length and len(value) > max_length:
-        return
-    setattr(student, field, value)
-    student.save(update_fields=[field, "updated_at"])
+        return None
+    return value

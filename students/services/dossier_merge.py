@@ -33,6 +33,8 @@ from django.utils import timezone, translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from audit.models import SYSTEM_ACTOR, AuditAction
+from audit.services import AuditInput, audit_record_many
 from requests.dossier.types import DossierError, ParsedDossier
 from students.models import (
     NAW_FIELDS,
@@ -322,6 +324,8 @@ def _merge_sub_chunk(
         updated = [plan.student for plan in applied if plan.outcome != DossierOutcome.CREATED]
         if updated:
             Student.objects.bulk_update(updated, _STUDENT_UPDATE_FIELDS)
+
+    _audit(plans, archived, received_by=received_by)
 
     results = []
     for plan, row in zip(plans, archived, strict=True):
@@ -709,6 +713,33 @@ def _archive_row(plan: _Plan, *, received_by: str) -> ReceivedDossier:
     )
 
 
+def _audit(plans: list[_Plan], archived: list[ReceivedDossier], *, received_by: str) -> None:
+    """One audit entry per file, whatever its outcome, in the same transaction (one query)."""
+    entries = []
+    for plan, row in zip(plans, archived, strict=True):
+        student = None if plan.archive_without_student else plan.student
+        entries.append(
+            AuditInput(
+                actor=received_by or SYSTEM_ACTOR,
+                action=AuditAction.DOSSIER_IMPORTED,
+                student_id=student.pk if student else None,
+                student_number=student.student_number if student else "",
+                summary=f"{DossierOutcome(plan.outcome).label}: {row.source_name}",
+                details={
+                    "outcome": str(plan.outcome),
+                    "dossier_id": row.pk,
+                    "collection_date": _iso_or_none(row.collection_date),
+                    "remarks": len(plan.remarks),
+                },
+            )
+        )
+    audit_record_many(entries=entries)
+
+
+def _iso_or_none(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
 def _record_storage_failure(entry: _Entry, *, received_by: str) -> MergeResult:
     """The database refused this one file: archive it as failed, change nothing else."""
     reason = _("The dossier could not be stored because of a database error.")
@@ -718,6 +749,7 @@ def _record_storage_failure(entry: _Entry, *, received_by: str) -> MergeResult:
             row = ReceivedDossier.objects.bulk_create(
                 [_archive_row(plan, received_by=received_by)]
             )[0]
+            _audit([plan], [row], received_by=received_by)
             dossier_id = row.pk
     except DatabaseError:
         logger.exception("Archiving a failed dossier failed too")

@@ -1,0 +1,158 @@
+"""python manage.py import_dossier FILE... [--signup-group NAME] [--school-year YYYY-YYYY]
+
+Output contract (outside checks read it): one line per file, in the order given,
+``<file as given>: <student number, or ->: <outcome>``, the outcome being
+``Nieuwe leerling aangemaakt``, ``Verwerkt``, ``Verwerkt met opmerkingen``,
+``Leerlinginfo niet gewijzigd`` or ``Mislukt: <reason>``; each remark on its own
+line indented two spaces. Exit status 0 when no file failed, else 1.
+"""
+
+from __future__ import annotations
+
+import getpass
+import re
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from students.models import DossierOutcome, SignupGroup
+from students.services.dossier_merge import DossierIn, MergeResult, dossiers_merge
+from students.services.students import signup_group_for_import
+from students.validators import validate_school_year
+
+# Files merged per call of the merge service: few queries per chunk, and only
+# one chunk of files in memory at a time.
+CHUNK_SIZE = 100
+# metadata/datum comes first in a dossier: the collection date, read without parsing.
+_COLLECTION_DATE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?datum>\s*(\d{4})-(\d{2})-(\d{2})\s*<")
+
+
+class Command(BaseCommand):
+    help = "Import OSO transfer files (overstapdossiers) and merge them onto students."
+
+    def add_arguments(self, parser):
+        parser.add_argument("files", nargs="+", metavar="FILE", help="OSO dossier XML files")
+        parser.add_argument(
+            "--signup-group",
+            metavar="NAME",
+            help="put unknown pupils in this signup group (created when missing)",
+        )
+        parser.add_argument(
+            "--school-year",
+            metavar="YYYY-YYYY",
+            help="school year of the signup group (default: from the file's collection date)",
+        )
+
+    def handle(self, *args, files, signup_group, school_year, **options):
+        with translation.override("nl"):
+            self._check_school_year(school_year)
+            failed = 0
+            group: SignupGroup | None = None
+            for chunk in _chunks(files, CHUNK_SIZE):
+                readable = [(name, raw) for name, raw, _error in chunk if raw is not None]
+                if signup_group and group is None and readable:
+                    group = self._group(signup_group, school_year, readable)
+                results = iter(
+                    dossiers_merge(
+                        items=[DossierIn(raw=raw, source_name=name) for name, raw in readable],
+                        signup_group=group,
+                        received_by=_received_by(),
+                    )
+                    if readable
+                    else []
+                )
+                for name, raw, error in chunk:
+                    if raw is None:
+                        failed += 1
+                        self.stdout.write(f"{name}: -: {DossierOutcome.FAILED.label}: {error}")
+                        continue
+                    result = next(results)
+                    failed += result.outcome == DossierOutcome.FAILED
+                    self._write(name, result)
+            if failed:
+                raise CommandError(
+                    _("%(failed)d of %(total)d files failed.")
+                    % {"failed": failed, "total": len(files)},
+                    returncode=1,
+                )
+
+    def _check_school_year(self, school_year: str | None) -> None:
+        if school_year is None:
+            return
+        try:
+            validate_school_year(school_year)
+        except ValidationError as error:
+            raise CommandError(
+                _("--school-year: %(message)s") % {"message": " ".join(error.messages)}
+            ) from None
+
+    def _group(self, name: str, school_year: str | None, readable) -> SignupGroup:
+        group, created = signup_group_for_import(
+            name=name,
+            school_year=school_year,
+            collection_date=next(
+                (found for _name, raw in readable if (found := _collection_date(raw))), None
+            ),
+        )
+        if created:
+            self.stderr.write(
+                _("Signup group %(group)s created.") % {"group": group}, style_func=None
+            )
+        return group
+
+    def _write(self, name: str, result: MergeResult) -> None:
+        label = DossierOutcome(result.outcome).label
+        if result.outcome == DossierOutcome.FAILED:
+            label = f"{label}: {result.reason}"
+        self.stdout.write(f"{name}: {result.student_number or '-'}: {label}")
+        for remark in result.remarks:
+            self.stdout.write(f"  {remark}")
+
+
+def _chunks(files: list[str], size: int) -> Iterator[list[tuple[str, bytes | None, str]]]:
+    """(name, content or None, error) per file, ``size`` files at a time, read lazily."""
+    for start in range(0, len(files), size):
+        yield [(name, *_read(name)) for name in files[start : start + size]]
+
+
+def _read(name: str) -> tuple[bytes | None, str]:
+    path = Path(name)
+    limit = settings.OSO_DOSSIER_MAX_BYTES
+    try:
+        with path.open("rb") as handle:
+            # One byte over the limit is enough for the reader to refuse it.
+            return handle.read(limit + 1), ""
+    except FileNotFoundError:
+        return None, _("The file does not exist.")
+    except IsADirectoryError:
+        return None, _("This is a directory, not a file.")
+    except PermissionError:
+        return None, _("The file cannot be read: permission denied.")
+    except OSError as error:
+        return None, _("The file cannot be read: %(error)s.") % {
+            "error": error.strerror or error.__class__.__name__
+        }
+
+
+def _collection_date(raw: bytes) -> date | None:
+    match = _COLLECTION_DATE.search(raw[:8192])
+    if not match:
+        return None
+    try:
+        return date(*(int(part) for part in match.groups()))
+    except ValueError:
+        return None
+
+
+def _received_by() -> str:
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):
+        user = "?"
+    return f"import_dossier ({user})"

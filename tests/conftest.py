@@ -6,6 +6,9 @@ from pathlib import Path
 
 import pytest
 
+# Real worker, beat and mock endpoint processes for the pipeline tests.
+pytest_plugins = ["tests.conftest_worker"]
+
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 OSO_EXAMPLES = sorted((SHARED / "oso" / "examples").glob("*.xml"))
 

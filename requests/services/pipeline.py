@@ -403,17 +403,18 @@ def transfer_requests_sweep(*, now: datetime | None = None) -> DispatchResult:
 def _reserve_and_enqueue(queryset, *, now: datetime) -> DispatchResult:
     until = now + _grace()
     with transaction.atomic():
-        candidates = list(queryset.order_by("id").values_list("id", flat=True))
-        for start in range(0, len(candidates), 500):
-            # The same condition again: another dispatcher may have taken some meanwhile.
-            queryset.filter(id__in=candidates[start : start + 500]).update(
+        # Locked while we reserve them (PostgreSQL; SQLite's IMMEDIATE transaction locks
+        # the whole database), so two dispatchers never queue the same row.
+        rows = list(
+            queryset.select_for_update(skip_locked=True).order_by("id").values_list("id", "sent_at")
+        )
+        ids = [row_id for row_id, _sent_at in rows]
+        for start in range(0, len(ids), 500):
+            TransferRequest.objects.filter(id__in=ids[start : start + 500]).update(
                 claim_token=None, claimed_until=until
             )
-        reserved = TransferRequest.objects.filter(
-            claimed_until=until, claim_token__isnull=True, status__in=OPEN_STATUSES
-        ).order_by("id")
-        submit_ids = list(reserved.filter(sent_at__isnull=True).values_list("id", flat=True))
-        poll_ids = list(reserved.filter(sent_at__isnull=False).values_list("id", flat=True))
+        submit_ids = [row_id for row_id, sent_at in rows if sent_at is None]
+        poll_ids = [row_id for row_id, sent_at in rows if sent_at is not None]
         for chunk in chunked(submit_ids):
             enqueue_submit(chunk)
         for chunk in chunked(poll_ids):

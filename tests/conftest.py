@@ -18,3 +18,24 @@ def oso_examples() -> list[Path]:
     """The eight official sample dossiers (../shared/oso/examples)."""
     assert len(OSO_EXAMPLES) == 8, "the official OSO examples are missing"
     return OSO_EXAMPLES
+
+
+@pytest.fixture
+def portal_user(db):
+    """A staff member of the group Toelating: may use every portal page (students.use_portal)."""
+    from django.contrib.auth.models import Group, Permission
+
+    from tests.factories import UserFactory
+
+    group, _ = Group.objects.get_or_create(name="Toelating")
+    group.permissions.add(Permission.objects.get(codename="use_portal"))
+    user = UserFactory(username="toelating")
+    user.groups.add(group)
+    return user
+
+
+@pytest.fixture
+def portal_client(client, portal_user):
+    """The Django test client, logged in as ``portal_user``."""
+    client.force_login(portal_user)
+    return client

@@ -1,0 +1,150 @@
+"""User-facing texts of the staff pages that are set in Python code.
+
+Form labels, table headers, messages and form errors of the pages live here
+(templates hold the rest). makemessages files a string under the catalog of
+the folder its source is in; keeping these texts in ``oso_portal/`` puts them
+in the root catalog (``locale/``) with the templates, so the pages have one
+catalog of their own while ``students/`` and ``requests/`` keep theirs.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy, pgettext_lazy
+
+# --- Leerlingen zoeken: the seed's search fields ------------------------------------
+IN_SIGNUP_GROUP = _("Only students in a signup group")
+STUDENT_NUMBER_SHORT = _("Student no.")
+GIVEN_NAME = _("Given name")
+PREFIX = _("Prefix")
+SURNAME = _("Surname")
+POSTCODE = _("Postcode")
+TOWN = _("Town")
+BIRTH_DATE = _("Birth date")
+BSN = _("Citizen service number")
+SCHOOL_YEAR = _("School year")
+SIGNUP_GROUP = _("Signup group")
+PRIMARY_SCHOOL = _("Primary school")
+FINAL_TEST = _("Final test")
+REVISED_ADVICE = _("Revised advice")
+ELK_DOT = _("ELK dot")
+REQUEST = _("Request")
+ANY = _("(any)")
+WITH = _("with")
+WITHOUT = _("without")
+OPEN_REQUEST = _("open request")
+FAILED_REQUEST = _("last request failed")
+NO_REQUEST = _("no open request")
+DOT_GREEN = _("green")
+DOT_BLUE = _("blue")
+DOT_NONE = _("none")
+BIRTH_DATE_HELP = _("Full date (14-05-2009), month (05-2009) or year (2009).")
+BIRTH_DATE_INVALID = _("Enter a birth date as DD-MM-YYYY, a month as MM-YYYY or a year as YYYY.")
+BSN_HELP = _("The whole number, or at least its last 4 digits.")
+BSN_INVALID = _("Enter the whole citizen service number (9 digits) or at least its last 4 digits.")
+BSN_CHECK_DIGIT = _(
+    "This is not a valid citizen service number or education number: the check digit is wrong."
+)
+
+# --- Table headers ------------------------------------------------------------------
+SELECT = _("Select")
+STUDENT_NUMBER = _("Student number")
+SEX = _("Sex")
+GROUP = _("Group")
+ELK_STATUS = _("ELK status")
+STATUS = _("Status")
+LAST_ACTIVITY = _("Last activity")
+REQUESTED_ON = pgettext_lazy("column: date of the request", "Request")
+REMARKS = _("Remarks")
+OPEN_REQUESTS = _("Open (ready, requested or waiting)")
+SELECT_ROW = _("Select %(name)s")
+SELECT_PAGE = _("Select all rows on this page")
+NO_STUDENTS_FOUND = _("No students match these search fields.")
+NO_REQUESTS = _("No requests match this filter.")
+SEX_SHORT = {"1": pgettext_lazy("sex: female", "F"), "2": pgettext_lazy("sex: male", "M")}
+DOT_GREEN_TEXT = _("green dot: file fetched")
+DOT_BLUE_TEXT = _("blue dot: new data at the primary school")
+
+# --- Actions and their messages -------------------------------------------------------
+ADDED_TO_REQUESTS = ngettext_lazy(
+    "%(count)d student added to the transfer-file requests.",
+    "%(count)d students added to the transfer-file requests.",
+    "count",
+)
+ALREADY_OPEN = ngettext_lazy(
+    "%(count)d student already had an open request and was skipped.",
+    "%(count)d students already had an open request and were skipped.",
+    "count",
+)
+NOTHING_SELECTED = _("Select at least one row first.")
+SEARCH_INVALID = _("Correct the search fields first.")
+SEARCH_EXPIRED = _("The search on a citizen service number has expired; search again.")
+
+MODE = _("Kind of request")
+CHANGED_SINCE = _("Changes since")
+CHANGED_SINCE_HELP = _("Empty: each student's own last dossier date.")
+DATE_INVALID = _("Enter a valid date.")
+DATE_IN_FUTURE = _("The date for changes since cannot be in the future.")
+SENT = ngettext_lazy(
+    "%(count)d request sent.",
+    "%(count)d requests sent.",
+    "count",
+)
+NOTHING_TO_SEND = _(
+    "Nothing was sent: none of the selected requests is ready to request "
+    "(status Klaar om op te vragen)."
+)
+RETRIED = ngettext_lazy(
+    "%(count)d failed request will be tried again.",
+    "%(count)d failed requests will be tried again.",
+    "count",
+)
+NOTHING_TO_RETRY = _("None of the selected requests has failed; nothing to try again.")
+DELETED = ngettext_lazy(
+    "%(count)d request deleted.",
+    "%(count)d requests deleted.",
+    "count",
+)
+NOTHING_TO_DELETE = _(
+    "Only requests that are ready to request can be deleted; nothing was deleted."
+)
+RELEASED = _("The correction of %(field)s is released: the field follows the dossiers again.")
+NOT_CORRECTED = _("This field has no local correction.")
+REREQUEST_SENT = ngettext_lazy(
+    "%(count)d student of %(group)s is being re-requested.",
+    "%(count)d students of %(group)s are being re-requested.",
+    "count",
+)
+REREQUEST_NOTHING = _("No student of %(group)s needs a re-request right now.")
+
+# --- Dossier inlezen ------------------------------------------------------------------
+FILES = _("OSO files")
+FILES_HELP = _("One or more transfer files (XML). You can select several files at once.")
+SIGNUP_GROUP_FOR_NEW = _("Signup group for new students")
+SIGNUP_GROUP_FOR_NEW_HELP = _(
+    "Without a signup group, a file of a student who is not known yet fails."
+)
+NO_FILES = _("Choose at least one file.")
+FILE_TOO_LARGE = _(
+    "The file %(name)s is too large (%(size)s; at most %(limit)s). Nothing was imported."
+)
+
+# --- Export -------------------------------------------------------------------------------
+EXPORT_FORMAT_INVALID = _("Unknown export format.")
+EXPORT_SHEET_TITLE = _("Transfer-file requests")
+EXPORT_FILENAME = _("transfer-file-requests")
+BSN_OR_EDUCATION_NUMBER = _("Citizen service number / education number")
+
+# --- Names of the NAW fields, as the student page and messages show them ----------------
+NAW_FIELD_LABELS = {
+    "given_name": _("Given name"),
+    "prefix": _("Prefix"),
+    "surname": _("Surname"),
+    "street": _("Street"),
+    "house_number": _("House number"),
+    "house_number_suffix": _("House number suffix"),
+    "postcode": _("Postcode"),
+    "town": _("Town"),
+    "phone": _("Phone"),
+    "email": _("E-mail"),
+}

@@ -1,0 +1,42 @@
+"""Forms of the requests overview."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+
+from oso_portal import page_text as text
+from requests.models import RequestMode
+
+
+class SendForm(forms.Form):
+    """*Aanvragen*: the whole current file, or only changes since a date."""
+
+    mode = forms.ChoiceField(
+        choices=RequestMode.choices,
+        initial=RequestMode.CURRENT,
+        widget=forms.RadioSelect,
+        label=text.MODE,
+    )
+    changed_since = forms.DateField(
+        required=False,
+        label=text.CHANGED_SINCE,
+        help_text=text.CHANGED_SINCE_HELP,
+        input_formats=["%Y-%m-%d", "%d-%m-%Y"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": text.DATE_INVALID},
+    )
+
+    def clean_changed_since(self):
+        value = self.cleaned_data["changed_since"]
+        if value and value > timezone.localdate():
+            raise forms.ValidationError(text.DATE_IN_FUTURE, code="future")
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("mode") == RequestMode.CURRENT:
+            # The date only counts for changes since; a stray value is ignored.
+            self.errors.pop("changed_since", None)
+            cleaned["changed_since"] = None
+        return cleaned

@@ -1,0 +1,227 @@
+"""Staff pages of the requests app: the overview (*Overstapdossier opvragen*),
+its actions (send, retry, delete), the export and the batch progress fragment.
+
+Views stay thin: reads from ``requests.selectors``/``page_selectors``, writes
+through ``requests.services``.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.http import (
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseRedirect,
+    QueryDict,
+    StreamingHttpResponse,
+)
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views import View
+from django_tables2 import RequestConfig
+
+from oso_portal import page_text as text
+from oso_portal.access import PortalAccessMixin
+from requests import exports, page_selectors
+from requests.filters import TransferRequestFilter
+from requests.forms import SendForm
+from requests.models import RequestBatch, RequestStatus
+from requests.selectors import batch_progress, request_status_counts, requests_overview_queryset
+from requests.services.transfer_requests import (
+    transfer_requests_delete,
+    transfer_requests_retry,
+    transfer_requests_send,
+)
+from requests.tables import TransferRequestTable
+
+OVERVIEW_PER_PAGE = 50
+LIST_PARAMS = frozenset({"page", "sort", "per_page"})
+
+
+def overview_filterset(params: QueryDict) -> TransferRequestFilter:
+    data = QueryDict(mutable=True)
+    for key, values in params.lists():
+        if key not in LIST_PARAMS:
+            data.setlist(key, values)
+    return TransferRequestFilter(data, queryset=requests_overview_queryset())
+
+
+def filtered_requests(params: QueryDict):
+    filterset = overview_filterset(params)
+    return filterset.qs if filterset.is_valid() else filterset.queryset.none()
+
+
+def overview_url(query: str = "") -> str:
+    url = reverse("oso_requests:overview")
+    return f"{url}?{query}" if query else url
+
+
+# A send form with errors is kept for one page view, so the overview (reached
+# again by redirect) shows the errors beside the fields and nothing is sent.
+SEND_FORM_KEY = "request_send_form"
+
+
+class RequestOverviewView(PortalAccessMixin, View):
+    template_name = "requests/overview.html"
+
+    def get(self, request):
+        rejected = request.session.pop(SEND_FORM_KEY, None)
+        send_form = SendForm(rejected) if rejected else SendForm()
+        if rejected:
+            send_form.is_valid()
+        filterset = overview_filterset(request.GET)
+        valid = filterset.is_valid()
+        queryset = filterset.qs if valid else filterset.queryset.none()
+        table = TransferRequestTable(queryset)
+        RequestConfig(request, paginate={"per_page": OVERVIEW_PER_PAGE}).configure(table)
+        cleaned = filterset.form.cleaned_data if valid else {}
+        batch_id = cleaned.get("batch")
+        batch = page_selectors.batch_to_follow(batch_id=int(batch_id) if batch_id else None)
+        signup_group = cleaned.get("signup_group")
+        counts = request_status_counts(signup_group_id=signup_group.pk if signup_group else None)
+        context = {
+            "nav": "requests",
+            "filter": filterset,
+            "table": table,
+            "filter_query": filterset.data.urlencode(),
+            "send_form": send_form,
+            "status_counts": [
+                {"status": value, "label": label, "count": counts.get(value, 0)}
+                for value, label in RequestStatus.choices
+            ],
+            "progress": progress_context(batch) if batch else None,
+        }
+        return render(request, self.template_name, context)
+
+
+def progress_context(batch: RequestBatch) -> dict:
+    """The progress panel: settled (final or waiting for the primary school) out of all."""
+    progress = batch_progress(batch_id=batch.pk)
+    counts = progress["counts"]
+    return {
+        "batch": batch,
+        "total": progress["total"],
+        "settled": progress["settled"],
+        "percent": progress["percent"],
+        "finished": progress["finished"],
+        "counts": [
+            {"status": value, "label": label, "count": counts.get(value, 0)}
+            for value, label in RequestStatus.choices
+            if counts.get(value)
+        ],
+    }
+
+
+class BatchProgressView(PortalAccessMixin, View):
+    """The progress fragment that htmx polls every 2 s while the batch runs.
+
+    Once the batch is finished the fragment comes back without its polling
+    trigger, so htmx stops; the HX-Trigger header tells the page to reload
+    its table once.
+    """
+
+    def get(self, request, batch_id: int):
+        batch = get_object_or_404(RequestBatch, pk=batch_id)
+        context = progress_context(batch)
+        response = render(request, "includes/batch_progress.html", {"progress": context})
+        if context["finished"] and request.headers.get("HX-Request"):
+            response["HX-Trigger"] = "batch-finished"
+        return response
+
+
+class SelectedRequestsMixin:
+    """The rows an action applies to: the checked ones, or every row of the filter."""
+
+    def selected_ids(self, request):
+        if request.POST.get("select_all") == "1":
+            params = QueryDict(request.POST.get("query", ""))
+            return list(filtered_requests(params).order_by().values_list("pk", flat=True))
+        return [int(v) for v in request.POST.getlist("request_ids") if v.isdigit()]
+
+    def back(self, request, **extra) -> HttpResponseRedirect:
+        query = QueryDict(request.POST.get("query", ""), mutable=True)
+        for key, value in extra.items():
+            query[key] = value
+        return HttpResponseRedirect(overview_url(query.urlencode()))
+
+
+class SendRequestsView(PortalAccessMixin, SelectedRequestsMixin, View):
+    """*Aanvragen*: send the selected ready requests as one batch."""
+
+    def post(self, request):
+        form = SendForm(request.POST)
+        ids = self.selected_ids(request)
+        if not form.is_valid():
+            request.session[SEND_FORM_KEY] = {
+                key: request.POST.get(key, "") for key in ("mode", "changed_since")
+            }
+            return self.back(request)
+        if not ids:
+            messages.error(request, text.NOTHING_SELECTED)
+            return self.back(request)
+        mode = form.cleaned_data["mode"]
+        batch = transfer_requests_send(
+            request_ids=ids,
+            mode=mode,
+            changed_since=form.cleaned_data["changed_since"],
+            user=request.user.get_username(),
+        )
+        if batch is None:
+            messages.warning(request, text.NOTHING_TO_SEND)
+            return self.back(request)
+        messages.success(request, text.SENT % {"count": batch.requests.count()})
+        return HttpResponseRedirect(overview_url(urlencode({"batch": batch.pk})))
+
+
+class RetryRequestsView(PortalAccessMixin, SelectedRequestsMixin, View):
+    def post(self, request):
+        ids = self.selected_ids(request)
+        if not ids:
+            messages.error(request, text.NOTHING_SELECTED)
+            return self.back(request)
+        count = transfer_requests_retry(request_ids=ids, user=request.user.get_username())
+        if count:
+            messages.success(request, text.RETRIED % {"count": count})
+        else:
+            messages.warning(request, text.NOTHING_TO_RETRY)
+        return self.back(request)
+
+
+class DeleteRequestsView(PortalAccessMixin, SelectedRequestsMixin, View):
+    def post(self, request):
+        ids = self.selected_ids(request)
+        if not ids:
+            messages.error(request, text.NOTHING_SELECTED)
+            return self.back(request)
+        count = transfer_requests_delete(request_ids=ids, user=request.user.get_username())
+        if count:
+            messages.success(request, text.DELETED % {"count": count})
+        else:
+            messages.warning(request, text.NOTHING_TO_DELETE)
+        return self.back(request)
+
+
+class ExportRequestsView(PortalAccessMixin, View):
+    """*Exporteren*: the current filter as CSV or Excel; BSN masked."""
+
+    def get(self, request, fmt: str):
+        queryset = filtered_requests(request.GET)
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        filename = f"{text.EXPORT_FILENAME}-{stamp}"
+        if fmt == "csv":
+            response = StreamingHttpResponse(
+                exports.requests_csv(queryset), content_type="text/csv; charset=utf-8"
+            )
+            response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+            return response
+        if fmt == "xlsx":
+            response = HttpResponse(
+                exports.requests_xlsx(queryset),
+                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            )
+            response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
+            return response
+        return HttpResponseBadRequest(str(text.EXPORT_FORMAT_INVALID))

@@ -1,0 +1,263 @@
+"""Reads for the staff pages (search, student page, signup groups).
+
+Each function returns what one page shows with a fixed number of queries,
+whatever the number of rows: the page tests hold them to that.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from django.db.models import (
+    CharField,
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.lookups import Exact
+from django.shortcuts import get_object_or_404
+
+from requests.models import OPEN_STATUSES, RequestStatus, TransferRequest
+from students.models import (
+    Codelist,
+    CodelistEntry,
+    ElkDot,
+    FinalTestResult,
+    NawCorrection,
+    PriorEducation,
+    ReceivedDossier,
+    SignupGroup,
+    Student,
+)
+
+# --- Conditions shared by the search filters and the signup-group counts ------
+# Both pages use the same expressions, so a count on the signup-group page is
+# exactly the number of rows its link shows.
+
+
+def has_final_test() -> Exists:
+    return Exists(FinalTestResult.objects.filter(prior_education__student=OuterRef("pk")))
+
+
+def has_revised_advice() -> Exists:
+    return Exists(
+        PriorEducation.objects.filter(student=OuterRef("pk")).exclude(revised_advice_code="")
+    )
+
+
+def has_blue_dot() -> Q:
+    return Q(elk_dot=ElkDot.BLUE)
+
+
+def has_open_request() -> Exists:
+    return Exists(TransferRequest.objects.filter(student=OuterRef("pk"), status__in=OPEN_STATUSES))
+
+
+def latest_request_failed() -> Exact:
+    """The student's most recent request ended in Mislukt (a later one supersedes it)."""
+    latest_status = Subquery(
+        TransferRequest.objects.filter(student=OuterRef("pk"))
+        .order_by("-created_at", "-pk")
+        .values("status")[:1],
+        output_field=CharField(),
+    )
+    return Exact(latest_status, Value(RequestStatus.FAILED))
+
+
+# --- Leerlingen zoeken ---------------------------------------------------------------
+
+
+def student_search_queryset() -> QuerySet[Student]:
+    return Student.objects.select_related("signup_group", "primary_school").order_by(
+        "student_number"
+    )
+
+
+def school_year_choices() -> list[tuple[str, str]]:
+    years = (
+        SignupGroup.objects.order_by("-school_year")
+        .values_list("school_year", flat=True)
+        .distinct()
+    )
+    return [(year, year) for year in years]
+
+
+# --- Aanmeldingsgroepen --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SignupGroupCounts:
+    group: SignupGroup
+    total: int
+    with_final_test: int
+    without_final_test: int
+    with_revised_advice: int
+    with_blue_dot: int
+    with_open_request: int
+    with_failed_request: int
+
+
+def signup_group_counts() -> list[SignupGroupCounts]:
+    """Per signup group, how many students are in which state: two queries in all."""
+    groups = list(SignupGroup.objects.all())
+    rows = (
+        Student.objects.filter(signup_group__isnull=False)
+        .values("signup_group_id")
+        .order_by()
+        .annotate(
+            total=Count("pk"),
+            with_final_test=Count("pk", filter=has_final_test()),
+            with_revised_advice=Count("pk", filter=has_revised_advice()),
+            with_blue_dot=Count("pk", filter=has_blue_dot()),
+            with_open_request=Count("pk", filter=has_open_request()),
+            with_failed_request=Count("pk", filter=latest_request_failed()),
+        )
+    )
+    by_group = {row["signup_group_id"]: row for row in rows}
+    result = []
+    for group in groups:
+        row = by_group.get(group.pk, {})
+        total = row.get("total", 0)
+        with_final_test = row.get("with_final_test", 0)
+        result.append(
+            SignupGroupCounts(
+                group=group,
+                total=total,
+                with_final_test=with_final_test,
+                without_final_test=total - with_final_test,
+                with_revised_advice=row.get("with_revised_advice", 0),
+                with_blue_dot=row.get("with_blue_dot", 0),
+                with_open_request=row.get("with_open_request", 0),
+                with_failed_request=row.get("with_failed_request", 0),
+            )
+        )
+    return result
+
+
+# --- Leerlingpagina ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Coded:
+    code: str
+    label: str
+
+
+@dataclass(frozen=True)
+class FinalTestRow:
+    result: FinalTestResult
+    name: str  # the file's description, else the codelist label, else the code
+    reference_levels: list[dict]  # each with "label" added
+
+
+@dataclass
+class StudentPage:
+    student: Student
+    prior_education: PriorEducation | None
+    advice: dict[str, Coded | None]
+    final_tests: list[FinalTestRow]
+    corrections: dict[str, NawCorrection]
+    requests: list[TransferRequest]
+    dossiers: list[ReceivedDossier]
+    last_dossier: ReceivedDossier | None
+
+
+ADVICE_FIELDS = ("advice", "parents_wish", "pupil_wish", "revised_advice")
+
+
+def student_page(*, student_number: str) -> StudentPage:
+    """Everything the student page shows, in 7 queries; raw dossier XML is not loaded."""
+    student = get_object_or_404(
+        Student.objects.select_related("signup_group", "primary_school").prefetch_related(
+            Prefetch("corrections", queryset=NawCorrection.objects.order_by("field")),
+        ),
+        student_number=student_number,
+    )
+    prior = (
+        PriorEducation.objects.select_related("primary_school")
+        .prefetch_related("final_tests")
+        .filter(student=student)
+        .first()
+    )
+    tests = list(prior.final_tests.all()) if prior else []
+    requests = list(TransferRequest.objects.filter(student=student).order_by("-created_at", "-pk"))
+    dossiers = list(
+        ReceivedDossier.objects.filter(student=student)
+        .defer("raw_xml")
+        .order_by("-received_at", "-pk")
+    )
+    wanted: set[tuple[str, str]] = set()
+    codes = {name: getattr(prior, f"{name}_code") if prior else "" for name in ADVICE_FIELDS}
+    wanted.update((Codelist.ADVICE, code) for code in codes.values() if code)
+    for test in tests:
+        wanted.add((Codelist.TEST_TYPE, test.test_type_code))
+        wanted.update(
+            (Codelist.REFERENCE_LEVEL, level["level"])
+            for level in test.reference_levels or []
+            if level.get("level")
+        )
+    labels = codelist_labels_for(wanted)
+
+    def coded(codelist: str, code: str) -> Coded | None:
+        return Coded(code, labels.get((codelist, code), "")) if code else None
+
+    return StudentPage(
+        student=student,
+        prior_education=prior,
+        advice={name: coded(Codelist.ADVICE, code) for name, code in codes.items()},
+        final_tests=[
+            FinalTestRow(
+                result=test,
+                name=test.test_name
+                or labels.get((Codelist.TEST_TYPE, test.test_type_code))
+                or test.test_type_code,
+                reference_levels=[
+                    {**level, "coded": coded(Codelist.REFERENCE_LEVEL, level.get("level", ""))}
+                    for level in test.reference_levels or []
+                ],
+            )
+            for test in tests
+        ],
+        corrections={c.field: c for c in student.corrections.all()},
+        requests=requests,
+        dossiers=dossiers,
+        last_dossier=next((d for d in dossiers if prior and d.pk == prior.last_dossier_id), None),
+    )
+
+
+def codelist_labels_for(wanted: set[tuple[str, str]]) -> dict[tuple[str, str], str]:
+    """Labels for many (codelist, code) pairs in one query."""
+    if not wanted:
+        return {}
+    condition = Q()
+    for codelist, code in wanted:
+        condition |= Q(codelist=codelist, code=code)
+    entries = CodelistEntry.objects.filter(condition).values_list("codelist", "code", "label")
+    return {(codelist, code): label for codelist, code, label in entries}
+
+
+def student_dossier(*, student_number: str, dossier_id: int) -> ReceivedDossier:
+    """One received dossier of this student, raw XML included (for diff and attachments)."""
+    return get_object_or_404(
+        ReceivedDossier.objects.select_related("student"),
+        pk=dossier_id,
+        student__student_number=student_number,
+    )
+
+
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+
+
+def dossier_raw_bytes(dossier: ReceivedDossier) -> bytes:
+    """The archived XML as bytes for the reader.
+
+    The archive holds decoded text; its declaration may still name the file's
+    original encoding, so it is dropped before encoding as UTF-8.
+    """
+    return _XML_DECLARATION.sub("", dossier.raw_xml, count=1).encode("utf-8")

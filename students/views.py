@@ -1,0 +1,311 @@
+"""Staff pages of the students app: search and select, the student page,
+signup groups and the dossier upload. Views stay thin: reads come from
+``students.page_selectors``, writes from the services of students/ and requests/.
+"""
+
+from __future__ import annotations
+
+import secrets
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse, HttpResponseRedirect, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import content_disposition_header
+from django.views import View
+from django.views.generic import TemplateView
+from django_tables2 import RequestConfig
+
+from oso_portal import page_text as text
+from oso_portal.access import PortalAccessMixin
+from requests.dossier.reader import dossier_attachment_file
+from requests.dossier.types import DossierError
+from requests.services.transfer_requests import signup_group_rerequest, transfer_requests_add
+from students import page_selectors
+from students.filters import StudentSearchFilter
+from students.forms import DossierImportForm
+from students.models import NAW_FIELDS, DossierOutcome, SignupGroup, Student, mask_identifier
+from students.selectors import dossier_diff
+from students.services.corrections import naw_correction_release
+from students.services.dossier_merge import DossierIn, dossiers_merge
+from students.tables import StudentTable
+
+SEARCH_PER_PAGE = 50
+# Parameters of the result list that are not search fields.
+LIST_PARAMS = frozenset({"page", "sort", "per_page"})
+
+# --- BSN search without a BSN in any URL ----------------------------------------------------
+# The search form is posted; a BSN in it is kept in the session under a random
+# reference, and the result URL (links, paging, sorting, "select all") carries
+# only that reference.
+BSN_SESSION_KEY = "student_search_bsn"
+BSN_REFS_KEPT = 5
+
+
+def remember_bsn(session, bsn: str) -> str:
+    ref = secrets.token_urlsafe(9)
+    refs = dict(list(session.get(BSN_SESSION_KEY, {}).items())[-(BSN_REFS_KEPT - 1) :])
+    refs[ref] = bsn
+    session[BSN_SESSION_KEY] = refs
+    return ref
+
+
+def recall_bsn(session, ref: str) -> str | None:
+    return session.get(BSN_SESSION_KEY, {}).get(ref)
+
+
+def search_filterset(request, params: QueryDict) -> tuple[StudentSearchFilter, str | None]:
+    """The filter for a result URL's parameters; the BSN comes from the session only."""
+    data = params.copy()
+    data.pop("bsn", None)
+    bound = any(key not in LIST_PARAMS for key in params)
+    ref = params.get("bsn_ref")
+    bsn = recall_bsn(request.session, ref) if ref else None
+    if ref and bsn is None:
+        messages.warning(request, text.SEARCH_EXPIRED)
+    if bsn:
+        data["bsn"] = bsn
+    filterset = StudentSearchFilter(
+        data if bound else None,
+        queryset=page_selectors.student_search_queryset(),
+        request=request,
+    )
+    return filterset, bsn
+
+
+class StudentSearchView(PortalAccessMixin, View):
+    template_name = "students/search.html"
+
+    def get(self, request):
+        filterset, bsn = search_filterset(request, request.GET)
+        table = None
+        if filterset.is_bound:
+            queryset = filterset.qs if filterset.is_valid() else Student.objects.none()
+            table = StudentTable(queryset)
+            RequestConfig(request, paginate={"per_page": SEARCH_PER_PAGE}).configure(table)
+        search_query = QueryDict(mutable=True)
+        for key, values in request.GET.lists():
+            if key not in LIST_PARAMS:
+                search_query.setlist(key, values)
+        return self.render(request, filterset, table, bsn, search_query.urlencode())
+
+    def post(self, request):
+        filterset = StudentSearchFilter(
+            request.POST, queryset=page_selectors.student_search_queryset(), request=request
+        )
+        form = filterset.form
+        if not form.is_valid():
+            return self.render(request, filterset, None, None, "")
+        params = []
+        for name in form.fields:
+            if name in ("bsn", "in_signup_group"):
+                continue
+            value = request.POST.get(name, "").strip()
+            if value:
+                params.append((name, value))
+        params.append(
+            ("in_signup_group", "on" if form.cleaned_data["in_signup_group"] else "false")
+        )
+        if form.cleaned_data["bsn"]:
+            params.append(("bsn_ref", remember_bsn(request.session, form.cleaned_data["bsn"])))
+        return HttpResponseRedirect(f"{reverse('students:search')}?{urlencode(params)}")
+
+    def render(self, request, filterset, table, bsn, search_query):
+        form = filterset.form
+        extra = StudentSearchFilter.EXTRA_FIELDS
+        context = {
+            "nav": "search",
+            "filter": filterset,
+            "table": table,
+            "search_query": search_query,
+            "bsn_masked": mask_identifier(bsn) if bsn else None,
+            "extra_fields": [form[name] for name in extra],
+            "extra_active": any(form[name].value() for name in extra) or form.errors,
+        }
+        return render(request, self.template_name, context)
+
+
+class AddToRequestsView(PortalAccessMixin, View):
+    """*Toevoegen aan overstapdossier-aanvragen*: the checked rows, or every result."""
+
+    def post(self, request):
+        if request.POST.get("select_all") == "1":
+            params = QueryDict(request.POST.get("query", ""))
+            filterset, _bsn = search_filterset(request, params)
+            if not filterset.is_bound or not filterset.is_valid():
+                messages.error(request, text.SEARCH_INVALID)
+                return redirect("students:search")
+            student_ids = filterset.qs.order_by().values_list("pk", flat=True)
+        else:
+            student_ids = [int(v) for v in request.POST.getlist("student_ids") if v.isdigit()]
+        if not student_ids:
+            messages.error(request, text.NOTHING_SELECTED)
+            back = request.POST.get("query", "")
+            return HttpResponseRedirect(f"{reverse('students:search')}?{back}")
+        result = transfer_requests_add(student_ids=student_ids, user=request.user.get_username())
+        messages.success(request, text.ADDED_TO_REQUESTS % {"count": result.added})
+        if result.skipped_open:
+            messages.info(request, text.ALREADY_OPEN % {"count": result.skipped_open})
+        return redirect("oso_requests:overview")
+
+
+# --- Leerlingpagina ---------------------------------------------------------------------------
+
+
+class StudentDetailView(PortalAccessMixin, TemplateView):
+    template_name = "students/detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        page = page_selectors.student_page(student_number=self.kwargs["student_number"])
+        context.update(
+            nav="search",
+            page=page,
+            student=page.student,
+            naw_rows=self.naw_rows(page),
+            can_change=self.request.user.is_staff
+            and self.request.user.has_perm("students.change_student"),
+        )
+        context.update(self.diff_context(page))
+        return context
+
+    @staticmethod
+    def naw_rows(page):
+        student = page.student
+        return [
+            {
+                "field": name,
+                "label": text.NAW_FIELD_LABELS[name],
+                "value": getattr(student, name),
+                "correction": page.corrections.get(name),
+                "dossier_value": (student.dossier_values or {}).get(name),
+            }
+            for name in NAW_FIELDS
+        ]
+
+    def diff_context(self, page):
+        """A diff between two received versions, picked with ?older=&newer=."""
+        ids = {d.pk for d in page.dossiers}
+        try:
+            older_id = int(self.request.GET.get("older", ""))
+            newer_id = int(self.request.GET.get("newer", ""))
+        except ValueError:
+            return {"diff": None}
+        if older_id not in ids or newer_id not in ids or older_id == newer_id:
+            return {"diff": None}
+        sn = page.student.student_number
+        older = page_selectors.student_dossier(student_number=sn, dossier_id=older_id)
+        newer = page_selectors.student_dossier(student_number=sn, dossier_id=newer_id)
+        return {
+            "diff": dossier_diff(older=older, newer=newer),
+            "diff_older": older,
+            "diff_newer": newer,
+        }
+
+
+class CorrectionReleaseView(PortalAccessMixin, View):
+    def post(self, request, student_number: str, field: str):
+        student = get_object_or_404(Student, student_number=student_number)
+        if field not in NAW_FIELDS or not student.corrections.filter(field=field).exists():
+            messages.error(request, text.NOT_CORRECTED)
+        else:
+            naw_correction_release(student=student, field=field, user=request.user.get_username())
+            messages.success(request, text.RELEASED % {"field": text.NAW_FIELD_LABELS[field]})
+        return redirect("students:detail", student_number=student.student_number)
+
+
+class DossierAttachmentView(PortalAccessMixin, View):
+    """Download one attachment (a scanned report) from a received dossier."""
+
+    def get(self, request, student_number: str, dossier_id: int, index: int):
+        dossier = page_selectors.student_dossier(
+            student_number=student_number, dossier_id=dossier_id
+        )
+        if index not in {a.get("index") for a in dossier.attachments or []}:
+            raise Http404
+        try:
+            filename, content = dossier_attachment_file(
+                raw=page_selectors.dossier_raw_bytes(dossier), index=index
+            )
+        except DossierError as exc:
+            messages.error(request, str(exc))
+            return redirect("students:detail", student_number=student_number)
+        response = HttpResponse(content, content_type="application/octet-stream")
+        response["Content-Disposition"] = content_disposition_header(
+            as_attachment=True, filename=filename or f"bijlage-{index + 1}"
+        )
+        return response
+
+
+# --- Aanmeldingsgroepen -----------------------------------------------------------------------
+
+
+class SignupGroupListView(PortalAccessMixin, TemplateView):
+    template_name = "students/signup_groups.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["nav"] = "groups"
+        context["rows"] = page_selectors.signup_group_counts()
+        return context
+
+
+class SignupGroupRerequestView(PortalAccessMixin, View):
+    """Queue and send a request for every student of the group that needs one."""
+
+    def post(self, request, group_id: int):
+        group = get_object_or_404(SignupGroup, pk=group_id)
+        batch = signup_group_rerequest(signup_group_id=group.pk, user=request.user.get_username())
+        if batch is None:
+            messages.info(request, text.REREQUEST_NOTHING % {"group": group})
+            return redirect("students:signup_groups")
+        count = batch.requests.count()
+        messages.success(request, text.REREQUEST_SENT % {"count": count, "group": group})
+        return redirect(f"{reverse('oso_requests:overview')}?{urlencode({'batch': batch.pk})}")
+
+
+# --- Dossier inlezen --------------------------------------------------------------------------
+
+IMPORT_RESULTS_KEY = "dossier_import_results"
+
+
+class DossierImportView(PortalAccessMixin, View):
+    template_name = "students/dossier_import.html"
+
+    def get(self, request):
+        results = request.session.pop(IMPORT_RESULTS_KEY, None)
+        return self.render(request, DossierImportForm(), results)
+
+    def post(self, request):
+        form = DossierImportForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return self.render(request, form, None)
+        items = [DossierIn(raw=f.read(), source_name=f.name) for f in form.cleaned_data["files"]]
+        results = dossiers_merge(
+            items=items,
+            signup_group=form.cleaned_data["signup_group"],
+            received_by=request.user.get_username(),
+        )
+        request.session[IMPORT_RESULTS_KEY] = [
+            {
+                "source_name": r.source_name,
+                "outcome": str(r.outcome),
+                "student_number": r.student_number,
+                "remarks": list(r.remarks),
+                "reason": r.reason,
+            }
+            for r in results
+        ]
+        return redirect("students:dossier_import")
+
+    def render(self, request, form, results):
+        if results:
+            labels = dict(DossierOutcome.choices)
+            for row in results:
+                row["outcome_label"] = labels.get(row["outcome"], row["outcome"])
+        return render(
+            request,
+            self.template_name,
+            {"nav": "import", "form": form, "results": results},
+        )

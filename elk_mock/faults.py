@@ -49,33 +49,18 @@ class FaultPlan:
         self.update(**vars(settings or FaultSettings()))
 
     def update(self, **changes) -> FaultSettings:
+        """Change some settings; invalid values raise ValueError and change nothing."""
         with self._lock:
-            for name, value in changes.items():
-                if not hasattr(self.settings, name):
-                    raise ValueError(f"unknown fault setting: {name}")
-                setattr(self.settings, name, value)
-            for name in ("error_rate", "timeout_rate", "truncate_rate", "invalid_xml_rate"):
-                value = getattr(self.settings, name)
-                if not 0.0 <= value <= 1.0:
-                    raise ValueError(f"{name} must be between 0 and 1")
-            if (
-                self.settings.error_rate
-                + self.settings.timeout_rate
-                + (self.settings.truncate_rate)
-                > 0.95
-            ):
-                raise ValueError("error, timeout and truncate rates must add up to at most 0.95")
-            if self.settings.latency < 0 or self.settings.hang_seconds < 0:
-                raise ValueError("latency and hang_seconds cannot be negative")
-            if self.settings.max_consecutive < 1:
-                raise ValueError("max_consecutive must be at least 1")
-            for kind in self.settings.next:
-                if kind not in KINDS:
-                    raise ValueError(f"unknown fault kind: {kind}")
+            unknown = set(changes) - set(vars(self.settings))
+            if unknown:
+                raise ValueError(f"unknown fault setting: {', '.join(sorted(unknown))}")
+            candidate = FaultSettings(**{**vars(self.settings), **changes})
+            _validate(candidate)
+            self.settings = candidate
             if "seed" in changes:
-                self._rng = random.Random(self.settings.seed)  # noqa: S311
+                self._rng = random.Random(candidate.seed)  # noqa: S311
             if "next" in changes:
-                self._next = deque(self.settings.next)
+                self._next = deque(candidate.next)
             return self.snapshot()
 
     def snapshot(self) -> FaultSettings:
@@ -131,6 +116,23 @@ class FaultPlan:
     def pick_status(self) -> int:
         with self._lock:
             return self._rng.choice((500, 502, 503))
+
+
+def _validate(settings: FaultSettings) -> None:
+    for name in ("error_rate", "timeout_rate", "truncate_rate", "invalid_xml_rate"):
+        if not 0.0 <= getattr(settings, name) <= 1.0:
+            raise ValueError(f"{name} must be between 0 and 1")
+    if settings.error_rate + settings.timeout_rate + settings.truncate_rate > 0.95:
+        raise ValueError("error, timeout and truncate rates must add up to at most 0.95")
+    if settings.latency < 0 or settings.hang_seconds < 0:
+        raise ValueError("latency and hang_seconds cannot be negative")
+    if settings.max_consecutive < 1:
+        raise ValueError("max_consecutive must be at least 1")
+    if settings.budget is not None and settings.budget < 0:
+        raise ValueError("budget cannot be negative")
+    for kind in settings.next:
+        if kind not in KINDS:
+            raise ValueError(f"unknown fault kind: {kind}")
 
 
 def break_xml(xml: bytes) -> bytes:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import html.parser
 
 import pytest
 
@@ -17,6 +16,7 @@ from students.models import (
 )
 from students.services.corrections import naw_correction_release
 from students.services.dossier_merge import DossierIn, dossiers_merge
+from tests.admin_forms import admin_correct
 from tests.factories import SignupGroupFactory, UserFactory, bsn_from_seed
 from tests.oso_dossier_edit import dossier_edit
 
@@ -83,54 +83,6 @@ def test_all_eight_official_examples_import_as_new_students(oso_examples, group)
         card = PriorEducation.objects.get(student_id=result.student_id)
         assert card.final_tests.get().standard_score == 525
         assert ReceivedDossier.objects.get(pk=result.dossier_id).attachments
-
-
-class _FormFields(html.parser.HTMLParser):
-    """The named inputs of the admin change form, as a browser would submit them."""
-
-    def __init__(self):
-        super().__init__()
-        self.data: dict[str, str] = {}
-        self._select: str | None = None
-        self._textarea: str | None = None
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        name = attrs.get("name")
-        if tag == "input" and name and attrs.get("type") not in ("submit", "checkbox", "file"):
-            self.data[name] = attrs.get("value") or ""
-        elif tag == "input" and name and attrs.get("type") == "checkbox" and "checked" in attrs:
-            self.data[name] = "on"
-        elif tag == "select" and name:
-            self._select = name
-            self.data.setdefault(name, "")
-        elif tag == "option" and self._select and "selected" in attrs:
-            self.data[self._select] = attrs.get("value") or ""
-        elif tag == "textarea" and name:
-            self._textarea = name
-            self.data[name] = ""
-
-    def handle_endtag(self, tag):
-        if tag == "select":
-            self._select = None
-        elif tag == "textarea":
-            self._textarea = None
-
-    def handle_data(self, data):
-        if self._textarea:
-            self.data[self._textarea] += data
-
-
-def admin_correct(client, student: Student, **changes) -> None:
-    """Change NAW fields of a student through the admin change form, as staff would."""
-    url = f"/admin/students/student/{student.pk}/change/"
-    page = client.get(url)
-    assert page.status_code == 200
-    form = _FormFields()
-    form.feed(page.content.decode())
-    form.data.update(changes)
-    response = client.post(url, form.data)
-    assert response.status_code == 302, response.content.decode()[:3000]
 
 
 @pytest.fixture

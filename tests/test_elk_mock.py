@@ -307,8 +307,11 @@ def test_sigterm_stops_the_process_cleanly_even_with_a_hung_response():
 
         hung = threading.Thread(target=hang, daemon=True)
         hung.start()
-        while mock.stats()["feed_calls"] == 0:
+        for _ in range(200):  # the hung call has arrived once the mock counted it
+            if mock.stats()["feed_calls"]:
+                break
             threading.Event().wait(0.05)
+        assert mock.stats()["feed_calls"] == 1
         mock.process.send_signal(signal.SIGTERM)
         assert mock.process.wait(timeout=10) == 0
         assert b"elk_mock stopped" in mock.process.stdout.read()

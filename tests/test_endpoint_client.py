@@ -403,8 +403,8 @@ def test_a_refused_pupil_can_be_named_by_bsn(client, mock):
 
 
 def test_with_error_and_timeout_rates_retrying_gets_every_answer_in_bounded_calls(mock):
-    client = EndpointClient(base_url=mock.url, school_brin=DEMO_SCHOOL_BRIN, read_timeout=0.5)
-    mock.set_faults(error_rate=0.3, timeout_rate=0.1, hang_seconds=1, seed=5, max_consecutive=2)
+    client = EndpointClient(base_url=mock.url, school_brin=DEMO_SCHOOL_BRIN, read_timeout=1)
+    mock.set_faults(error_rate=0.3, timeout_rate=0.1, hang_seconds=3, seed=5, max_consecutive=2)
     ids = [f"rates-{pupil.key}" for pupil in PUPILS]
     items = [item_for(pupil, request_id) for pupil, request_id in zip(PUPILS, ids)]
     failures = 0

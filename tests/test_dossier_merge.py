@@ -470,3 +470,37 @@ def test_queries_for_a_chunk_of_updates_do_not_grow_with_its_size(group):
 
     assert small == large
     assert PriorEducation.objects.filter(last_dossier_date=dt.date(2021, 5, 1)).count() == 60
+
+
+def test_a_large_call_is_split_and_still_applies_each_pupils_files_in_order(group, monkeypatch):
+    monkeypatch.setattr("students.services.dossier_merge.MAX_SUB_CHUNK", 2)
+    files = [
+        make_parsed(bsn=bsn_from_seed(21)),
+        make_parsed(bsn=bsn_from_seed(22)),
+        make_parsed(bsn=bsn_from_seed(21), collection_date=dt.date(2021, 5, 1), naw_town="Edam"),
+        make_parsed(bsn=bsn_from_seed(23)),
+        make_parsed(bsn=bsn_from_seed(21), collection_date=dt.date(2021, 4, 1), naw_town="Oost"),
+    ]
+
+    results = merge(*files, group=group)
+
+    assert [r.outcome for r in results] == [
+        DossierOutcome.CREATED,
+        DossierOutcome.CREATED,
+        DossierOutcome.PROCESSED,
+        DossierOutcome.CREATED,
+        DossierOutcome.NOT_CHANGED,
+    ]
+    assert Student.objects.get(bsn=bsn_from_seed(21)).town == "Edam"
+
+
+def test_every_file_leaves_an_audit_entry_without_the_bsn(group):
+    from audit.models import AuditAction, AuditEntry
+
+    results = merge(make_parsed(), DossierError("Kapot."), group=group)
+
+    entries = list(AuditEntry.objects.filter(action=AuditAction.DOSSIER_IMPORTED).order_by("pk"))
+    assert [e.details["outcome"] for e in entries] == ["created", "failed"]
+    assert entries[0].student_number == results[0].student_number
+    assert entries[1].student_id is None
+    assert all(BSN not in f"{e.summary} {e.details}" for e in entries)

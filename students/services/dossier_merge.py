@@ -52,6 +52,9 @@ from students.validators import normalise_postcode
 
 logger = logging.getLogger(__name__)
 
+# At most this many files are written in one transaction (bulk statements stay a
+# sensible size); a larger call is simply split, in order.
+MAX_SUB_CHUNK = 250
 # The language of stored remarks and reasons: they are kept with the dossier.
 REMARK_LANGUAGE = "nl"
 
@@ -150,7 +153,7 @@ def dossiers_merge_parsed(
             # One sub-chunk per round: each pupil at most once in it. Files that
             # meet a student already handled in this round (found through
             # another identifier) are deferred and go round again, in order.
-            sub_chunk = _split_by_pupil(pending)[0]
+            sub_chunk = _split_by_pupil(pending)[0][:MAX_SUB_CHUNK]
             deferred: list[_Entry] = []
             for entry, result in _merge_sub_chunk_safely(
                 sub_chunk, signup_group=signup_group, received_by=received_by, deferred=deferred

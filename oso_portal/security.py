@@ -28,7 +28,7 @@ from students.validators import is_valid_bsn, is_valid_education_number
 
 # Nine digits not inside a longer number (student numbers have ten, phone
 # numbers ten), or the written form 1234.56.782.
-_CANDIDATE = re.compile(r"(?<![\d.])(\d{9}|\d{4}\.\d{2}\.\d{3})(?![\d]|\.\d)")
+_CANDIDATE = re.compile(r"(?<!\d)(\d{9}|\d{4}\.\d{2}\.\d{3})(?!\d)")
 
 
 def _mask(digits: str) -> str:

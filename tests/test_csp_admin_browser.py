@@ -1,0 +1,117 @@
+"""The Django admin works under our Content Security Policy, in a real browser.
+
+Headless Chromium logs in through the (throttled) admin login form and opens the
+pages staff use, including the calendar widget's JavaScript; every CSP violation
+the browser reports fails the test.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+from django.contrib import admin
+from django.contrib.auth.views import LoginView, LogoutView
+from django.http import HttpResponse
+from django.urls import include, path
+
+from tests.factories import StudentFactory, UserFactory
+
+urlpatterns = [
+    # What the 404 page (base.html) links to, and the admin.
+    path("", lambda request: HttpResponse("home"), name="home"),
+    path("accounts/login/", LoginView.as_view(), name="login"),
+    path("accounts/logout/", LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+HAVE_CHROMIUM = os.path.exists(CHROMIUM)
+REQUIRE_BROWSER = os.environ.get("OSO_PORTAL_REQUIRE_BROWSER") == "1"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.urls(__name__),
+    pytest.mark.skipif(
+        not HAVE_CHROMIUM and not REQUIRE_BROWSER,
+        reason="Chromium is not installed (/usr/bin/chromium): browser tests skipped",
+    ),
+]
+
+# Runs before any page script; the browser reports each blocked resource here.
+RECORD_VIOLATIONS = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__cspViolations.push(`${event.violatedDirective} ${event.blockedURI}`);
+});
+"""
+
+
+@pytest.fixture
+def browser_page():
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True)
+        page = browser.new_page()
+        page.add_init_script(RECORD_VIOLATIONS)
+        console_errors: list[str] = []
+        page.on(
+            "console",
+            lambda message: (
+                console_errors.append(message.text) if message.type == "error" else None
+            ),
+        )
+        page.console_errors = console_errors
+        yield page
+        browser.close()
+
+
+def _violations(page) -> list[str]:
+    reported = page.evaluate("window.__cspViolations")
+    logged = [text for text in page.console_errors if "Content Security Policy" in text]
+    return reported + logged
+
+
+def test_admin_pages_run_without_csp_violations(live_server, browser_page, settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    UserFactory(username="beheer", is_staff=True, is_superuser=True)
+    student = StudentFactory()
+    page = browser_page
+    base = live_server.url
+
+    page.goto(f"{base}/admin/login/")
+    page.fill("#id_username", "beheer")
+    page.fill("#id_password", "secret-pass-123")
+    page.click("input[type=submit]")
+    page.wait_for_url(f"{base}/admin/")
+    assert _violations(page) == []
+
+    visited = {}
+    for url in [
+        "/admin/",
+        "/admin/students/student/",
+        f"/admin/students/student/{student.pk}/change/",
+        "/admin/students/student/add/",
+        "/admin/audit/auditentry/",
+        "/admin/auth/user/",
+        "/admin/auth/user/add/",
+    ]:
+        response = page.goto(f"{base}{url}")
+        visited[url] = (response.status, _violations(page))
+    assert visited == {url: (200, []) for url in visited}
+
+    # The admin's JavaScript runs: the changelist's select-all checkbox and the
+    # date widget's calendar, both built by admin scripts served from 'self'.
+    page.goto(f"{base}/admin/students/student/")
+    page.check("#action-toggle")
+    assert page.is_checked("input.action-select")
+    page.goto(f"{base}/admin/students/student/{student.pk}/change/")
+    assert not page.is_visible("#calendarbox0")
+    page.click("#calendarlink0")
+    assert page.is_visible("#calendarbox0")
+    assert _violations(page) == []

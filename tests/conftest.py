@@ -23,14 +23,11 @@ def oso_examples() -> list[Path]:
 @pytest.fixture
 def portal_user(db):
     """A staff member of the group Toelating: may use every portal page (students.use_portal)."""
-    from django.contrib.auth.models import Group, Permission
-
+    from students.services.access import access_groups_ensure
     from tests.factories import UserFactory
 
-    group, _ = Group.objects.get_or_create(name="Toelating")
-    group.permissions.add(Permission.objects.get(codename="use_portal"))
     user = UserFactory(username="toelating")
-    user.groups.add(group)
+    user.groups.add(access_groups_ensure())
     return user
 
 

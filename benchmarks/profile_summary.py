@@ -5,7 +5,8 @@
 For each function: *inclusive* (share of samples with the function anywhere on the
 stack, counted once per sample) and *self* (share with it on top). Without ``--all``
 only the project's own functions are listed (students/, requests/, audit/,
-oso_portal/, elk_mock/), plus the library calls our code makes directly.
+oso_portal/, elk_mock/, benchmarks/). ``--within NAME`` keeps only the samples with
+NAME on the stack (for a worker: ``execute_task``, the time spent in tasks).
 """
 
 from __future__ import annotations
@@ -33,7 +34,8 @@ def _label(frame: str) -> tuple[str, str]:
     return f"{match.group('function')} ({short})", short
 
 
-def summarise(text: str) -> tuple[int, Counter, Counter, dict[str, str]]:
+def summarise(text: str, within: str = "") -> tuple[int, Counter, Counter, dict[str, str]]:
+    """Samples, inclusive and self counts per function; ``within``: only stacks with it."""
     inclusive: Counter = Counter()
     self_time: Counter = Counter()
     files: dict[str, str] = {}
@@ -41,6 +43,8 @@ def summarise(text: str) -> tuple[int, Counter, Counter, dict[str, str]]:
     for line in text.splitlines():
         stack, _, count = line.rpartition(" ")
         if not stack or not count.isdigit():
+            continue
+        if within and within not in stack:
             continue
         samples = int(count)
         total += samples
@@ -56,15 +60,16 @@ def summarise(text: str) -> tuple[int, Counter, Counter, dict[str, str]]:
     return total, inclusive, self_time, files
 
 
-def report(path: Path, *, top: int = 25, everything: bool = False) -> str:
-    total, inclusive, self_time, files = summarise(path.read_text())
+def report(path: Path, *, top: int = 25, everything: bool = False, within: str = "") -> str:
+    total, inclusive, self_time, files = summarise(path.read_text(), within)
     if not total:
         return f"{path}: no samples"
 
     def ours(label: str) -> bool:
         return everything or files.get(label, "").startswith(PROJECT)
 
-    lines = [f"{path.name}: {total} samples", "inclusive  self  function"]
+    scope = f" with {within} on the stack" if within else ""
+    lines = [f"{path.name}: {total} samples{scope}", "inclusive  self  function"]
     for label, samples in inclusive.most_common():
         if not ours(label):
             continue
@@ -84,8 +89,9 @@ def main() -> int:
     parser.add_argument("profile", type=Path)
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--all", action="store_true", help="every function, not only ours")
+    parser.add_argument("--within", default="", help="only samples with this on the stack")
     args = parser.parse_args()
-    print(report(args.profile, top=args.top, everything=args.all))
+    print(report(args.profile, top=args.top, everything=args.all, within=args.within))
     return 0
 
 

@@ -139,3 +139,21 @@ def test_text_card_is_dutch_and_never_shows_the_full_bsn(student):
 def test_unknown_student_number_is_a_dutch_error():
     with pytest.raises(CommandError, match=re.escape("Geen leerling met stamnummer 42.")):
         card("42", "--json")
+
+
+def test_extended_card_adds_what_the_staff_pages_show_without_renaming_contract_keys(student):
+    from students.selectors import student_card_data
+
+    plain = student_card_data(student_number="1000000001")
+    extended = student_card_data(student_number="1000000001", extended=True)
+
+    assert list(extended)[: len(CONTRACT_KEYS)] == CONTRACT_KEYS
+    assert extended["corrections"][0]["corrected_by"] == "anna"
+    card = extended["prior_education"]
+    assert card["inspection"] == {"agreed": None, "disagreement_reason": None}
+    assert card["final_tests"][0]["reference_levels"] == []
+    assert {k: v for k, v in card.items() if k in plain["prior_education"]} == {
+        **plain["prior_education"],
+        "primary_school": {**plain["prior_education"]["primary_school"], "branch": "00"},
+        "final_tests": card["final_tests"],
+    }

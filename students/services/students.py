@@ -6,6 +6,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from students.models import SignupGroup
 from students.validators import school_year_for, validate_school_year
@@ -23,7 +24,7 @@ def signup_group_for_import(
     """
     name = (name or "").strip()
     if not name:
-        raise ValidationError("empty signup group name", code="required")
+        raise ValidationError(_("Enter the name of the signup group."), code="required")
     if school_year:
         validate_school_year(school_year)
         return SignupGroup.objects.get_or_create(name=name, school_year=school_year)

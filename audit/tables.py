@@ -19,5 +19,7 @@ class AuditEntryTable(tables.Table):
         model = AuditEntry
         fields = ("at", "actor", "action", "student_number", "summary")
         order_by = ("-at",)
-        attrs = {"class": "table audit-table"}
+        # The portal's table template (templates/tables/table.html): accessible sort headers.
+        template_name = "tables/table.html"
+        attrs = {"class": "data-table", "id": "audit-table"}
         empty_text = _("No audit entries match.")

@@ -154,3 +154,13 @@ def test_export_defuses_cells_that_a_spreadsheet_would_run_as_formula(auditor_cl
     rows = _csv_rows(auditor_client.get(reverse("audit:export"), {"actor": "system"}))
 
     assert rows[1][4] == "'=HYPERLINK(1)"
+
+
+@pytest.mark.urls("oso_portal.urls")
+def test_the_project_serves_the_audit_pages_under_audit(auditor_client, entries):
+    assert reverse("audit:log") == "/audit/"
+
+    response = auditor_client.get("/audit/", {"student_number": "1000000002"})
+
+    assert response.status_code == 200
+    assert [row.record for row in response.context["table"].rows] == [entries[1]]

@@ -104,6 +104,8 @@ if _database_url:
     DATABASES = {"default": database_from_url(_database_url, base_dir=BASE_DIR)}
 else:
     DATABASES = {"default": sqlite_database(VAR_DIR / "oso_portal.sqlite3")}
+    # SQLite cannot create the folder its file lives in; a fresh checkout has no var/.
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 USING_SQLITE = DATABASES["default"]["ENGINE"].endswith("sqlite3")
 

@@ -37,6 +37,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from oso_portal.bulk import bulk_update_rows
 from requests.client import (
     EndpointError,
     RequestResult,
@@ -70,7 +71,7 @@ _STATUS_FOR_OUTCOME: dict[str, str] = {
     DossierOutcome.FAILED: RequestStatus.FAILED,
 }
 
-# Every field a step may change (bulk_update needs them listed).
+# Every field a step may change (bulk_update_rows needs them listed).
 _ROW_FIELDS = (
     "status",
     "sent_at",
@@ -528,7 +529,7 @@ def _record(
         if merging:
             with translation.override(STORED_LANGUAGE):
                 _merge(merging, received_by=_received_by(merging), now=now or timezone.now())
-        TransferRequest.objects.bulk_update(ours, fields=_ROW_FIELDS, batch_size=200)
+        bulk_update_rows(ours, _ROW_FIELDS)
         fetched = [
             row.student_id
             for row in ours

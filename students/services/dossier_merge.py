@@ -35,6 +35,7 @@ from django.utils.translation import gettext as _
 
 from audit.models import SYSTEM_ACTOR, AuditAction
 from audit.services import AuditInput, audit_record_many
+from oso_portal.bulk import bulk_update_rows
 from requests.dossier.types import DossierError, ParsedDossier
 from students.models import (
     NAW_FIELDS,
@@ -58,7 +59,7 @@ MAX_SUB_CHUNK = 250
 # The language of stored remarks and reasons: they are kept with the dossier.
 REMARK_LANGUAGE = "nl"
 
-# Student fields a merge writes (bulk_update needs them listed).
+# Student fields a merge writes (bulk_update_rows needs them listed).
 _STUDENT_UPDATE_FIELDS: tuple[str, ...] = (
     *NAW_FIELDS,
     "first_names",
@@ -326,7 +327,7 @@ def _merge_sub_chunk(
         )
         updated = [plan.student for plan in applied if plan.outcome != DossierOutcome.CREATED]
         if updated:
-            Student.objects.bulk_update(updated, _STUDENT_UPDATE_FIELDS)
+            bulk_update_rows(updated, _STUDENT_UPDATE_FIELDS)
 
     _audit(plans, archived, received_by=received_by)
 
@@ -671,7 +672,7 @@ def _prior_education_write(
     if to_create:
         PriorEducation.objects.bulk_create(to_create)
     if to_update:
-        PriorEducation.objects.bulk_update(to_update, _PRIOR_EDUCATION_FIELDS)
+        bulk_update_rows(to_update, _PRIOR_EDUCATION_FIELDS)
         FinalTestResult.objects.filter(prior_education__in=[p.pk for p in to_update]).delete()
     tests = []
     for plan in applied:

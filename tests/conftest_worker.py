@@ -16,6 +16,7 @@ restored afterwards).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -114,7 +115,7 @@ class BrokerForRun:
 
 
 @pytest.fixture(scope="session")
-def broker_for_run(tmp_path_factory) -> BrokerForRun:
+def broker_for_run(tmp_path_factory) -> Iterator[BrokerForRun]:
     from django.conf import settings
 
     run = uuid.uuid4().hex[:12]
@@ -133,19 +134,28 @@ def broker_for_run(tmp_path_factory) -> BrokerForRun:
             (folder / name).mkdir(exist_ok=True)
         options["polling_interval"] = 0.1
         env["OSO_BROKER_DIR"] = str(folder)
-    else:
-        prefix = f"oso-test-{run}:"
-        options["global_keyprefix"] = prefix
-        env["CELERY_BROKER_KEY_PREFIX"] = prefix
-    return BrokerForRun(queue=queue, env=env, transport_options=options)
+        yield BrokerForRun(queue=queue, env=env, transport_options=options)
+        return
+    prefix = f"oso-test-{run}:"
+    options["global_keyprefix"] = prefix
+    env["CELERY_BROKER_KEY_PREFIX"] = prefix
+    yield BrokerForRun(queue=queue, env=env, transport_options=options)
+    # Redis keeps what a killed worker left unacknowledged: clear this run's keys.
+    import redis
+
+    connection = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    keys = list(connection.scan_iter(match=f"{prefix}*"))
+    if keys:
+        connection.delete(*keys)
+    connection.close()
 
 
 def _point_celery_app(queue: str, transport_options: dict) -> None:
     """Make this process's Celery app publish to ``queue`` with these transport options."""
     from oso_portal.celery import app
 
-    if app._pool is not None:
-        app._pool.force_close_all()
+    # Dropped, not closed: kombu keeps one pool per connection settings and hands the
+    # same one out again when the settings come back.
     app._pool = None
     # The AMQP helper caches queues, router and producer pool: build it afresh.
     app.__dict__.pop("amqp", None)
@@ -183,18 +193,18 @@ class PipelineProcess:
 
     def kill(self) -> None:
         """SIGKILL the whole process group (a prefork worker and its child) at once."""
-        if self.alive():
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait(10)
 
-    def stop(self, timeout: float = 15.0) -> None:
+    def stop(self, timeout: float = 10.0) -> None:
+        """A warm shutdown (SIGTERM to the main process, which stops its child), then SIGKILL."""
         if not self.alive():
             return
-        os.killpg(self.process.pid, signal.SIGTERM)
-        try:
+        self.process.send_signal(signal.SIGTERM)
+        with contextlib.suppress(subprocess.TimeoutExpired):
             self.process.wait(timeout)
-        except subprocess.TimeoutExpired:
-            self.kill()
+        self.kill()
 
 
 @dataclass

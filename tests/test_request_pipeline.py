@@ -151,8 +151,8 @@ def test_a_transient_failure_is_retried_later_and_then_goes_through(
     assert request.error  # the reason, shown while it waits for the retry
     assert outcome.retry_ids == ids and outcome.retry_in > 0
     retry = callbacks[-1]
-    assert retry.func.__self__.name == "oso_requests.submit_requests"
-    assert 0 < retry.keywords["countdown"] <= capped_countdown(10**6)
+    assert retry.task.name == "oso_requests.submit_requests"
+    assert 0 < retry.options["countdown"] <= capped_countdown(10**6)
 
     transfer_requests_submit(request_ids=ids)
     request.refresh_from_db()

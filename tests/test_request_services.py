@@ -31,10 +31,7 @@ def _queued(callbacks) -> list[tuple[str, list[int], float | None]]:
     """(task name, request ids, countdown) of every task queued on commit."""
     queued = []
     for callback in callbacks:
-        task = callback.func.__self__
-        queued.append(
-            (task.name, list(callback.keywords["args"][0]), callback.keywords.get("countdown"))
-        )
+        queued.append((callback.task.name, callback.request_ids, callback.options.get("countdown")))
     return queued
 
 

@@ -9,7 +9,6 @@ the commit still stands and the error is logged; the rows carry a reservation
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import partial
 
 from django.conf import settings
 from django.db import transaction
@@ -59,4 +58,17 @@ def _on_commit(task, request_ids: list[int], countdown: float) -> None:
     options = {}
     if countdown > 0:
         options["countdown"] = capped_countdown(countdown)
-    transaction.on_commit(partial(task.apply_async, args=(request_ids,), **options), robust=True)
+    transaction.on_commit(_Publish(task, request_ids, options), robust=True)
+
+
+class _Publish:
+    """``task.apply_async(args=(ids,), **options)``, readable in tests and in Django's log line."""
+
+    def __init__(self, task, request_ids: list[int], options: dict) -> None:
+        self.task = task
+        self.request_ids = request_ids
+        self.options = options
+        self.__qualname__ = f"publish {task.name}"
+
+    def __call__(self) -> None:
+        self.task.apply_async(args=(self.request_ids,), **self.options)

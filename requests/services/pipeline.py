@@ -26,6 +26,7 @@ the request at once with the client's Dutch reason.
 from __future__ import annotations
 
 import logging
+import os
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -39,6 +40,7 @@ from django.utils.translation import gettext as _
 
 from oso_portal.bulk import bulk_update_rows
 from requests.client import (
+    EndpointClient,
     EndpointError,
     RequestResult,
     ResultState,
@@ -145,9 +147,8 @@ def transfer_requests_submit(*, request_ids: Sequence[int]) -> StepOutcome:
                 )
         retry_rows: list[TransferRequest] = []
         if sendable:
-            client = endpoint_client_from_settings()
             try:
-                acks = client.submit(items)
+                acks = _endpoint_client().submit(items)
             except TransientEndpointError as exc:
                 retry_rows = _transient_all(sendable, message=exc.message, now=now)
                 acks = []
@@ -155,8 +156,6 @@ def transfer_requests_submit(*, request_ids: Sequence[int]) -> StepOutcome:
                 for row in sendable:
                     _finish(row, RequestStatus.FAILED, now=now, error=exc.message)
                 acks = []
-            finally:
-                client.close()
             by_id = {ack.request_id: ack for ack in acks}
             if acks:
                 accepted_until = now + timedelta(seconds=settings.OSO_POLL_FIRST_DELAY_SECONDS)
@@ -257,29 +256,52 @@ def transfer_requests_poll(*, request_ids: Sequence[int]) -> StepOutcome:
 
 def _fetch_results(rows: list[TransferRequest]) -> dict[str, RequestResult | EndpointError]:
     """The endpoint's answer per public id, or the error that stands for it."""
-    client = endpoint_client_from_settings()
+    client = _endpoint_client()
+    public_ids = [str(row.public_id) for row in rows]
     try:
-        public_ids = [str(row.public_id) for row in rows]
-        try:
-            return {result.request_id: result for result in client.results(public_ids)}
-        except TransientEndpointError as exc:
-            return dict.fromkeys(public_ids, exc)
-        except EndpointError as exc:
-            if len(public_ids) == 1:
-                return {public_ids[0]: exc}
-            # A permanent failure of the whole answer (say, one broken file in it):
-            # ask one by one, so that only the request it belongs to fails.
-            logger.info("results call failed permanently; asking %d one by one", len(public_ids))
-            answers: dict[str, RequestResult | EndpointError] = {}
-            for public_id in public_ids:
-                try:
-                    for result in client.results([public_id]):
-                        answers[result.request_id] = result
-                except EndpointError as single:
-                    answers[public_id] = single
-            return answers
-    finally:
-        client.close()
+        return {result.request_id: result for result in client.results(public_ids)}
+    except TransientEndpointError as exc:
+        return dict.fromkeys(public_ids, exc)
+    except EndpointError as exc:
+        if len(public_ids) == 1:
+            return {public_ids[0]: exc}
+        # A permanent failure of the whole answer (say, one broken file in it):
+        # ask one by one, so that only the request it belongs to fails.
+        logger.info("results call failed permanently; asking %d one by one", len(public_ids))
+        answers: dict[str, RequestResult | EndpointError] = {}
+        for public_id in public_ids:
+            try:
+                for result in client.results([public_id]):
+                    answers[result.request_id] = result
+            except EndpointError as single:
+                answers[public_id] = single
+        return answers
+
+
+# One client per process and endpoint settings (see _endpoint_client).
+_CLIENTS: dict[tuple, EndpointClient] = {}
+
+
+def _endpoint_client() -> EndpointClient:
+    """This process's client for the endpoint the settings name, made once and kept open.
+
+    Building an httpx client loads an SSL context and opens a new connection: done
+    for every chunk it took 7% of a poll task in the region benchmark (BENCHMARKS.md).
+    Keyed by process id too, so a forked worker never uses its parent's connections;
+    keyed by the settings, so a test that points elsewhere gets its own client.
+    """
+    key = (
+        os.getpid(),
+        settings.OSO_ENDPOINT_URL,
+        settings.OSO_SCHOOL_BRIN,
+        settings.OSO_ENDPOINT_CONNECT_TIMEOUT,
+        settings.OSO_ENDPOINT_READ_TIMEOUT,
+        getattr(settings, "OSO_DOSSIER_MAX_BYTES", None),
+    )
+    client = _CLIENTS.get(key)
+    if client is None:
+        client = _CLIENTS[key] = endpoint_client_from_settings()
+    return client
 
 
 def _apply_result(

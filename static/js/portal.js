@@ -32,9 +32,7 @@
     if (counter) {
       var template = counter.getAttribute("data-template") || "{n}";
       if (allResults && allResults.checked) {
-        counter.textContent = allResults.labels && allResults.labels.length
-          ? allResults.labels[0].textContent.trim()
-          : "";
+        counter.textContent = counter.getAttribute("data-all-text") || "";
       } else {
         counter.textContent = checked ? template.replace("{n}", String(checked)) : "";
       }

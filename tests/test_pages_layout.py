@@ -120,3 +120,16 @@ def test_user_without_permission_sees_no_navigation_links_it_cannot_use(client, 
     client.force_login(UserFactory(username="zonder-rechten"))
     html = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="nl").content.decode()
     assert "Geen toegang" in html
+
+
+def test_the_audit_log_is_in_the_menu_only_for_those_who_may_read_it(client, portal_user):
+    from django.contrib.auth.models import Permission
+
+    client.force_login(portal_user)
+    assert reverse("audit:log") not in client.get(reverse("home")).content.decode()
+
+    portal_user.user_permissions.add(Permission.objects.get(codename="view_auditentry"))
+    client.force_login(portal_user)
+    html = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+
+    assert f'<a href="{reverse("audit:log")}">Auditlog</a>' in html

@@ -265,3 +265,34 @@ def test_a_blue_dot_leads_with_no_click_to_a_new_request_and_the_new_data_on_the
     # A pupil whose file did not change got no request.
     assert not demo_students["demo-03"].transfer_requests.exists()
     assert timezone.now() - request.created_at < timedelta(minutes=2)
+
+
+def test_request_dossiers_waits_for_the_worker_and_exits_1_when_one_failed(
+    pipeline_processes, elk_mock, demo_students
+):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    elk_mock.set_clock(AFTER_LATE_MAY)
+    elk_mock.set_faults(refuse="demo-02")  # the primary school refuses this one
+    pipeline_processes.worker()
+    out = StringIO()
+
+    with pytest.raises(SystemExit) as exit_:
+        call_command(
+            "request_dossiers",
+            "--signup-group",
+            "Groep 8 - Saenredam College",
+            "--wait",
+            "--timeout",
+            "60",
+            stdout=out,
+        )
+
+    assert exit_.value.code == 1
+    counts = dict(line.rsplit(": ", 1) for line in out.getvalue().splitlines())
+    assert counts["Mislukt"] == "1"
+    assert counts["Aangevraagd"] == counts["Klaar om op te vragen"] == "0"
+    assert counts["Wacht op basisschool"] == "0"
+    assert sum(int(n) for n in counts.values()) == 16

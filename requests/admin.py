@@ -1,0 +1,182 @@
+"""Admin for requests, batches and ELK feed reads: to look, and to act through the services.
+
+The pipeline owns a request's state, so every field is read-only here; the actions
+call the same services as the staff pages. The beat schedules are django-celery-beat's
+own *Periodic tasks* (pause or retime them there; see oso_portal/schedules.py).
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from requests.models import ElkFeedRead, RequestBatch, RequestMode, TransferRequest
+from requests.services import (
+    transfer_requests_delete,
+    transfer_requests_retry,
+    transfer_requests_send,
+)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(TransferRequest)
+class TransferRequestAdmin(ReadOnlyAdmin):
+    list_display = (
+        "status",
+        "last_activity_at",
+        "created_at",
+        "student_number",
+        "student_name",
+        "mode",
+        "changed_since",
+        "attempts",
+        "next_attempt_at",
+        "batch",
+    )
+    list_filter = ("status", "mode", "student__signup_group", "created_by")
+    search_fields = ("student__student_number", "student__surname", "=public_id")
+    list_select_related = ("student", "batch")
+    date_hierarchy = "created_at"
+    ordering = ("-last_activity_at", "-id")
+    actions = ("send_current", "retry_failed", "delete_ready")
+    readonly_fields = (
+        "public_id",
+        "student",
+        "batch",
+        "status",
+        "mode",
+        "changed_since",
+        "created_at",
+        "created_by",
+        "last_activity_at",
+        "sent_at",
+        "attempts",
+        "polls",
+        "next_attempt_at",
+        "claimed_until",
+        "claim_token",
+        "completed_at",
+        "error",
+        "remarks",
+        "dossier",
+    )
+
+    @admin.display(description=_("student number"), ordering="student__student_number")
+    def student_number(self, obj: TransferRequest) -> str:
+        return obj.student.student_number
+
+    @admin.display(description=_("name"), ordering="student__surname")
+    def student_name(self, obj: TransferRequest) -> str:
+        return obj.student.full_name
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # Deleting goes through the action, which removes ready requests only.
+        return False
+
+    def has_act_permission(self, request) -> bool:
+        """The actions are what the portal's pages do: for those who may use the portal."""
+        return request.user.has_perm("students.use_portal")
+
+    @admin.action(description=_("Send (current file)"), permissions=["act"])
+    def send_current(self, request, queryset) -> None:
+        batch = transfer_requests_send(
+            request_ids=list(queryset.values_list("id", flat=True)),
+            mode=RequestMode.CURRENT,
+            changed_since=None,
+            user=request.user.get_username(),
+        )
+        count = batch.requests.count() if batch else 0
+        self.message_user(
+            request,
+            ngettext("%(count)d request sent.", "%(count)d requests sent.", count)
+            % {"count": count},
+            messages.SUCCESS if count else messages.WARNING,
+        )
+
+    @admin.action(description=_("Retry failed requests"), permissions=["act"])
+    def retry_failed(self, request, queryset) -> None:
+        count = transfer_requests_retry(
+            request_ids=list(queryset.values_list("id", flat=True)),
+            user=request.user.get_username(),
+        )
+        self.message_user(
+            request,
+            ngettext("%(count)d request sent again.", "%(count)d requests sent again.", count)
+            % {"count": count},
+            messages.SUCCESS if count else messages.WARNING,
+        )
+
+    @admin.action(description=_("Delete ready requests"), permissions=["act"])
+    def delete_ready(self, request, queryset) -> None:
+        count = transfer_requests_delete(
+            request_ids=list(queryset.values_list("id", flat=True)),
+            user=request.user.get_username(),
+        )
+        self.message_user(
+            request,
+            ngettext("%(count)d request deleted.", "%(count)d requests deleted.", count)
+            % {"count": count},
+            messages.SUCCESS if count else messages.WARNING,
+        )
+
+
+@admin.register(RequestBatch)
+class RequestBatchAdmin(ReadOnlyAdmin):
+    list_display = (
+        "id",
+        "created_at",
+        "created_by",
+        "mode",
+        "changed_since",
+        "signup_group",
+        "request_count",
+        "submitted_at",
+        "finished_at",
+    )
+    list_filter = ("mode", "signup_group", "created_by")
+    list_select_related = ("signup_group",)
+    date_hierarchy = "created_at"
+    readonly_fields = (
+        "created_at",
+        "created_by",
+        "mode",
+        "changed_since",
+        "signup_group",
+        "submitted_at",
+        "finished_at",
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(request_total=Count("requests"))
+
+    @admin.display(description=_("requests"), ordering="request_total")
+    def request_count(self, batch: RequestBatch) -> int:
+        return batch.request_total
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(ElkFeedRead)
+class ElkFeedReadAdmin(ReadOnlyAdmin):
+    list_display = ("read_at", "as_of", "placements", "changed", "blue_dots", "requests_sent")
+    list_filter = ("read_at",)
+    search_fields = ("error",)
+    readonly_fields = (
+        "read_at",
+        "as_of",
+        "placements",
+        "changed",
+        "blue_dots",
+        "requests_sent",
+        "error",
+    )

@@ -1,0 +1,69 @@
+"""The admin for requests: read-only lists with few queries, actions through the services."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from requests.models import RequestStatus, TransferRequest
+from tests.factories import TransferRequestFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin_client(client):
+    client.force_login(UserFactory(username="beheer", is_staff=True, is_superuser=True))
+    return client
+
+
+def test_the_request_list_costs_the_same_queries_for_few_and_many_rows(admin_client):
+    url = reverse("admin:oso_requests_transferrequest_changelist")
+    TransferRequestFactory.create_batch(2)
+
+    with CaptureQueriesContext(connection) as few:
+        assert admin_client.get(url).status_code == 200
+    TransferRequestFactory.create_batch(30)
+    with CaptureQueriesContext(connection) as many:
+        assert admin_client.get(url).status_code == 200
+
+    assert len(many) == len(few)
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["admin:oso_requests_requestbatch_changelist", "admin:oso_requests_elkfeedread_changelist"],
+)
+def test_the_other_lists_load(admin_client, name):
+    TransferRequestFactory(batch=None)
+
+    assert admin_client.get(reverse(name)).status_code == 200
+
+
+def test_the_retry_action_sends_failed_requests_again(
+    admin_client, django_capture_on_commit_callbacks
+):
+    failed = TransferRequestFactory(status=RequestStatus.FAILED, error="Onbekende leerling")
+    url = reverse("admin:oso_requests_transferrequest_changelist")
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = admin_client.post(
+            url, {"action": "retry_failed", "_selected_action": [failed.pk]}, follow=True
+        )
+
+    failed.refresh_from_db()
+    assert failed.status == RequestStatus.REQUESTED
+    assert "1 aanvraag opnieuw verstuurd." in response.content.decode()
+    assert len(callbacks) == 1
+
+
+def test_the_delete_action_removes_only_ready_requests(admin_client):
+    ready = TransferRequestFactory(status=RequestStatus.READY)
+    done = TransferRequestFactory(status=RequestStatus.PROCESSED)
+    url = reverse("admin:oso_requests_transferrequest_changelist")
+
+    admin_client.post(url, {"action": "delete_ready", "_selected_action": [ready.pk, done.pk]})
+
+    assert list(TransferRequest.objects.values_list("id", flat=True)) == [done.pk]

@@ -36,11 +36,7 @@ class BsnFilter(django_filters.Filter):
     field_class = BsnSearchField
 
     def filter(self, qs: QuerySet, value: str) -> QuerySet:
-        if not value:
-            return qs
-        if len(value) == 9:
-            return qs.filter(Q(bsn=value) | Q(education_number=value))
-        return qs.filter(Q(bsn__endswith=value) | Q(education_number__endswith=value))
+        return qs.filter(page_selectors.identifier_matches(value)) if value else qs
 
 
 class CheckboxFilter(django_filters.Filter):

@@ -73,6 +73,13 @@ def latest_request_failed() -> Exact:
 # --- Leerlingen zoeken ---------------------------------------------------------------
 
 
+def identifier_matches(digits: str) -> Q:
+    """A whole BSN or education number (9 digits) exactly, or fewer digits as its end."""
+    if len(digits) == 9:
+        return Q(bsn=digits) | Q(education_number=digits)
+    return Q(bsn__endswith=digits) | Q(education_number__endswith=digits)
+
+
 def student_search_queryset() -> QuerySet[Student]:
     return Student.objects.select_related("signup_group", "primary_school").order_by(
         "student_number"

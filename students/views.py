@@ -6,9 +6,11 @@ signup groups and the dossier upload. Views stay thin: reads come from
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.db.models import QuerySet
 from django.http import Http404, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -35,60 +37,83 @@ SEARCH_PER_PAGE = 50
 # Parameters of the result list that are not search fields.
 LIST_PARAMS = frozenset({"page", "sort", "per_page"})
 
-# --- BSN search without a BSN in any URL ----------------------------------------------------
-# The search form is posted; a BSN in it is kept in the session under a random
-# reference, and the result URL (links, paging, sorting, "select all") carries
-# only that reference.
+# --- BSN search without a BSN in any URL or session ------------------------------------------
+# The search form is posted. A BSN in it is resolved at once to the students it
+# matches; the session keeps only their ids (and the number masked, to show what
+# was searched) under a random reference, and the result URL (paging, sorting,
+# "select all") carries only that reference. No full BSN is stored or echoed.
 BSN_SESSION_KEY = "student_search_bsn"
 BSN_REFS_KEPT = 5
 
 
-def remember_bsn(session, bsn: str) -> str:
+def remember_bsn_search(session, digits: str) -> str:
+    ids = list(
+        Student.objects.filter(page_selectors.identifier_matches(digits)).values_list(
+            "pk", flat=True
+        )
+    )
+    shown = mask_identifier(digits) if len(digits) == 9 else f"…{digits[-4:]}"
     ref = secrets.token_urlsafe(9)
     refs = dict(list(session.get(BSN_SESSION_KEY, {}).items())[-(BSN_REFS_KEPT - 1) :])
-    refs[ref] = bsn
+    refs[ref] = {"ids": ids, "shown": shown}
     session[BSN_SESSION_KEY] = refs
     return ref
 
 
-def recall_bsn(session, ref: str) -> str | None:
-    return session.get(BSN_SESSION_KEY, {}).get(ref)
+@dataclass
+class StudentSearch:
+    """A search as a result URL gives it: the filter, plus a BSN search kept in the session."""
 
+    filterset: StudentSearchFilter
+    bsn_ids: list[int] | None = None
+    bsn_shown: str | None = None
 
-def search_filterset(request, params: QueryDict) -> tuple[StudentSearchFilter, str | None]:
-    """The filter for a result URL's parameters; the BSN comes from the session only."""
-    data = params.copy()
-    data.pop("bsn", None)
-    bound = any(key not in LIST_PARAMS for key in params)
-    ref = params.get("bsn_ref")
-    bsn = recall_bsn(request.session, ref) if ref else None
-    if ref and bsn is None:
-        messages.warning(request, text.SEARCH_EXPIRED)
-    if bsn:
-        data["bsn"] = bsn
-    filterset = StudentSearchFilter(
-        data if bound else None,
-        queryset=page_selectors.student_search_queryset(),
-        request=request,
-    )
-    return filterset, bsn
+    @classmethod
+    def from_params(cls, request, params: QueryDict) -> StudentSearch:
+        data = params.copy()
+        data.pop("bsn", None)  # never from a URL
+        bound = any(key not in LIST_PARAMS for key in params)
+        filterset = StudentSearchFilter(
+            data if bound else None,
+            queryset=page_selectors.student_search_queryset(),
+            request=request,
+        )
+        ref = params.get("bsn_ref")
+        if not ref:
+            return cls(filterset)
+        kept = request.session.get(BSN_SESSION_KEY, {}).get(ref)
+        if kept is None:
+            messages.warning(request, text.SEARCH_EXPIRED)
+            return cls(filterset, bsn_ids=[])
+        return cls(filterset, bsn_ids=kept["ids"], bsn_shown=kept["shown"])
+
+    @property
+    def is_bound(self) -> bool:
+        return self.filterset.is_bound
+
+    def results(self) -> QuerySet[Student]:
+        if not self.filterset.is_valid():
+            return Student.objects.none()
+        queryset = self.filterset.qs
+        if self.bsn_ids is not None:
+            queryset = queryset.filter(pk__in=self.bsn_ids)
+        return queryset
 
 
 class StudentSearchView(PortalAccessMixin, View):
     template_name = "students/search.html"
 
     def get(self, request):
-        filterset, bsn = search_filterset(request, request.GET)
+        search = StudentSearch.from_params(request, request.GET)
         table = None
-        if filterset.is_bound:
-            queryset = filterset.qs if filterset.is_valid() else Student.objects.none()
-            table = StudentTable(queryset)
+        if search.is_bound:
+            table = StudentTable(search.results())
             RequestConfig(request, paginate={"per_page": SEARCH_PER_PAGE}).configure(table)
         search_query = QueryDict(mutable=True)
         for key, values in request.GET.lists():
             if key not in LIST_PARAMS:
                 search_query.setlist(key, values)
-        return self.render(request, filterset, table, bsn, search_query.urlencode())
+        return self.render(request, search.filterset, table, search.bsn_shown, search_query)
 
     def post(self, request):
         filterset = StudentSearchFilter(
@@ -96,7 +121,7 @@ class StudentSearchView(PortalAccessMixin, View):
         )
         form = filterset.form
         if not form.is_valid():
-            return self.render(request, filterset, None, None, "")
+            return self.render(request, filterset, None, None, QueryDict())
         params = []
         for name in form.fields:
             if name in ("bsn", "in_signup_group"):
@@ -107,19 +132,19 @@ class StudentSearchView(PortalAccessMixin, View):
         params.append(
             ("in_signup_group", "on" if form.cleaned_data["in_signup_group"] else "false")
         )
-        if form.cleaned_data["bsn"]:
-            params.append(("bsn_ref", remember_bsn(request.session, form.cleaned_data["bsn"])))
+        if bsn := form.cleaned_data["bsn"]:
+            params.append(("bsn_ref", remember_bsn_search(request.session, bsn)))
         return HttpResponseRedirect(f"{reverse('students:search')}?{urlencode(params)}")
 
-    def render(self, request, filterset, table, bsn, search_query):
+    def render(self, request, filterset, table, bsn_shown, search_query: QueryDict):
         form = filterset.form
         extra = StudentSearchFilter.EXTRA_FIELDS
         context = {
             "nav": "search",
             "filter": filterset,
             "table": table,
-            "search_query": search_query,
-            "bsn_masked": mask_identifier(bsn) if bsn else None,
+            "search_query": search_query.urlencode(),
+            "bsn_shown": bsn_shown,
             "extra_fields": [form[name] for name in extra],
             "extra_active": any(form[name].value() for name in extra) or form.errors,
         }
@@ -131,12 +156,11 @@ class AddToRequestsView(PortalAccessMixin, View):
 
     def post(self, request):
         if request.POST.get("select_all") == "1":
-            params = QueryDict(request.POST.get("query", ""))
-            filterset, _bsn = search_filterset(request, params)
-            if not filterset.is_bound or not filterset.is_valid():
+            search = StudentSearch.from_params(request, QueryDict(request.POST.get("query", "")))
+            if not search.is_bound or not search.filterset.is_valid():
                 messages.error(request, text.SEARCH_INVALID)
                 return redirect("students:search")
-            student_ids = filterset.qs.order_by().values_list("pk", flat=True)
+            student_ids = search.results().order_by().values_list("pk", flat=True)
         else:
             student_ids = [int(v) for v in request.POST.getlist("student_ids") if v.isdigit()]
         if not student_ids:

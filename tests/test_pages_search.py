@@ -276,6 +276,7 @@ def test_select_all_of_a_bsn_search_uses_the_bsn_kept_in_the_session(portal_clie
     response, _ = search(portal_client, bsn=bsn)
     query = response.context["search_query"]
     assert bsn not in query
+    assert bsn not in str(dict(portal_client.session))  # the session keeps ids, not the BSN
 
     portal_client.post(reverse("students:add_to_requests"), {"select_all": "1", "query": query})
 

@@ -78,6 +78,10 @@ MIDDLEWARE = [
     # CSP, Permissions-Policy, no-store for logged-in users (after auth: it reads request.user).
     "oso_portal.middleware.SecurityHeadersMiddleware",
 ]
+if PRODUCTION:
+    # gunicorn serves no static files: WhiteNoise does, from STATIC_ROOT (collectstatic
+    # runs in the Docker entrypoint). The demo's runserver serves them itself.
+    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
 
 ROOT_URLCONF = "oso_portal.urls"
 WSGI_APPLICATION = "oso_portal.wsgi.application"

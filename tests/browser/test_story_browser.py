@@ -83,6 +83,7 @@ def test_the_seed_story_from_search_to_a_kept_correction(
     pipeline_processes,
     elk_mock,
     demo_students,
+    oso_examples,
     tmp_path,
 ):
     elk_mock.set_clock(AFTER_MAY)
@@ -173,4 +174,14 @@ def test_the_seed_story_from_search_to_a_kept_correction(
     expect(page.get_by_role("cell", name="2021-2022")).to_be_visible()
     screenshot(page, "aanmeldingsgroepen", tmp_path)
     menu(page, "Dossier inlezen").click()
+    page.get_by_label("OSO-bestanden").set_input_files([str(p) for p in oso_examples[:2]])
+    page.get_by_label("Aanmeldingsgroep voor nieuwe leerlingen").select_option(
+        label=f"{DEMO_SIGNUP_GROUP} (2021-2022)"
+    )
+    page.get_by_role("button", name="Inlezen").click()
+    results = page.get_by_role("region", name="Resultaat per bestand")
+    for path in oso_examples[:2]:
+        expect(results.get_by_role("row", name=re.compile(re.escape(path.name)))).to_contain_text(
+            "Nieuwe leerling aangemaakt"
+        )
     screenshot(page, "dossier-inlezen", tmp_path)

@@ -42,17 +42,20 @@ def transfer_requests_add(*, student_ids: Iterable[int], user: str) -> AddResult
     Unknown ids are ignored. Safe against a double click: the unique constraint on
     open requests turns a concurrent second insert into a no-op.
     """
-    wanted = set(student_ids)
+    wanted = sorted(set(student_ids))
     if not wanted:
         return AddResult(added=0, skipped_open=0)
     with transaction.atomic():
-        existing = set(Student.objects.filter(id__in=wanted).values_list("id", flat=True))
-        with_open = set(
-            TransferRequest.objects.filter(
-                student_id__in=existing, status__in=OPEN_STATUSES
-            ).values_list("student_id", flat=True)
-        )
-        to_add = sorted(existing - with_open)
+        existing: list[int] = []
+        with_open: set[int] = set()
+        for ids in _slices(wanted):
+            existing += Student.objects.filter(id__in=ids).values_list("id", flat=True)
+            with_open.update(
+                TransferRequest.objects.filter(
+                    student_id__in=ids, status__in=OPEN_STATUSES
+                ).values_list("student_id", flat=True)
+            )
+        to_add = sorted(set(existing) - with_open)
         started = timezone.now()
         TransferRequest.objects.bulk_create(
             [
@@ -64,14 +67,19 @@ def transfer_requests_add(*, student_ids: Iterable[int], user: str) -> AddResult
             ignore_conflicts=True,
         )
         added = 0
-        for start in range(0, len(to_add), 500):
+        for ids in _slices(to_add):
             added += TransferRequest.objects.filter(
-                student_id__in=to_add[start : start + 500],
+                student_id__in=ids,
                 status=RequestStatus.READY,
                 created_by=user,
                 created_at__gte=started,
             ).count()
     return AddResult(added=added, skipped_open=len(existing) - added)
+
+
+def _slices(ids: list[int], size: int = 2000) -> list[list[int]]:
+    """Ids in slices, so that no statement binds more parameters than SQLite allows."""
+    return [ids[start : start + size] for start in range(0, len(ids), size)]
 
 
 def transfer_requests_send(

@@ -120,6 +120,7 @@ def transfer_requests_submit(*, request_ids: Sequence[int]) -> StepOutcome:
         token=token,
         now=now,
         condition=Q(status=RequestStatus.REQUESTED, sent_at__isnull=True),
+        related=("student", "student__primary_school", "batch"),
     )
     if not rows:
         return StepOutcome()
@@ -453,21 +454,32 @@ def _grace() -> timedelta:
 
 
 def _claim(
-    *, request_ids: Sequence[int], token: uuid.UUID, now: datetime, condition: Q
+    *,
+    request_ids: Sequence[int],
+    token: uuid.UUID,
+    now: datetime,
+    condition: Q,
+    related: tuple[str, ...] = ("batch",),
 ) -> list[TransferRequest]:
-    """Stamp the rows in the expected state that no live worker holds; return them."""
+    """Stamp the rows in the expected state that no live worker holds; return them.
+
+    ``related``: what the step reads of each row besides the row (submit needs the
+    student; poll only the batch, the merge loads and locks the students itself).
+    """
     ids = list(dict.fromkeys(request_ids))
     lease = now + timedelta(seconds=settings.OSO_REQUEST_CLAIM_SECONDS)
     free = Q(claim_token__isnull=True) | Q(claimed_until__lt=now)
+    claimed: list[TransferRequest] = []
     for start in range(0, len(ids), 500):
-        TransferRequest.objects.filter(condition, free, id__in=ids[start : start + 500]).update(
+        part = ids[start : start + 500]
+        TransferRequest.objects.filter(condition, free, id__in=part).update(
             claim_token=token, claimed_until=lease
         )
-    return list(
-        TransferRequest.objects.filter(claim_token=token)
-        .select_related("student", "student__primary_school", "batch")
-        .order_by("id")
-    )
+        # By id (the primary key) as well as the token: no scan of the whole table.
+        claimed += TransferRequest.objects.filter(id__in=part, claim_token=token).select_related(
+            *related
+        )
+    return sorted(claimed, key=lambda row: row.id)
 
 
 def _reserve(row: TransferRequest, *, until: datetime) -> None:

@@ -190,7 +190,8 @@ else:
     # (oso_portal/celery.py). The filesystem broker has no visibility timeout:
     # a message taken by a worker that dies is gone, and the sweeper task
     # re-queues its requests once their claim expires.
-    CELERY_BROKER_URL = "filesystem://"
+    # A host name only to keep kombu from warning about its absence on every connection.
+    CELERY_BROKER_URL = "filesystem://localhost//"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(BROKER_DIR / "out"),
         "data_folder_out": str(BROKER_DIR / "out"),

@@ -340,8 +340,14 @@ def py_spy_binary() -> str:
 
 
 def py_spy_record(output: Path, *, pid: int | None = None, rate: int = 250) -> list[str]:
-    """The py-spy command line that samples (idle time included) into collapsed stacks."""
-    command = [py_spy_binary(), "record", "--idle", "--rate", str(rate), "--format", "raw"]
+    """The py-spy command line that samples into collapsed stacks.
+
+    Idle time (waiting on the database or the network) is sampled too, so the shares
+    are of wall time; ``OSO_BENCH_PY_SPY_CPU=1`` samples only running code (CPU time).
+    """
+    command = [py_spy_binary(), "record", "--rate", str(rate), "--format", "raw"]
+    if os.environ.get("OSO_BENCH_PY_SPY_CPU") != "1":
+        command.append("--idle")
     command += ["--output", str(output)]
     if pid is not None:
         return [*command, "--subprocesses", "--pid", str(pid)]

@@ -5,7 +5,8 @@
 
 Per size N, in one run:
 
-1. a fresh PostgreSQL database (``oso_bench_region``), migrated; Redis DB 7 flushed;
+1. a fresh PostgreSQL database (``oso_bench_region``), migrated; a Celery queue and
+   Redis key prefix of this run only (Redis DB 7 unless ``OSO_BENCH_REDIS`` says else);
 2. the mock endpoint (``python -m elk_mock --dataset generated:N``, no latency, no
    faults), clock at 2021-03-20: only the first files are released;
 3. N students in signup groups of 1,000, made fast: each pupil's first dossier
@@ -93,7 +94,12 @@ def main() -> int:
     results = []
     for count in counts:
         work = Path(tempfile.mkdtemp(prefix="oso-bench-region-"))
-        extra = {"OSO_CELERY_QUEUE": f"bench-{uuid.uuid4().hex[:8]}"}
+        run_id = uuid.uuid4().hex[:8]
+        # A queue and Redis keys of this run only: nothing else is touched in Redis.
+        extra = {
+            "OSO_CELERY_QUEUE": f"bench-{run_id}",
+            "CELERY_BROKER_KEY_PREFIX": f"bench-{run_id}:",
+        }
         if args.chunk:
             extra["OSO_REQUEST_CHUNK_SIZE"] = str(args.chunk)
         env = bench_env(args.database, var_dir=work / "var", **extra)
@@ -102,6 +108,7 @@ def main() -> int:
         finally:
             if not args.keep_db:
                 database_drop(args.database)
+            _redis_clean(env["CELERY_BROKER_URL"], extra["CELERY_BROKER_KEY_PREFIX"])
             shutil.rmtree(work, ignore_errors=True)
         _print(result)
         results.append(result)
@@ -123,7 +130,6 @@ def _run(count: int, args, work: Path, env: dict[str, str]) -> dict:
 
     database_recreate(args.database)
     migrate(env)
-    _redis_flush(env["CELERY_BROKER_URL"])
     mock = MockEndpoint("--quiet", dataset=f"generated:{count}", clock=FIRST_CLOCK)
     mock.start()
     env["OSO_ENDPOINT_URL"] = mock.url
@@ -136,19 +142,22 @@ def _run(count: int, args, work: Path, env: dict[str, str]) -> dict:
         expected = _expected(pupils)
 
         reader = FloorReader()
-        warm = _floor(pupils, mock.url, reader, write=False)
+        warm = _floor(pupils, mock.url, reader, write=False, mock_pid=mock.process.pid)
 
         result = _pipeline(count, request_ids, args, work, env, mock)
         result["setup_s"] = round(setup_seconds, 1)
         result["floor_warm_up"] = warm
 
         load_floor = load()
-        floor = _floor(pupils, mock.url, reader, write=True)
+        floor = _floor(pupils, mock.url, reader, write=True, mock_pid=mock.process.pid)
         floor["load"] = load_text(load_floor)
         result["floor"] = floor
         result["expected"] = expected
         result["ok"] = result["ok"] and result["statuses"] == expected
         result["ratio"] = round(result["wall_s"] / floor["total_s"], 2)
+        pipeline_cpu = sum(result["cpu_s"].values())
+        floor_cpu = sum(floor["cpu_s"].values())
+        result["cpu_ratio"] = round(pipeline_cpu / floor_cpu, 2) if floor_cpu else None
         result["mock_stats"] = dict(mock.stats())
         return result
     finally:
@@ -253,7 +262,7 @@ def _pipeline(count, request_ids, args, work: Path, env, mock) -> dict:
                 stderr=subprocess.DEVNULL,
             )
             time.sleep(1.0)  # py-spy attaches
-        sampler = _MemorySampler(worker.pid)
+        sampler = _Sampler(worker.pid, mock.process.pid, args.database, {_backend_pid()})
         sampler.start()
         xact_before = _xact_count()
         load_before = load()
@@ -335,7 +344,8 @@ def _pipeline(count, request_ids, args, work: Path, env, mock) -> dict:
         "xact_commit_delta": (xact_after - xact_before - monitor_queries - 2)
         if xact_before is not None and xact_after is not None
         else None,
-        "memory": sampler.summary(),
+        "memory": (summary := sampler.summary()),
+        "cpu_s": summary.pop("cpu_s"),
     }
     if not settled:
         result["worker_log_tail"] = (work / "worker.log").read_text()[-3000:]
@@ -347,6 +357,7 @@ def _worker_stats(folder: Path) -> dict:
     query_seconds = 0.0
     tasks: dict[str, dict] = {}
     statements: Counter = Counter()
+    statement_seconds: Counter = Counter()
     processes = 0
     for path in folder.glob("process-*.json"):
         data = json.loads(path.read_text())
@@ -355,6 +366,7 @@ def _worker_stats(folder: Path) -> dict:
         query_seconds += data["query_s"]
         for key, value in data["by_statement"].items():
             statements[key] += value["count"]
+            statement_seconds[key] += value["seconds"]
         for name, entry in data["tasks"].items():
             merged = tasks.setdefault(
                 name, {"count": 0, "seconds": 0.0, "queries": [], "sizes": [], "spans": []}
@@ -377,9 +389,20 @@ def _worker_stats(folder: Path) -> dict:
         "processes": processes,
         "queries": queries,
         "query_s": round(query_seconds, 2),
-        "statements": dict(statements.most_common(12)),
+        "statements": {
+            key: {"count": statements[key], "seconds": round(seconds, 2)}
+            for key, seconds in statement_seconds.most_common(12)
+        },
         "tasks": summary,
     }
+
+
+def _backend_pid() -> int:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return int(cursor.fetchone()[0])
 
 
 def _xact_count() -> int | None:
@@ -393,60 +416,113 @@ def _xact_count() -> int | None:
     return int(row[0]) if row else None
 
 
-class _MemorySampler(threading.Thread):
-    """RSS of the worker process and all its children, every 0.1 s."""
+class _Sampler(threading.Thread):
+    """Every 0.1 s: RSS of the worker's process tree; CPU time of the workers, the mock and
+    the PostgreSQL backends serving this database (psutil reads the server's processes:
+    same machine)."""
 
-    def __init__(self, pid: int) -> None:
+    def __init__(self, worker_pid: int, mock_pid: int, database: str, exclude: set[int]) -> None:
         super().__init__(daemon=True)
-        self.pid = pid
+        self.worker_pid = worker_pid
+        self.mock_pid = mock_pid
+        self.database = database
+        self.exclude = exclude
         self._stop_event = threading.Event()
         self.peak_total = 0
         self.peak_process = 0
         self.start_total = 0
         self.samples = 0
+        # pid -> (group, cpu seconds at first sight, latest cpu seconds)
+        self.cpu: dict[int, list] = {}
 
     def run(self) -> None:
         import psutil
+        import psycopg
 
-        root = psutil.Process(self.pid)
-        while not self._stop_event.is_set():
-            try:
-                processes = [root, *root.children(recursive=True)]
+        from benchmarks.common import PG_URL
+
+        root = psutil.Process(self.worker_pid)
+        mock = psutil.Process(self.mock_pid)
+        backends: list[int] = []
+        with psycopg.connect(f"{PG_URL}/postgres", autocommit=True) as pg:
+            while True:
+                stopping = self._stop_event.is_set()
+                try:
+                    tree = [root, *root.children(recursive=True)]
+                except psutil.Error:
+                    tree = []
                 sizes = []
-                for process in processes:
+                for process in tree:
                     with contextlib.suppress(psutil.Error):
                         sizes.append(process.memory_info().rss)
-            except psutil.Error:
-                break
-            total = sum(sizes)
-            if not self.samples:
-                self.start_total = total
-            self.samples += 1
-            self.peak_total = max(self.peak_total, total)
-            self.peak_process = max(self.peak_process, max(sizes, default=0))
-            self._stop_event.wait(0.1)
+                        self._cpu(process, "workers")
+                with contextlib.suppress(psutil.Error):
+                    self._cpu(mock, "mock")
+                if self.samples % 5 == 0 or stopping:
+                    backends = [
+                        pid
+                        for (pid,) in pg.execute(
+                            "SELECT pid FROM pg_stat_activity WHERE datname = %s",
+                            (self.database,),
+                        )
+                        if pid not in self.exclude
+                    ]
+                for pid in backends:
+                    with contextlib.suppress(psutil.Error):
+                        self._cpu(psutil.Process(pid), "postgres")
+                total = sum(sizes)
+                if not self.samples:
+                    self.start_total = total
+                self.samples += 1
+                self.peak_total = max(self.peak_total, total)
+                self.peak_process = max(self.peak_process, max(sizes, default=0))
+                if stopping:
+                    break
+                self._stop_event.wait(0.1)
+
+    def _cpu(self, process, group: str) -> None:
+        times = process.cpu_times()
+        seconds = times.user + times.system
+        entry = self.cpu.get(process.pid)
+        if entry is None:
+            # Seen at the first sample: count from here; born later: count from birth.
+            self.cpu[process.pid] = [group, seconds if not self.samples else 0.0, seconds]
+        else:
+            entry[2] = seconds
 
     def stop(self) -> None:
         self._stop_event.set()
-        self.join(5)
+        self.join(10)
 
     def summary(self) -> dict:
         mib = 1024 * 1024
+        cpu: Counter = Counter()
+        for group, first, last in self.cpu.values():
+            cpu[group] += last - first
         return {
             "samples": self.samples,
             "rss_at_send_mib": round(self.start_total / mib, 1),
             "peak_rss_tree_mib": round(self.peak_total / mib, 1),
             "peak_rss_one_process_mib": round(self.peak_process / mib, 1),
+            "cpu_s": {group: round(seconds, 2) for group, seconds in sorted(cpu.items())},
         }
 
 
 # --- The floor -----------------------------------------------------------------------------
 
 
-def _floor(pupils, url: str, reader: FloorReader, *, write: bool) -> dict:
+def _floor(pupils, url: str, reader: FloorReader, *, write: bool, mock_pid: int) -> dict:
     """One client: submit and fetch in batches, parse, validate, extract, one COPY."""
+    import psutil
+
     from requests.client import EndpointClient, ResultState, SubmitItem
 
+    def cpu(process) -> float:
+        times = process.cpu_times()
+        return times.user + times.system
+
+    mock, backend, me = psutil.Process(mock_pid), psutil.Process(_backend_pid()), psutil.Process()
+    cpu_before = (cpu(me), cpu(mock), cpu(backend))
     times = FloorTimes()
     fetch = 0.0
     started = time.perf_counter()
@@ -481,8 +557,15 @@ def _floor(pupils, url: str, reader: FloorReader, *, write: bool) -> dict:
         floor_table_create()
         floor_write(rows, times)
     total = time.perf_counter() - started
+    cpu_after = (cpu(me), cpu(mock), cpu(backend))
+    client_cpu, mock_cpu, postgres_cpu = (b - a for a, b in zip(cpu_before, cpu_after, strict=True))
     return {
         "total_s": round(total, 3),
+        "cpu_s": {
+            "client": round(client_cpu, 2),
+            "mock": round(mock_cpu, 2),
+            "postgres": round(postgres_cpu, 2),
+        },
         "fetch_s": round(fetch, 3),
         **{key: value for key, value in times.as_dict().items() if key != "total_s"},
         "written": write,
@@ -513,12 +596,14 @@ def _stop(process: subprocess.Popen) -> None:
         process.wait(10)
 
 
-def _redis_flush(url: str) -> None:
+def _redis_clean(url: str, prefix: str) -> None:
+    """Delete this run's keys (its queue, bindings, unacked messages)."""
     import redis
 
-    if not url.rstrip("/").endswith("/7") and "OSO_BENCH_REDIS" not in os.environ:
-        raise SystemExit(f"refusing to flush {url}: the benchmarks use Redis DB 7")
-    redis.Redis.from_url(url).flushdb()
+    client = redis.Redis.from_url(url)
+    keys = list(client.scan_iter(match=f"{prefix}*", count=1000))
+    if keys:
+        client.delete(*keys)
 
 
 # --- Output --------------------------------------------------------------------------------
@@ -553,7 +638,9 @@ def _print(result: dict) -> None:
             f"(mean {task['mean_s']} s); queries per task {task['queries_per_task']}; "
             f"sizes {task['chunk_sizes']}"
         )
-    print(f"    statements: {worker['statements']}")
+    print("    statements (count, seconds):")
+    for key, value in worker["statements"].items():
+        print(f"      {key}: {value['count']}, {value['seconds']} s")
     print(
         f"  memory: RSS at send {memory['rss_at_send_mib']} MiB, peak {memory['peak_rss_tree_mib']}"
         f" MiB (tree), {memory['peak_rss_one_process_mib']} MiB (largest process)"
@@ -562,6 +649,10 @@ def _print(result: dict) -> None:
         f"  floor: {floor['total_s']} s (fetch {floor['fetch_s']}, parse {floor['parse_s']}, "
         f"validate {floor['validate_s']}, extract {floor['extract_s']}, COPY {floor['write_s']}); "
         f"warm-up pass {result['floor_warm_up']['total_s']} s"
+    )
+    print(
+        f"  CPU seconds: pipeline {result['cpu_s']}, floor {floor['cpu_s']}; "
+        f"CPU ratio {result['cpu_ratio']}x"
     )
     print(f"  ratio end to end / floor: {result['ratio']}x (target 3x)")
 

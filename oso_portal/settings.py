@@ -236,7 +236,8 @@ OSO_MAX_COUNTDOWN_SECONDS = env_float("OSO_MAX_COUNTDOWN_SECONDS", 600.0)
 # Beat intervals, the defaults for oso_portal/schedules.py (staff may retime them).
 OSO_POLL_DUE_INTERVAL_SECONDS = env_int("OSO_POLL_DUE_INTERVAL_SECONDS", 30)
 OSO_SWEEP_INTERVAL_SECONDS = env_int("OSO_SWEEP_INTERVAL_SECONDS", 60)
-OSO_ELK_FEED_INTERVAL_SECONDS = env_int("OSO_ELK_FEED_INTERVAL_SECONDS", 300)
+# The demo reads the feed every minute, so a blue dot shows soon after the mock's clock moves.
+OSO_ELK_FEED_INTERVAL_SECONDS = env_int("OSO_ELK_FEED_INTERVAL_SECONDS", 60 if DEMO_MODE else 300)
 # A blue dot re-requests a student automatically, except within this many hours of
 # a failed request for them (staff retry those by hand).
 OSO_ELK_FAILED_COOLDOWN_HOURS = env_int("OSO_ELK_FAILED_COOLDOWN_HOURS", 24)

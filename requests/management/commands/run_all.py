@@ -57,6 +57,14 @@ class Command(BaseCommand):
                 _("OSO Portal: http://%(addr)s/ — stop everything with Ctrl-C.")
                 % {"addr": options["addr"]}
             )
+        if any(child.name == "mock" for child in children):
+            self.stdout.write(
+                _(
+                    "Mock endpoint: %(url)s — move its clock to release later files, e.g. "
+                    "curl -X POST '%(url)s/control/clock?date=2021-05-11'"
+                )
+                % {"url": settings.OSO_ENDPOINT_URL.rstrip("/")}
+            )
         exited = supervisor.wait()
         if exited is not None:
             self.stderr.write(

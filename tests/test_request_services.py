@@ -333,3 +333,37 @@ def test_rerequesting_a_group_where_nobody_needs_it_sends_nothing():
 
     assert signup_group_rerequest(signup_group_id=group.pk, user="anna") is None
     assert RequestBatch.objects.count() == 0
+
+
+def test_an_unreachable_broker_loses_nothing_the_sweeper_queues_the_rows_later(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from kombu.exceptions import OperationalError
+
+    from requests.services.pipeline import transfer_requests_sweep
+    from requests.tasks import submit_requests
+
+    def broker_down(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    ids = [row.pk for row in _ready_requests(2)]
+    monkeypatch.setattr(submit_requests, "apply_async", broker_down)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = transfer_requests_send(
+            request_ids=ids, mode=RequestMode.CURRENT, changed_since=None, user="anna"
+        )
+
+    rows = list(batch.requests.all())
+    assert {row.status for row in rows} == {RequestStatus.REQUESTED}
+    reserved_until = max(row.claimed_until for row in rows)
+    assert transfer_requests_sweep().total == 0  # still within the reservation
+    monkeypatch.undo()
+    with django_capture_on_commit_callbacks() as callbacks:
+        swept = transfer_requests_sweep(now=reserved_until + timedelta(seconds=1))
+    assert sorted(swept.submit_ids) == sorted(ids)
+    assert _queued(callbacks) == [("oso_requests.submit_requests", sorted(ids), None)]
+    assert reserved_until > timezone.now()

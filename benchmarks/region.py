@@ -83,6 +83,7 @@ def main() -> int:
     parser.add_argument("--counts", default="2000,10000", help="sizes to run, comma-separated")
     parser.add_argument("--concurrency", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--chunk", type=int, default=None, help="OSO_REQUEST_CHUNK_SIZE")
+    parser.add_argument("--repeat", type=int, default=1, help="runs per size (fresh each time)")
     parser.add_argument("--timeout", type=float, default=1800.0, help="seconds to wait")
     parser.add_argument("--database", default=DATABASE)
     parser.add_argument("--keep-db", action="store_true")
@@ -92,28 +93,27 @@ def main() -> int:
     counts = [int(part) for part in args.counts.split(",") if part]
 
     results = []
+    # One queue and Redis key prefix for this invocation (this process configures
+    # Django once, and publishes to that queue); nothing else is touched in Redis.
+    run_id = uuid.uuid4().hex[:8]
+    extra = {"OSO_CELERY_QUEUE": f"bench-{run_id}", "CELERY_BROKER_KEY_PREFIX": f"bench-{run_id}:"}
+    if args.chunk:
+        extra["OSO_REQUEST_CHUNK_SIZE"] = str(args.chunk)
     for count in counts:
-        work = Path(tempfile.mkdtemp(prefix="oso-bench-region-"))
-        run_id = uuid.uuid4().hex[:8]
-        # A queue and Redis keys of this run only: nothing else is touched in Redis.
-        extra = {
-            "OSO_CELERY_QUEUE": f"bench-{run_id}",
-            "CELERY_BROKER_KEY_PREFIX": f"bench-{run_id}:",
-        }
-        if args.chunk:
-            extra["OSO_REQUEST_CHUNK_SIZE"] = str(args.chunk)
-        env = bench_env(args.database, var_dir=work / "var", **extra)
-        try:
-            result = _run(count, args, work, env)
-        finally:
-            if not args.keep_db:
-                database_drop(args.database)
-            _redis_clean(env["CELERY_BROKER_URL"], extra["CELERY_BROKER_KEY_PREFIX"])
-            shutil.rmtree(work, ignore_errors=True)
-        _print(result)
-        results.append(result)
-    if len(results) > 1:
-        _print_growth(results)
+        for _repeat in range(args.repeat):
+            work = Path(tempfile.mkdtemp(prefix="oso-bench-region-"))
+            env = bench_env(args.database, var_dir=work / "var", **extra)
+            try:
+                result = _run(count, args, work, env)
+            finally:
+                _close_connections()
+                if not args.keep_db:
+                    database_drop(args.database)
+                _redis_clean(env["CELERY_BROKER_URL"], extra["CELERY_BROKER_KEY_PREFIX"])
+                shutil.rmtree(work, ignore_errors=True)
+            _print(result)
+            results.append(result)
+    _print_summary(results)
     path = write_result("region", {"runs": results})
     if args.json:
         Path(args.json).write_text(json.dumps({"runs": results}, indent=2, default=str) + "\n")
@@ -596,6 +596,16 @@ def _stop(process: subprocess.Popen) -> None:
         process.wait(10)
 
 
+def _close_connections() -> None:
+    """This process's connections to the run's database (the next run drops and recreates it)."""
+    from django.conf import settings
+
+    if settings.configured:
+        from django.db import connections
+
+        connections.close_all()
+
+
 def _redis_clean(url: str, prefix: str) -> None:
     """Delete this run's keys (its queue, bindings, unacked messages)."""
     import redis
@@ -657,14 +667,28 @@ def _print(result: dict) -> None:
     print(f"  ratio end to end / floor: {result['ratio']}x (target 3x)")
 
 
-def _print_growth(results: list[dict]) -> None:
-    small, large = results[0], results[-1]
-    print(
-        f"memory {small['count']} -> {large['count']}: peak RSS (tree) "
-        f"{small['memory']['peak_rss_tree_mib']} -> {large['memory']['peak_rss_tree_mib']} MiB; "
-        f"queries per 100 requests {small['queries_per_100_requests']} -> "
-        f"{large['queries_per_100_requests']}"
-    )
+def _print_summary(results: list[dict]) -> None:
+    """Per size: the best and the median run (the machine is shared: see the loads)."""
+    import statistics
+
+    by_count: dict[int, list[dict]] = {}
+    for result in results:
+        by_count.setdefault(result["count"], []).append(result)
+    print("summary (best / median of the runs):")
+    for count, runs in by_count.items():
+
+        def pair(key: str, runs=runs) -> str:
+            values = [run[key] for run in runs]
+            return f"{min(values)} / {statistics.median(values)}"
+
+        peak = max(run["memory"]["peak_rss_tree_mib"] for run in runs)
+        print(
+            f"  {count}: {len(runs)} runs; end to end {pair('wall_s')} s; floor "
+            f"{min(r['floor']['total_s'] for r in runs)} / "
+            f"{statistics.median(r['floor']['total_s'] for r in runs)} s; ratio {pair('ratio')}; "
+            f"CPU ratio {pair('cpu_ratio')}; queries per 100 requests "
+            f"{pair('queries_per_100_requests')}; peak RSS (tree) {peak} MiB"
+        )
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ from django.utils import timezone
 from requests.models import (
     FINAL_STATUSES,
     OPEN_STATUSES,
+    ElkFeedRead,
     RequestBatch,
     RequestMode,
     RequestStatus,
@@ -246,7 +247,8 @@ def test_a_blue_dot_leads_with_no_click_to_a_new_request_and_the_new_data_on_the
     student = demo_students["demo-04"]
     pipeline_processes.worker()
     pipeline_processes.beat()
-    wait_until(lambda: PeriodicTask.objects.filter(total_run_count__gt=0).exists(), timeout=30)
+    # Beat has sent the feed task and the worker ran it: the first read is recorded.
+    wait_until(lambda: ElkFeedRead.objects.exists(), timeout=30)
 
     elk_mock.set_clock(AFTER_MAY)  # the primary school publishes the May file: a blue dot
 

@@ -7,9 +7,6 @@ the browser reports fails the test.
 
 from __future__ import annotations
 
-import os
-import shutil
-
 import pytest
 from django.contrib import admin
 from django.contrib.auth.views import LoginView, LogoutView
@@ -27,18 +24,11 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-HAVE_CHROMIUM = os.path.exists(CHROMIUM)
-REQUIRE_BROWSER = os.environ.get("OSO_PORTAL_REQUIRE_BROWSER") == "1"
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
     pytest.mark.urls(__name__),
-    pytest.mark.skipif(
-        not HAVE_CHROMIUM and not REQUIRE_BROWSER,
-        reason="Chromium is not installed (/usr/bin/chromium): browser tests skipped",
-    ),
 ]
 
 # Runs before any page script; the browser reports each blocked resource here.
@@ -51,24 +41,20 @@ document.addEventListener("securitypolicyviolation", (event) => {
 
 
 @pytest.fixture
-def browser_page():
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True)
-        page = browser.new_page()
-        page.add_init_script(RECORD_VIOLATIONS)
-        console_errors: list[str] = []
-        page.on(
-            "console",
-            lambda message: (
-                console_errors.append(message.text) if message.type == "error" else None
-            ),
-        )
-        page.console_errors = console_errors
-        yield page
-        browser.close()
+def browser_page(chromium):
+    # One Playwright instance per session (tests/browser/conftest.py): a second
+    # sync_playwright() in the same process fails inside the first one's event loop.
+    context = chromium.new_context()
+    page = context.new_page()
+    page.add_init_script(RECORD_VIOLATIONS)
+    console_errors: list[str] = []
+    page.on(
+        "console",
+        lambda message: console_errors.append(message.text) if message.type == "error" else None,
+    )
+    page.console_errors = console_errors
+    yield page
+    context.close()
 
 
 def _violations(page) -> list[str]:

@@ -35,6 +35,10 @@ _COLLECTION_DATE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?datum>\s*(\d{4})-(\d{2})
 
 class Command(BaseCommand):
     help = "Import OSO transfer files (overstapdossiers) and merge them onto students."
+    # Django's system checks import every URLconf and view (openpyxl and all): a tenth
+    # of a second on each call of a command that is run from scripts (BENCHMARKS.md).
+    # `manage.py check` and the web server still run them.
+    requires_system_checks = []
 
     def add_arguments(self, parser):
         parser.add_argument("files", nargs="+", metavar="FILE", help="OSO dossier XML files")

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from oso_portal.security import redact_identifiers
 from students.validators import validate_bsn, validate_education_number, validate_school_year
 
 
@@ -348,7 +349,12 @@ class ReceivedDossier(models.Model):
         indexes = [models.Index(fields=["student", "-received_at"], name="dossier_student")]
 
     def __str__(self) -> str:
-        return f"{self.source_name or self.sha256[:12]} ({self.get_outcome_display()})"
+        return f"{self.source_label} ({self.get_outcome_display()})"
+
+    @property
+    def source_label(self) -> str:
+        """The file name (a BSN in it masked), else the start of the hash."""
+        return redact_identifiers(self.source_name) or self.sha256[:12]
 
 
 def student_number_start() -> int:

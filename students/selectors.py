@@ -13,6 +13,7 @@ from datetime import date
 
 from lxml import etree
 
+from oso_portal.security import redact_identifiers
 from students.models import (
     NAW_FIELDS,
     Codelist,
@@ -21,6 +22,7 @@ from students.models import (
     PriorEducation,
     ReceivedDossier,
     Student,
+    mask_identifier,
 )
 
 # --- Codelists -----------------------------------------------------------------------
@@ -181,9 +183,39 @@ def student_dossiers(*, student: Student):
 _LONG_TEXT = 200
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 
+# The elements of an OSO dossier that hold the pupil's national identifiers. Their
+# text is masked whatever it holds (a failed file may carry a number with a wrong
+# check digit); anywhere else a valid BSN or education number is masked too.
+_IDENTIFIER_ELEMENTS = frozenset({"bsn", "onderwijsnummer"})
+_IDENTIFIER_TEXT = re.compile(
+    r"(<(?:[\w.-]+:)?(?:bsn|onderwijsnummer)(?:\s[^>]*)?>)([^<]*)(</)", re.IGNORECASE
+)
+
+
+def _identifier_masked(text: str) -> str:
+    value = text.strip()
+    if len(value) <= 4:
+        return "*" * len(value)
+    return mask_identifier(value) or ""
+
+
+def _masked_raw(raw_xml: str) -> str:
+    """Text that does not parse as XML, identifiers masked as well as a regex can."""
+    masked = _IDENTIFIER_TEXT.sub(
+        lambda m: m.group(1) + _identifier_masked(m.group(2)) + m.group(3), raw_xml
+    )
+    return redact_identifiers(masked)
+
 
 def dossier_pretty_xml(raw_xml: str) -> str:
-    """The dossier indented one element a line, long text abbreviated; raw text if not XML."""
+    """The dossier indented one element a line, long text abbreviated, identifiers masked.
+
+    The BSN and education number show as ``*****4382`` (the elements that hold
+    them, and any valid number elsewhere: text, attributes, comments), so every
+    page and admin screen that shows a dossier can show this to anyone allowed to
+    see the dossier. The full number is shown only by the audited reveal.
+    Text that is not XML comes back as it is, identifiers masked.
+    """
     parser = etree.XMLParser(
         resolve_entities=False,
         no_network=True,
@@ -196,13 +228,17 @@ def dossier_pretty_xml(raw_xml: str) -> str:
     try:
         root = etree.fromstring(body.encode("utf-8"), parser)
     except (etree.XMLSyntaxError, ValueError):
-        return raw_xml
+        return _masked_raw(raw_xml)
     for element in root.iter():
-        if isinstance(element.tag, str) and element.text and len(element.text) > _LONG_TEXT:
+        if not isinstance(element.tag, str):
+            continue  # comments and processing instructions: masked below
+        if element.text and etree.QName(element).localname.lower() in _IDENTIFIER_ELEMENTS:
+            element.text = _identifier_masked(element.text)
+        elif element.text and len(element.text) > _LONG_TEXT:
             digest = hashlib.sha256(element.text.encode("utf-8")).hexdigest()[:12]
             element.text = f"[{len(element.text)} tekens, sha256 {digest}…]"
     etree.indent(root, space="  ")
-    return etree.tostring(root, encoding="unicode")
+    return redact_identifiers(etree.tostring(root, encoding="unicode"))
 
 
 @dataclass(frozen=True)
@@ -218,7 +254,10 @@ class DiffLine:
 def dossier_diff(
     *, older: ReceivedDossier, newer: ReceivedDossier, context: int = 3
 ) -> list[DiffLine]:
-    """A readable line diff of two dossier versions (pretty-printed XML, not escaped)."""
+    """A readable line diff of two dossier versions (pretty-printed XML, not escaped).
+
+    Identifiers are masked as in ``dossier_pretty_xml``.
+    """
     old_lines = dossier_pretty_xml(older.raw_xml).splitlines()
     new_lines = dossier_pretty_xml(newer.raw_xml).splitlines()
     lines: list[DiffLine] = []

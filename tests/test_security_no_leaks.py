@@ -202,11 +202,6 @@ def test_the_whole_story_shows_no_full_bsn_outside_an_explicit_reveal(
     assert _leaks([("log", text) for text in raw_log.texts], identifiers) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="students/admin.py shows the dossier XML, BSN included, to any staff member "
-    "who may view dossiers; it should mask it without students.reveal_bsn",
-)
 def test_the_dossier_archive_in_the_admin_masks_the_bsn_without_reveal_permission(
     client, oso_examples
 ):

@@ -13,6 +13,7 @@ from django.contrib.auth.views import LoginView, LogoutView
 from django.http import HttpResponse
 from django.urls import include, path
 
+from students.models import DossierOutcome, ReceivedDossier
 from tests.factories import StudentFactory, UserFactory
 
 urlpatterns = [
@@ -67,6 +68,15 @@ def test_admin_pages_run_without_csp_violations(live_server, browser_page, setti
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     UserFactory(username="beheer", is_staff=True, is_superuser=True)
     student = StudentFactory()
+    march, may = (
+        ReceivedDossier.objects.create(
+            student=student,
+            raw_xml=f"<dossier><bsn>{student.bsn}</bsn><achternaam>{surname}</achternaam></dossier>",
+            sha256=surname.ljust(64, "0"),
+            outcome=DossierOutcome.PROCESSED,
+        )
+        for surname in ("Berg", "Bergsma")
+    )
     page = browser_page
     base = live_server.url
 
@@ -83,6 +93,8 @@ def test_admin_pages_run_without_csp_violations(live_server, browser_page, setti
         "/admin/students/student/",
         f"/admin/students/student/{student.pk}/change/",
         "/admin/students/student/add/",
+        f"/admin/students/receiveddossier/{may.pk}/change/",
+        f"/admin/students/receiveddossier/{may.pk}/diff/?other={march.pk}",
         "/admin/audit/auditentry/",
         "/admin/auth/user/",
         "/admin/auth/user/add/",
@@ -90,6 +102,12 @@ def test_admin_pages_run_without_csp_violations(live_server, browser_page, setti
         response = page.goto(f"{base}{url}")
         visited[url] = (response.status, _violations(page))
     assert visited == {url: (200, []) for url in visited}
+    # The dossier archive's own style sheet applies (no inline style to block).
+    page.goto(f"{base}/admin/students/receiveddossier/{may.pk}/diff/?other={march.pk}")
+    assert (
+        page.eval_on_selector("tr.added td.text", "cell => getComputedStyle(cell).backgroundColor")
+        == "rgb(230, 255, 236)"
+    )
 
     # The admin's JavaScript runs: the changelist's select-all checkbox and the
     # date widget's calendar, both built by admin scripts served from 'self'.

@@ -1,7 +1,14 @@
 """Admin for the students app: correct NAW data, read the dossier archive, edit codelists.
 
-Thin by design: a changed NAW field goes through the corrections service, the
-dossier diff comes from the selectors; nothing here decides business rules.
+Thin by design: a changed NAW field goes through the corrections service, other
+changes and deletions of a student through the students services (which put them
+on record), the dossier diff comes from the selectors; nothing here decides
+business rules.
+
+The dossier archive never shows a full BSN or education number, not even to
+users with ``students.reveal_bsn``: the XML and the diff are masked, and the full
+number is shown by the audited reveal on the student page (and on the student's
+change form, for those allowed, which is audited as a reveal too).
 """
 
 from __future__ import annotations
@@ -13,10 +20,12 @@ from django.db import transaction
 from django.db.models import Count
 from django.http import Http404
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import NoReverseMatch, path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from audit.services import actor_for, bsn_reveal
+from oso_portal.security import redact_identifiers
 from students.models import (
     NAW_FIELDS,
     CodelistEntry,
@@ -34,6 +43,7 @@ from students.services.corrections import (
     naw_correction_release,
     naw_value_clean,
 )
+from students.services.students import student_save, students_delete
 
 REVEAL_BSN = "students.reveal_bsn"
 
@@ -250,22 +260,44 @@ class StudentAdmin(admin.ModelAdmin):
         ]
         return ", ".join(names) or "-"
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """Showing the full BSN on the form is a reveal: it goes on record like one."""
+        if request.method == "GET" and request.user.has_perm(REVEAL_BSN):
+            student = self.get_object(request, object_id)
+            if student is not None and self.has_view_or_change_permission(request, student):
+                bsn_reveal(student=student, user=request.user)
+        return super().change_view(request, object_id, form_url, extra_context)
+
     def save_model(self, request, obj, form, change):
-        """A changed NAW field of an existing student becomes a local correction."""
-        changed = [name for name in NAW_FIELDS if name in form.changed_data] if change else []
+        """A changed NAW field of an existing student becomes a local correction.
+
+        Every other change (and a new student) is saved and put on record by
+        ``student_save``; the corrections record themselves.
+        """
+        actor = actor_for(request.user)
+        corrected = [name for name in NAW_FIELDS if name in form.changed_data] if change else []
+        others = [name for name in form.changed_data if name not in corrected]
         with transaction.atomic():
-            for name in changed:
+            for name in corrected:
                 # Save the other fields first with the old NAW values; the service
                 # then sets each corrected value and records who and when.
                 setattr(obj, name, form.initial.get(name) or "")
-            super().save_model(request, obj, form, change)
-            for name in changed:
+            student_save(student=obj, changed_fields=others, user=actor, created=not change)
+            for name in corrected:
                 naw_correction_record(
                     student=obj,
                     field=name,
                     value=form.cleaned_data.get(name) or "",
-                    user=request.user.get_username(),
+                    user=actor,
                 )
+
+    def delete_model(self, request, obj):
+        students_delete(student_ids=[obj.pk], user=actor_for(request.user))
+
+    def delete_queryset(self, request, queryset):
+        students_delete(
+            student_ids=list(queryset.values_list("pk", flat=True)), user=actor_for(request.user)
+        )
 
 
 @admin.register(PriorEducation)
@@ -348,7 +380,7 @@ class ReceivedDossierAdmin(admin.ModelAdmin):
     list_display = (
         "received_at",
         "student",
-        "source_name",
+        "source",
         "collection_date",
         "outcome",
         "received_by",
@@ -359,7 +391,7 @@ class ReceivedDossierAdmin(admin.ModelAdmin):
     date_hierarchy = "received_at"
     fields = readonly_fields = (
         "student",
-        "source_name",
+        "source",
         "received_at",
         "received_by",
         "collection_date",
@@ -383,18 +415,42 @@ class ReceivedDossierAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None) -> bool:
         return False
 
+    class Media:
+        css = {"all": ["css/admin-diff.css"]}
+
+    @admin.display(description=_("file name"), ordering="source_name")
+    def source(self, dossier: ReceivedDossier) -> str:
+        return redact_identifiers(dossier.source_name) or "-"
+
     @admin.display(description=_("remarks"))
     def remark_list(self, dossier: ReceivedDossier) -> str:
-        return "\n".join(dossier.remarks) or "-"
+        return redact_identifiers("\n".join(dossier.remarks)) or "-"
 
     @admin.display(description=_("attachments"))
     def attachment_list(self, dossier: ReceivedDossier) -> str:
-        return ", ".join(item.get("filename", "") for item in dossier.attachments) or "-"
+        names = ", ".join(item.get("filename", "") for item in dossier.attachments)
+        return redact_identifiers(names) or "-"
 
     @admin.display(description=_("XML"))
     def pretty_xml(self, dossier: ReceivedDossier) -> str:
+        note = _("The citizen service number and education number are masked.")
+        student = dossier.student
+        reveal_url = None
+        if student is not None:
+            try:
+                reveal_url = reverse("students:detail", args=[student.student_number])
+            except NoReverseMatch:  # an URLconf without the staff pages
+                reveal_url = None
+        if reveal_url:
+            note = format_html(
+                '{} <a href="{}">{}</a>',
+                note,
+                reveal_url,
+                _("A full number is shown on the student page, to those allowed."),
+            )
         return format_html(
-            '<pre style="white-space: pre-wrap; max-height: 40em; overflow: auto">{}</pre>',
+            '<p class="dossier-xml-note">{}</p><pre class="dossier-xml">{}</pre>',
+            note,
             dossier_pretty_xml(dossier.raw_xml),
         )
 

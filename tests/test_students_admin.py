@@ -9,7 +9,14 @@ from django.contrib.auth.models import Permission
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from students.models import CodelistEntry, NawCorrection, ReceivedDossier, Student
+from audit.models import AuditAction, AuditEntry
+from students.models import (
+    CodelistEntry,
+    DossierOutcome,
+    NawCorrection,
+    ReceivedDossier,
+    Student,
+)
 from students.services.corrections import naw_correction_record
 from students.services.dossier_merge import DossierIn, dossiers_merge
 from tests.admin_forms import admin_correct, admin_form
@@ -206,3 +213,230 @@ def test_dossier_diff_selector_lists_changed_lines_and_abbreviates_attachments(v
     # The attachments are equal: no base64 in the diff, and no line of it at all.
     assert max(len(line.text) for line in lines) < 300
     assert dossier_diff(older=march, newer=march) == []
+
+
+# --- Identifiers in the dossier archive ---------------------------------------------------
+
+
+def _reveal_user(client, *codenames):
+    user = UserFactory(username="privacy", is_staff=True)
+    user.user_permissions.add(*Permission.objects.filter(codename__in=codenames))
+    client.force_login(user)
+    return user
+
+
+def test_dossier_archive_masks_the_bsn_even_for_those_who_may_reveal_it(client, versions):
+    march = versions[0]
+    _reveal_user(client, "view_receiveddossier", "reveal_bsn")
+
+    page = client.get(f"/admin/students/receiveddossier/{march.pk}/change/").content.decode()
+
+    bsn = march.student.bsn
+    assert bsn and bsn not in page
+    assert f"&lt;bsn&gt;*****{bsn[-4:]}&lt;/bsn&gt;" in page
+    # Looking at a masked dossier reveals nothing, so nothing is recorded as a reveal.
+    assert not AuditEntry.objects.filter(action=AuditAction.BSN_REVEALED).exists()
+
+
+def test_diff_view_masks_a_bsn_that_changed_between_versions(staff, oso_examples):
+    base = next(p for p in oso_examples if p.name == "Voorbeelddossier_OV_POVO_full.xml")
+    old_number = "229854382"
+    results = dossiers_merge(
+        items=[
+            DossierIn(
+                raw=dossier_edit(base, collection_date=dt.date(2021, 3, 1), bsn=old_number),
+                source_name="maart.xml",
+            )
+        ],
+        signup_group=SignupGroupFactory(),
+    )
+    student = Student.objects.get(pk=results[0].student_id)
+    march = ReceivedDossier.objects.get(pk=results[0].dossier_id)
+    assert old_number in march.raw_xml
+    # A later version with another number (a corrected BSN at the primary school).
+    may = ReceivedDossier.objects.create(
+        student=student,
+        raw_xml=dossier_edit(
+            march.raw_xml.encode(), collection_date=dt.date(2021, 5, 10), bsn="234017892"
+        ).decode(),
+        sha256="0" * 64,
+        collection_date=dt.date(2021, 5, 10),
+        outcome=DossierOutcome.PROCESSED,
+    )
+
+    page = staff.get(
+        f"/admin/students/receiveddossier/{may.pk}/diff/", {"other": march.pk}
+    ).content.decode()
+
+    flat = " ".join(page.split())
+    assert "- &lt;bsn&gt;*****4382&lt;/bsn&gt;" in flat
+    assert "+ &lt;bsn&gt;*****7892&lt;/bsn&gt;" in flat
+    assert old_number not in page and "234017892" not in page
+
+
+def test_dossier_xml_masks_identifier_elements_even_with_a_wrong_check_digit():
+    from students.selectors import dossier_pretty_xml
+
+    raw = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<dossier xmlns="urn:x" ref="229854382"><!-- leerling 229854382 -->'
+        "<bsn>123456789</bsn><onderwijsnummer>100000009</onderwijsnummer>"
+        "<opmerking>BSN 229854382</opmerking><telefoon>0612345678</telefoon></dossier>"
+    )
+
+    pretty = dossier_pretty_xml(raw)
+
+    for number in ("123456789", "100000009", "229854382"):
+        assert number not in pretty
+    assert "<bsn>*****6789</bsn>" in pretty
+    assert "<onderwijsnummer>*****0009</onderwijsnummer>" in pretty
+    assert "0612345678" in pretty  # other numbers stay readable
+
+
+def test_dossier_text_that_is_not_xml_is_shown_with_identifiers_masked():
+    from students.selectors import dossier_pretty_xml
+
+    shown = dossier_pretty_xml("<dossier><bsn>123456789</bsn> afgebroken")
+
+    assert "123456789" not in shown and "<bsn>*****6789</bsn>" in shown
+
+
+def test_dossier_pages_in_the_admin_style_with_a_static_sheet_not_inline(staff, versions):
+    march, may = versions
+    pages = [
+        staff.get(f"/admin/students/receiveddossier/{march.pk}/change/").content.decode(),
+        staff.get(
+            f"/admin/students/receiveddossier/{may.pk}/diff/", {"other": march.pk}
+        ).content.decode(),
+    ]
+
+    for page in pages:
+        assert "css/admin-diff.css" in page
+        assert "<style" not in page and " style=" not in page
+    assert 'class="dossier-xml"' in pages[0]
+    assert 'class="dossier-diff"' in pages[1]
+
+
+# --- Admin changes and deletions on record ----------------------------------------------
+
+
+def test_changing_a_student_in_the_admin_records_the_changed_field_names(staff):
+    student = StudentFactory(first_names="Noor", sex="1")
+
+    admin_correct(staff, student, first_names="Noor Maria", sex="2")
+
+    entry = AuditEntry.objects.get(action=AuditAction.STUDENT_CHANGED)
+    assert (entry.actor, entry.student_id, entry.student_number) == (
+        "beheer",
+        student.pk,
+        student.student_number,
+    )
+    assert entry.details == {"created": False, "fields": ["first_names", "sex"]}
+    assert "Noor Maria" not in f"{entry.summary} {entry.details}"
+
+
+def test_a_changed_bsn_is_on_record_by_field_name_never_by_value(staff):
+    student = StudentFactory(bsn="229854382")
+
+    admin_correct(staff, student, bsn="234017892")
+
+    student.refresh_from_db()
+    assert student.bsn == "234017892"
+    entry = AuditEntry.objects.get(action=AuditAction.STUDENT_CHANGED)
+    assert entry.details["fields"] == ["bsn"]
+    stored = f"{entry.summary} {entry.details}"
+    assert "234017892" not in stored and "229854382" not in stored
+
+
+def test_a_naw_correction_in_the_admin_is_recorded_once_as_a_correction(staff):
+    student = StudentFactory(surname="Hof", first_names="Noor")
+
+    admin_correct(staff, student, surname="Hof-Jansen", first_names="Noor Maria")
+
+    corrections = AuditEntry.objects.filter(action=AuditAction.CORRECTION_RECORDED)
+    assert [e.details["field"] for e in corrections] == ["surname"]
+    changed = AuditEntry.objects.get(action=AuditAction.STUDENT_CHANGED)
+    assert changed.details["fields"] == ["first_names"]
+
+
+def test_saving_without_a_change_records_nothing(staff):
+    student = StudentFactory()
+
+    admin_correct(staff, student)
+
+    assert not AuditEntry.objects.exclude(action=AuditAction.BSN_REVEALED).exists()
+
+
+def test_adding_a_student_in_the_admin_is_on_record(staff):
+    url = "/admin/students/student/add/"
+    data = admin_form(staff, url)
+    data.update(
+        student_number="1000000777",
+        surname="Visser",
+        birth_date="2010-01-02",
+        bsn="234017892",
+    )
+
+    response = staff.post(url, data)
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    student = Student.objects.get(student_number="1000000777")
+    entry = AuditEntry.objects.get(action=AuditAction.STUDENT_CHANGED)
+    assert entry.student_id == student.pk and entry.details["created"] is True
+    assert "bsn" in entry.details["fields"] and "234017892" not in str(entry.details)
+
+
+def test_deleting_a_student_in_the_admin_is_on_record(staff):
+    student = StudentFactory()
+    PriorEducationFactory(student=student)
+
+    response = staff.post(f"/admin/students/student/{student.pk}/delete/", {"post": "yes"})
+
+    assert response.status_code == 302
+    assert not Student.objects.exists()
+    entry = AuditEntry.objects.get(action=AuditAction.STUDENT_DELETED)
+    assert (entry.actor, entry.student_id, entry.student_number) == (
+        "beheer",
+        student.pk,
+        student.student_number,
+    )
+    assert student.bsn not in f"{entry.summary} {entry.details}"
+
+
+def test_deleting_selected_students_records_one_entry_each(staff):
+    students = [StudentFactory() for _ in range(3)]
+    kept = StudentFactory()
+
+    response = staff.post(
+        "/admin/students/student/",
+        {
+            "action": "delete_selected",
+            "_selected_action": [s.pk for s in students],
+            "post": "yes",
+        },
+    )
+
+    assert response.status_code == 302
+    assert list(Student.objects.all()) == [kept]
+    entries = AuditEntry.objects.filter(action=AuditAction.STUDENT_DELETED)
+    assert sorted(e.student_number for e in entries) == sorted(s.student_number for s in students)
+
+
+def test_opening_a_student_with_the_full_bsn_on_the_form_is_recorded_as_a_reveal(client):
+    student = StudentFactory(bsn="234017892")
+    _reveal_user(client, "view_student", "change_student", "reveal_bsn")
+
+    page = client.get(f"/admin/students/student/{student.pk}/change/").content.decode()
+
+    assert "234017892" in page
+    reveal = AuditEntry.objects.get(action=AuditAction.BSN_REVEALED)
+    assert (reveal.actor, reveal.student_id) == ("privacy", student.pk)
+
+
+def test_opening_a_student_with_the_bsn_masked_records_no_reveal(client):
+    student = StudentFactory(bsn="234017892")
+    _reveal_user(client, "view_student", "change_student")
+
+    client.get(f"/admin/students/student/{student.pk}/change/")
+
+    assert not AuditEntry.objects.exists()

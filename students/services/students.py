@@ -1,15 +1,85 @@
-"""Signup groups: finding or creating the group an import puts new students in."""
+"""Students changed or deleted by staff, and the signup group an import puts new students in.
+
+Changes of NAW fields are local corrections (``students.services.corrections``),
+which put themselves on record; the services here record every other change
+of a student, and deletions, in the audit log: field names only, never values.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from datetime import date
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from students.models import SignupGroup
+from audit.models import AuditAction
+from audit.services import AuditInput, audit_record, audit_record_many
+from students.models import NAW_FIELDS, SignupGroup, Student
 from students.validators import school_year_for, validate_school_year
+
+# Students deleted per statement (SQLite allows few parameters per query).
+DELETE_CHUNK_SIZE = 500
+
+
+@transaction.atomic
+def student_save(
+    *, student: Student, changed_fields: Sequence[str], user: str, created: bool = False
+) -> Student:
+    """Save a student that staff created or changed (the admin) and put it on record.
+
+    ``changed_fields`` names the fields that changed. NAW fields are left out of
+    the entry: change those with ``naw_correction_record``, which records them.
+    The entry (``student_changed``) lists field names only, so a changed BSN is
+    never written to the log. Nothing is recorded for a save that changed nothing.
+    """
+    student.save()
+    fields = sorted({name for name in changed_fields if name not in NAW_FIELDS})
+    if created or fields:
+        audit_record(
+            actor=user,
+            action=AuditAction.STUDENT_CHANGED,
+            student_id=student.pk,
+            student_number=student.student_number,
+            summary=("created: " if created else "fields: ") + ", ".join(fields),
+            details={"created": created, "fields": fields},
+        )
+    return student
+
+
+def students_delete(*, student_ids: Iterable[int], user: str) -> int:
+    """Delete students with everything about them; one ``student_deleted`` entry each.
+
+    The prior-education card, final tests, corrections, received dossiers and
+    transfer requests go with them (cascade). Returns how many were deleted.
+    """
+    ids = sorted(set(student_ids))
+    deleted = 0
+    with transaction.atomic():
+        for start in range(0, len(ids), DELETE_CHUNK_SIZE):
+            rows = list(
+                Student.objects.filter(pk__in=ids[start : start + DELETE_CHUNK_SIZE])
+                .select_for_update(of=("self",))
+                .values_list("pk", "student_number", "signup_group__name")
+            )
+            audit_record_many(
+                entries=[
+                    AuditInput(
+                        actor=user,
+                        action=AuditAction.STUDENT_DELETED,
+                        student_id=pk,
+                        student_number=number,
+                        summary=group_name or "",
+                        details={"signup_group": group_name},
+                    )
+                    for pk, number, group_name in rows
+                ]
+            )
+            Student.objects.filter(pk__in=[pk for pk, *_rest in rows]).delete()
+            deleted += len(rows)
+    return deleted
 
 
 def signup_group_for_import(

@@ -22,6 +22,9 @@ class AuditAction(models.TextChoices):
     REQUEST_SENT = "request_sent", _("Request sent")
     REQUEST_RETRIED = "request_retried", _("Request retried")
     REQUEST_DELETED = "request_deleted", _("Request deleted")
+    # A request the worker ended without a file to merge (a refusal, an error,
+    # "not changed since"); a merged file is on record as dossier_imported.
+    REQUEST_FINISHED = "request_finished", _("Request finished")
     STUDENT_CHANGED = "student_changed", _("Student changed")
     STUDENT_DELETED = "student_deleted", _("Student deleted")
     STUDENT_PURGED = "student_purged", _("Student removed (retention period)")

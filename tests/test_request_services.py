@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from audit.models import SYSTEM_ACTOR, AuditAction, AuditEntry
+from oso_portal.security import find_identifiers
 from requests.models import RequestBatch, RequestMode, RequestStatus, TransferRequest
 from requests.services import (
     signup_group_rerequest,
@@ -367,3 +370,134 @@ def test_an_unreachable_broker_loses_nothing_the_sweeper_queues_the_rows_later(
     assert sorted(swept.submit_ids) == sorted(ids)
     assert _queued(callbacks) == [("oso_requests.submit_requests", sorted(ids), None)]
     assert reserved_until > timezone.now()
+
+
+# --- audit -----------------------------------------------------------------------------
+
+
+def _audit_inserts(queries) -> int:
+    return sum(1 for q in queries.captured_queries if q["sql"].startswith('INSERT INTO "audit_'))
+
+
+def _entries(action: str) -> list[AuditEntry]:
+    return list(AuditEntry.objects.filter(action=action).order_by("student_number"))
+
+
+def _assert_no_bsn(entries: list[AuditEntry], students) -> None:
+    bsns = {s.bsn for s in students if s.bsn}
+    for entry in entries:
+        text = entry.summary + json.dumps(entry.details)
+        assert not [bsn for bsn in bsns if bsn in text]
+        assert find_identifiers(text) == []
+
+
+def test_adding_students_records_one_entry_per_added_student_in_one_insert():
+    students = StudentFactory.create_batch(40)
+    busy = students[0]
+    TransferRequestFactory(student=busy, status=RequestStatus.WAITING)
+
+    with CaptureQueriesContext(connection) as queries:
+        transfer_requests_add(student_ids=[s.pk for s in students], user="anna")
+
+    entries = _entries(AuditAction.REQUEST_ADDED)
+    assert [(e.student_id, e.student_number) for e in entries] == [
+        (s.pk, s.student_number) for s in students[1:]
+    ]
+    assert {e.actor for e in entries} == {"anna"}
+    assert _audit_inserts(queries) == 1
+    _assert_no_bsn(entries, students)
+
+
+def test_sending_records_who_sent_which_student_with_mode_date_and_batch():
+    requests = _ready_requests(3)
+    since = dt.date(2021, 4, 1)
+
+    batch = transfer_requests_send(
+        request_ids=[r.pk for r in requests], mode="changes_since", changed_since=since, user="anna"
+    )
+
+    entries = _entries(AuditAction.REQUEST_SENT)
+    assert sorted((e.student_id, e.student_number) for e in entries) == sorted(
+        (r.student_id, r.student.student_number) for r in requests
+    )
+    for entry in entries:
+        assert entry.actor == "anna"
+        assert entry.details["batch_id"] == batch.pk
+        assert entry.details["mode"] == "changes_since"
+        assert entry.details["changed_since"] == "2021-04-01"
+        assert "2021-04-01" in entry.summary and str(batch.pk) in entry.summary
+    _assert_no_bsn(entries, [r.student for r in requests])
+
+
+def test_sending_many_writes_the_audit_entries_in_one_insert(django_capture_on_commit_callbacks):
+    requests = _ready_requests(40)
+
+    with django_capture_on_commit_callbacks(), CaptureQueriesContext(connection) as queries:
+        transfer_requests_send(
+            request_ids=[r.pk for r in requests], mode="current", changed_since=None, user="a"
+        )
+
+    assert _audit_inserts(queries) == 1
+    assert len(_entries(AuditAction.REQUEST_SENT)) == 40
+
+
+def test_a_double_submit_records_the_send_once():
+    ids = [r.pk for r in _ready_requests(2)]
+
+    transfer_requests_send(request_ids=ids, mode="current", changed_since=None, user="anna")
+    transfer_requests_send(request_ids=ids, mode="current", changed_since=None, user="anna")
+
+    assert len(_entries(AuditAction.REQUEST_SENT)) == 2
+
+
+def test_retrying_records_each_retried_student():
+    failed = TransferRequestFactory(status=RequestStatus.FAILED, mode="current")
+    done = TransferRequestFactory(status=RequestStatus.PROCESSED)
+
+    transfer_requests_retry(request_ids=[failed.pk, done.pk], user="bert")
+
+    (entry,) = _entries(AuditAction.REQUEST_RETRIED)
+    assert (entry.actor, entry.student_id) == ("bert", failed.student_id)
+    assert entry.student_number == failed.student.student_number
+    failed.refresh_from_db()
+    assert entry.details["batch_id"] == failed.batch_id
+    _assert_no_bsn([entry], [failed.student])
+
+
+def test_deleting_records_only_the_requests_that_were_deleted():
+    ready = TransferRequestFactory(status=RequestStatus.READY)
+    sent = TransferRequestFactory(status=RequestStatus.REQUESTED)
+
+    transfer_requests_delete(request_ids=[ready.pk, sent.pk], user="anna")
+
+    (entry,) = _entries(AuditAction.REQUEST_DELETED)
+    assert (entry.actor, entry.student_id, entry.student_number) == (
+        "anna",
+        ready.student_id,
+        ready.student.student_number,
+    )
+    assert entry.details["request_id"] == ready.pk
+
+
+def test_a_group_rerequest_records_the_add_and_the_send_by_the_user():
+    group = SignupGroupFactory(name="Groep 8 - Audit", school_year="2021-2022")
+    student = StudentFactory(signup_group=group, elk_dot=ElkDot.BLUE)
+    PriorEducationFactory(student=student, last_dossier_date=dt.date(2021, 3, 20))
+
+    batch = signup_group_rerequest(signup_group_id=group.pk, user="anna")
+
+    (added,) = _entries(AuditAction.REQUEST_ADDED)
+    (sent,) = _entries(AuditAction.REQUEST_SENT)
+    assert (added.actor, added.student_id) == ("anna", student.pk)
+    assert (sent.actor, sent.student_id, sent.details["batch_id"]) == ("anna", student.pk, batch.pk)
+    assert sent.details["changed_since"] == "2021-03-20"
+    _assert_no_bsn([added, sent], [student])
+
+
+def test_a_service_called_without_a_user_records_the_system_as_actor():
+    student = StudentFactory()
+
+    transfer_requests_add(student_ids=[student.pk], user="")
+
+    (entry,) = _entries(AuditAction.REQUEST_ADDED)
+    assert entry.actor == SYSTEM_ACTOR

@@ -16,9 +16,11 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.utils import timezone
 
+from audit.models import SYSTEM_ACTOR, AuditAction
+from audit.services import AuditInput, audit_record_many
 from requests.models import (
     OPEN_STATUSES,
     RequestBatch,
@@ -66,14 +68,28 @@ def transfer_requests_add(*, student_ids: Iterable[int], user: str) -> AddResult
             # A request added meanwhile by someone else wins; ours is dropped.
             ignore_conflicts=True,
         )
-        added = 0
+        added_rows: list[tuple[int, int, str]] = []
         for ids in _slices(to_add):
-            added += TransferRequest.objects.filter(
+            added_rows += TransferRequest.objects.filter(
                 student_id__in=ids,
                 status=RequestStatus.READY,
                 created_by=user,
                 created_at__gte=started,
-            ).count()
+            ).values_list("id", "student_id", "student__student_number")
+        audit_record_many(
+            entries=[
+                AuditInput(
+                    actor=user or SYSTEM_ACTOR,
+                    action=AuditAction.REQUEST_ADDED,
+                    student_id=student_id,
+                    student_number=student_number,
+                    summary="ready",
+                    details={"request_id": request_id},
+                )
+                for request_id, student_id, student_number in added_rows
+            ]
+        )
+    added = len(added_rows)
     return AddResult(added=added, skipped_open=len(existing) - added)
 
 
@@ -114,15 +130,58 @@ def transfer_requests_send(
         if not sent:
             batch.delete()
             return None
-        for chunk in chunked(sent):
+        _audit_sent(sent, action=AuditAction.REQUEST_SENT, user=user, batch=batch)
+        for chunk in chunked([row.id for row in sent]):
             enqueue_submit(chunk)
     return batch
 
 
+def _audit_sent(rows: Iterable[_SentRow], *, action: str, user: str, batch: RequestBatch) -> None:
+    """One entry per student sent (or retried), all in one INSERT; never a BSN."""
+    audit_record_many(
+        entries=[
+            AuditInput(
+                actor=user or SYSTEM_ACTOR,
+                action=action,
+                student_id=row.student_id,
+                student_number=row.student_number,
+                summary=_sent_summary(row, batch=batch),
+                details={
+                    "request_id": row.id,
+                    "batch_id": batch.pk,
+                    "mode": row.mode,
+                    "changed_since": row.changed_since.isoformat() if row.changed_since else None,
+                },
+            )
+            for row in rows
+        ]
+    )
+
+
+def _sent_summary(row: _SentRow, *, batch: RequestBatch) -> str:
+    """Plain data for the audit log: the mode, the changes-since date, the batch."""
+    if row.mode == RequestMode.CHANGES_SINCE:
+        # No date: the student has no dossier yet, so the whole file is asked for.
+        since = row.changed_since.isoformat() if row.changed_since else "-"
+        return f"changes since {since}, batch {batch.pk}"
+    return f"current file, batch {batch.pk}"
+
+
+@dataclass(frozen=True)
+class _SentRow:
+    """What the audit log needs of a request that was sent."""
+
+    id: int
+    student_id: int
+    student_number: str
+    mode: str
+    changed_since: date | None
+
+
 def _claim_ready(
     *, ids: list[int], batch: RequestBatch, mode: str, changed_since: date | None, user: str
-) -> list[int]:
-    """Move the ready rows among ``ids`` to *Aangevraagd* in this batch; return their ids."""
+) -> list[_SentRow]:
+    """Move the ready rows among ``ids`` to *Aangevraagd* in this batch; return them."""
     now = timezone.now()
     if mode == RequestMode.CHANGES_SINCE and changed_since is None:
         since_value = Subquery(
@@ -158,9 +217,12 @@ def _claim_ready(
         )
     if not claimed_total:
         return []
-    return list(
-        TransferRequest.objects.filter(batch=batch).order_by("id").values_list("id", flat=True)
-    )
+    return [
+        _SentRow(*values)
+        for values in TransferRequest.objects.filter(batch=batch)
+        .order_by("id")
+        .values_list("id", "student_id", "student__student_number", "mode", "changed_since")
+    ]
 
 
 # The fields a retry resets (bulk_update needs them listed).
@@ -196,7 +258,8 @@ def transfer_requests_retry(*, request_ids: Iterable[int], user: str) -> int:
     with transaction.atomic():
         # Locked (PostgreSQL) so that two staff retrying at once send each row once.
         failed = list(
-            TransferRequest.objects.select_for_update()
+            # Only the request rows are locked, not the students joined for their number.
+            TransferRequest.objects.select_for_update(of=("self",))
             .filter(id__in=ids, status=RequestStatus.FAILED)
             .exclude(
                 Exists(
@@ -206,7 +269,8 @@ def transfer_requests_retry(*, request_ids: Iterable[int], user: str) -> int:
                 )
             )
             .order_by("id")
-            .only("id", "student_id", "mode")
+            .only("id", "student_id", "mode", "changed_since")
+            .annotate(audit_student_number=F("student__student_number"))
         )
         if not failed:
             return 0
@@ -237,6 +301,17 @@ def transfer_requests_retry(*, request_ids: Iterable[int], user: str) -> int:
             retried.append(row)
         TransferRequest.objects.bulk_update(retried, fields=_RESEND_FIELDS, batch_size=500)
         sent = [row.id for row in retried]
+        _audit_sent(
+            [
+                _SentRow(
+                    row.id, row.student_id, row.audit_student_number, row.mode, row.changed_since
+                )
+                for row in retried
+            ],
+            action=AuditAction.REQUEST_RETRIED,
+            user=user,
+            batch=batch,
+        )
         for chunk in chunked(sent):
             enqueue_submit(chunk)
     return len(sent)
@@ -247,12 +322,36 @@ def transfer_requests_delete(*, request_ids: Iterable[int], user: str) -> int:
     ids = sorted(set(request_ids))
     if not ids:
         return 0
-    deleted = 0
-    for start in range(0, len(ids), 500):
-        count, _ = TransferRequest.objects.filter(
-            id__in=ids[start : start + 500], status=RequestStatus.READY
-        ).delete()
-        deleted += count
+    with transaction.atomic():
+        ready: list[tuple[int, int, str]] = []
+        for part in _slices(ids, size=500):
+            # Locked (PostgreSQL) so that a send in between cannot take a row we record.
+            ready += (
+                TransferRequest.objects.select_for_update(of=("self",))
+                .filter(id__in=part, status=RequestStatus.READY)
+                .order_by("id")
+                .values_list("id", "student_id", "student__student_number")
+            )
+        deleted = 0
+        ready_ids = [request_id for request_id, _student_id, _number in ready]
+        for part in _slices(ready_ids, size=500):
+            count, _ = TransferRequest.objects.filter(
+                id__in=part, status=RequestStatus.READY
+            ).delete()
+            deleted += count
+        audit_record_many(
+            entries=[
+                AuditInput(
+                    actor=user or SYSTEM_ACTOR,
+                    action=AuditAction.REQUEST_DELETED,
+                    student_id=student_id,
+                    student_number=student_number,
+                    summary="ready request deleted",
+                    details={"request_id": request_id},
+                )
+                for request_id, student_id, student_number in ready
+            ]
+        )
     return deleted
 
 

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth.views import LoginView
 from django.views.generic import TemplateView
 
+from audit.forms import ThrottledAuthenticationForm
 from oso_portal.access import PortalAccessMixin
 
 
@@ -14,7 +15,10 @@ class HomeView(PortalAccessMixin, TemplateView):
 
 
 class PortalLoginView(LoginView):
+    """The staff login; repeated failures per username or address are throttled."""
+
     template_name = "registration/login.html"
+    authentication_form = ThrottledAuthenticationForm
     redirect_authenticated_user = True
 
     def get_context_data(self, **kwargs):

@@ -10,8 +10,11 @@ import datetime as dt
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
+from audit.models import SYSTEM_ACTOR, AuditAction, AuditEntry
 from elk_mock.dataset import DEMO_MAY_DATE
 from requests.models import RequestMode, RequestStatus, TransferRequest
 from requests.services import transfer_requests_add, transfer_requests_send
@@ -280,3 +283,81 @@ def test_countdowns_never_exceed_the_visibility_timeout(settings):
 
     assert capped_countdown(10_000) < 100
     assert capped_countdown(5) == 5
+
+
+# --- audit: outcomes that never reach the merge ----------------------------------------
+
+
+def _finished_entries() -> list[AuditEntry]:
+    return list(AuditEntry.objects.filter(action=AuditAction.REQUEST_FINISHED).order_by("id"))
+
+
+def test_a_refused_request_is_on_record_as_finished_by_the_system(elk_mock, demo_students):
+    refused = demo_students["demo-02"]
+    elk_mock.set_faults(refuse="demo-02")
+    ids = _send([refused])
+
+    transfer_requests_submit(request_ids=ids)
+
+    (entry,) = _finished_entries()
+    assert (entry.actor, entry.student_id, entry.student_number) == (
+        SYSTEM_ACTOR,
+        refused.pk,
+        refused.student_number,
+    )
+    assert entry.details == {
+        "request_id": ids[0],
+        "batch_id": TransferRequest.objects.get(id=ids[0]).batch_id,
+        "status": RequestStatus.FAILED,
+    }
+    assert entry.summary.startswith("Mislukt: ")
+    assert refused.bsn not in entry.summary + str(entry.details)
+
+
+def test_not_changed_answers_of_a_chunk_are_recorded_in_one_insert(elk_mock, demo_students):
+    unchanged = [demo_students[key] for key in ("demo-03", "demo-09", "demo-12")]
+    ids = _send(unchanged, mode=RequestMode.CHANGES_SINCE)
+    transfer_requests_submit(request_ids=ids)
+
+    with CaptureQueriesContext(connection) as queries:
+        transfer_requests_poll(request_ids=ids)
+
+    assert set(_statuses(ids).values()) == {RequestStatus.NOT_CHANGED}
+    entries = _finished_entries()
+    assert sorted(e.student_id for e in entries) == sorted(s.pk for s in unchanged)
+    assert {e.summary for e in entries} == {"Leerlinginfo niet gewijzigd"}
+    assert {e.details["status"] for e in entries} == {RequestStatus.NOT_CHANGED}
+    assert {e.student_number for e in entries} == {s.student_number for s in unchanged}
+    audit_inserts = [q for q in queries.captured_queries if 'INSERT INTO "audit_' in q["sql"]]
+    assert len(audit_inserts) == 1
+
+
+def test_a_merged_file_is_on_record_once_as_imported_not_as_finished(elk_mock, demo_students):
+    elk_mock.set_clock(AFTER_MAY)
+    student = demo_students["demo-01"]
+    ids = _send([student])
+    transfer_requests_submit(request_ids=ids)
+    imported_before = AuditEntry.objects.filter(action=AuditAction.DOSSIER_IMPORTED).count()
+
+    transfer_requests_poll(request_ids=ids)
+
+    assert _status_of(student) == RequestStatus.PROCESSED
+    assert _finished_entries() == []
+    imported = AuditEntry.objects.filter(action=AuditAction.DOSSIER_IMPORTED)
+    assert imported.count() == imported_before + 1
+    assert imported.latest("id").student_id == student.pk
+
+
+def test_giving_up_after_transient_failures_is_on_record(elk_mock, demo_students, settings):
+    settings.OSO_REQUEST_MAX_ATTEMPTS = 2
+    student = demo_students["demo-01"]
+    ids = _send([student])
+    elk_mock.set_faults(next="error,error")
+
+    transfer_requests_submit(request_ids=ids)
+    assert _finished_entries() == []  # the first failure is retried, not final
+    transfer_requests_submit(request_ids=ids)
+
+    (entry,) = _finished_entries()
+    assert entry.student_id == student.pk
+    assert entry.summary.startswith("Mislukt: Opgegeven na 2 pogingen")

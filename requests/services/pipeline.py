@@ -38,6 +38,8 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from audit.models import SYSTEM_ACTOR, AuditAction
+from audit.services import AuditInput, audit_record_many
 from oso_portal.bulk import bulk_update_rows
 from requests.client import (
     EndpointClient,
@@ -564,6 +566,7 @@ def _record(
             with translation.override(STORED_LANGUAGE):
                 _merge(merging, received_by=_received_by(merging), now=now or timezone.now())
         bulk_update_rows(ours, _ROW_FIELDS)
+        _audit_finished_unmerged(ours)
         fetched = [
             row.student_id
             for row in ours
@@ -583,6 +586,42 @@ def _record(
         if finished_batches:
             _batches_mark_finished(finished_batches, now=now or timezone.now())
     return ours
+
+
+def _audit_finished_unmerged(rows: list[TransferRequest]) -> None:
+    """Put on record the requests that ended without a merged file, in one INSERT.
+
+    A refusal, an error, *not changed since* or giving up never reaches the merge,
+    which records every file it handles (``dossier_imported``, with the dossier's
+    id). A row that finished without a dossier id is one of these.
+    """
+    finished = [row for row in rows if not row.is_open and row.dossier_id is None]
+    if not finished:
+        return
+    # Submit loaded the students with the rows; poll did not: one query for the numbers.
+    numbers = {
+        row.student_id: row.student.student_number
+        for row in finished
+        if TransferRequest.student.is_cached(row)
+    }
+    missing = {row.student_id for row in finished} - numbers.keys()
+    if missing:
+        numbers.update(Student.objects.filter(id__in=missing).values_list("id", "student_number"))
+    with translation.override(STORED_LANGUAGE):
+        entries = [
+            AuditInput(
+                actor=SYSTEM_ACTOR,
+                action=AuditAction.REQUEST_FINISHED,
+                student_id=row.student_id,
+                student_number=numbers.get(row.student_id, ""),
+                summary=": ".join(
+                    part for part in (str(RequestStatus(row.status).label), row.error[:200]) if part
+                ),
+                details={"request_id": row.id, "batch_id": row.batch_id, "status": row.status},
+            )
+            for row in finished
+        ]
+    audit_record_many(entries=entries)
 
 
 def _received_by(merging: list[tuple[TransferRequest, bytes]]) -> str:

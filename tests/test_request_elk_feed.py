@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.utils import timezone
 
+from audit.models import AuditAction, AuditEntry
 from requests.client import ChangedPupil, Feed, Placement
 from requests.models import ElkFeedRead, RequestMode, RequestStatus, TransferRequest
 from requests.services.elk_feed import (
@@ -166,3 +167,20 @@ def test_an_unreachable_feed_is_recorded_and_raises_nothing(settings, db):
 
     assert read.error
     assert read.as_of is None
+
+
+def test_a_blue_dot_rerequest_is_on_record_as_added_and_sent_by_the_elk_feed():
+    student = StudentFactory(elk_dot=ElkDot.BLUE)
+    PriorEducationFactory(student=student, last_dossier_date=dt.date(2021, 3, 20))
+
+    batch = elk_blue_dots_rerequest()
+
+    entries = AuditEntry.objects.filter(student_id=student.pk)
+    assert sorted(entries.values_list("action", "actor")) == [
+        (AuditAction.REQUEST_ADDED, ELK_FEED_USER),
+        (AuditAction.REQUEST_SENT, ELK_FEED_USER),
+    ]
+    sent = entries.get(action=AuditAction.REQUEST_SENT)
+    assert sent.student_number == student.student_number
+    assert (sent.details["batch_id"], sent.details["changed_since"]) == (batch.pk, "2021-03-20")
+    assert student.bsn not in sent.summary + str(sent.details)

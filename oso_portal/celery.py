@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 from celery import Celery
+from celery.signals import after_setup_logger, after_setup_task_logger
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "oso_portal.settings")
 
@@ -31,3 +32,18 @@ def _create_broker_folders(sender: Celery, **kwargs) -> None:
     if str(sender.conf.broker_url).startswith("filesystem:"):
         for folder in broker_folders(sender.conf.broker_transport_options or {}):
             folder.mkdir(parents=True, exist_ok=True)
+
+
+@after_setup_logger.connect
+@after_setup_task_logger.connect
+def redact_worker_logs(sender=None, logger=None, **kwargs) -> None:
+    """Mask BSNs in what a worker or beat logs: Celery sets up its handlers outside LOGGING.
+
+    Celery calls this once for its root logger and once for the task logger, after
+    adding their handlers; each handler gets ``RedactBsnFilter``.
+    """
+    # Imported here: this module loads with the package, before the settings.
+    from oso_portal.security import install_redact_filter
+
+    if logger is not None:
+        install_redact_filter(logger)

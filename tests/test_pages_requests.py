@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from audit.models import AuditAction, AuditEntry
 from requests.models import RequestBatch, RequestMode, RequestStatus, TransferRequest
 from students.models import Student
 from tests.factories import (
@@ -305,6 +306,35 @@ def test_excel_export_has_the_same_rows(portal_client, group):
 def test_unknown_export_format_is_refused(portal_client):
     response = portal_client.get(reverse("oso_requests:export", args=["pdf"]))
     assert response.status_code == 400
+    assert not AuditEntry.objects.filter(action=AuditAction.EXPORT_MADE).exists()
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_an_export_is_on_record_with_who_the_filter_and_the_row_count(
+    portal_client, portal_user, group, fmt
+):
+    for _ in range(2):
+        TransferRequestFactory(
+            student=StudentFactory(signup_group=group), status=RequestStatus.FAILED
+        )
+    TransferRequestFactory(student=StudentFactory(signup_group=group))
+    other = StudentFactory(signup_group=SignupGroupFactory(name="Groep 8 - Andere school"))
+    TransferRequestFactory(student=other, status=RequestStatus.FAILED)
+
+    response = portal_client.get(
+        reverse("oso_requests:export", args=[fmt]),
+        {"status": "failed", "signup_group": group.pk},
+    )
+    assert response.status_code == 200
+
+    entry = AuditEntry.objects.get(action=AuditAction.EXPORT_MADE)
+    assert entry.actor == portal_user.get_username()
+    assert entry.summary == "requests, 2 rows"
+    assert entry.details["export"] == "requests"
+    assert entry.details["format"] == fmt
+    assert entry.details["rows"] == 2
+    assert entry.details["filters"]["status"] == "failed"
+    assert group.name in entry.details["filters"]["signup_group"]
 
 
 # --- Progress -----------------------------------------------------------------------------

@@ -19,6 +19,8 @@ from django.views import View
 from django.views.generic import TemplateView
 from django_tables2 import RequestConfig
 
+from audit.models import AuditAction
+from audit.services import actor_for, audit_record
 from oso_portal import page_text as text
 from oso_portal.access import PortalAccessMixin
 from requests.dossier.reader import dossier_attachment_file
@@ -255,9 +257,24 @@ class DossierAttachmentView(PortalAccessMixin, View):
         except DossierError as exc:
             messages.error(request, str(exc))
             return redirect("students:detail", student_number=student_number)
+        filename = filename or f"bijlage-{index + 1}"
+        # A pupil's document leaves the portal: on record like every export.
+        audit_record(
+            actor=actor_for(request.user),
+            action=AuditAction.EXPORT_MADE,
+            student_id=dossier.student_id,
+            student_number=student_number,
+            summary=f"dossier attachment {index + 1}: {filename}",
+            details={
+                "export": "dossier_attachment",
+                "dossier_id": dossier.pk,
+                "index": index,
+                "filename": filename,
+            },
+        )
         response = HttpResponse(content, content_type="application/octet-stream")
         response["Content-Disposition"] = content_disposition_header(
-            as_attachment=True, filename=filename or f"bijlage-{index + 1}"
+            as_attachment=True, filename=filename
         )
         return response
 

@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
+from audit.models import AuditAction, AuditEntry
 from requests.models import RequestStatus
 from students.models import DossierOutcome, NawCorrection, ReceivedDossier, Student
 from students.services.corrections import naw_correction_record
@@ -181,6 +182,46 @@ def test_attachment_downloads_unpacked(portal_client, student):
     assert "attachment;" in response["Content-Disposition"]
     assert first["filename"].split(".")[0] in response["Content-Disposition"]
     assert len(response.content) > 0
+
+
+def test_an_attachment_download_is_on_record(portal_client, portal_user, student):
+    dossier = ReceivedDossier.objects.filter(student=student).order_by("-received_at").first()
+    first = dossier.attachments[0]
+    url = reverse(
+        "students:dossier_attachment",
+        args=[student.student_number, dossier.pk, first["index"]],
+    )
+
+    assert portal_client.get(url).status_code == 200
+
+    entry = AuditEntry.objects.get(action=AuditAction.EXPORT_MADE)
+    assert (entry.actor, entry.student_id, entry.student_number) == (
+        portal_user.get_username(),
+        student.pk,
+        student.student_number,
+    )
+    assert entry.details["export"] == "dossier_attachment"
+    assert (entry.details["dossier_id"], entry.details["index"]) == (dossier.pk, first["index"])
+
+
+def test_the_diff_on_the_student_page_masks_the_bsn(portal_client, student):
+    march = ReceivedDossier.objects.filter(student=student).order_by("received_at").first()
+    other_number = "234017892"
+    changed = ReceivedDossier.objects.create(
+        student=student,
+        raw_xml=dossier_edit(march.raw_xml.encode(), bsn=other_number).decode(),
+        sha256="1" * 64,
+        collection_date=MAY,
+        outcome=DossierOutcome.PROCESSED,
+    )
+
+    response = page(portal_client, student, older=march.pk, newer=changed.pk)
+
+    html = response.content.decode()
+    assert response.context["diff"], "the BSN line differs"
+    assert student.bsn not in html and other_number not in html
+    assert f"&lt;bsn&gt;*****{student.bsn[-4:]}&lt;/bsn&gt;" in html
+    assert "&lt;bsn&gt;*****7892&lt;/bsn&gt;" in html
 
 
 def test_attachment_index_that_does_not_exist_is_404(portal_client, student):

@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from audit.models import AuditAction, AuditEntry
 from requests.models import RequestStatus, TransferRequest
 from tests.factories import TransferRequestFactory, UserFactory
 
@@ -67,3 +68,20 @@ def test_the_delete_action_removes_only_ready_requests(admin_client):
     admin_client.post(url, {"action": "delete_ready", "_selected_action": [ready.pk, done.pk]})
 
     assert list(TransferRequest.objects.values_list("id", flat=True)) == [done.pk]
+
+
+def test_the_admin_actions_are_on_record_with_the_staff_member_as_actor(
+    admin_client, django_capture_on_commit_callbacks
+):
+    failed = TransferRequestFactory(status=RequestStatus.FAILED)
+    ready = TransferRequestFactory(status=RequestStatus.READY)
+    url = reverse("admin:oso_requests_transferrequest_changelist")
+
+    with django_capture_on_commit_callbacks():
+        admin_client.post(url, {"action": "retry_failed", "_selected_action": [failed.pk]})
+    admin_client.post(url, {"action": "delete_ready", "_selected_action": [ready.pk]})
+
+    assert sorted(AuditEntry.objects.values_list("action", "actor", "student_id")) == [
+        (AuditAction.REQUEST_DELETED, "beheer", ready.student_id),
+        (AuditAction.REQUEST_RETRIED, "beheer", failed.student_id),
+    ]

@@ -440,3 +440,11 @@ def test_opening_a_student_with_the_bsn_masked_records_no_reveal(client):
     client.get(f"/admin/students/student/{student.pk}/change/")
 
     assert not AuditEntry.objects.exists()
+
+
+def test_the_dossier_page_says_in_dutch_that_identifiers_are_masked(staff, versions):
+    page = staff.get(
+        f"/admin/students/receiveddossier/{versions[0].pk}/change/", HTTP_ACCEPT_LANGUAGE="nl"
+    ).content.decode()
+
+    assert "Het burgerservicenummer en het onderwijsnummer zijn gemaskeerd." in page

@@ -125,6 +125,9 @@ LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
 # The demo login (demo / demo) exists only in demo mode; seed_demo creates it.
 DEMO_LOGIN_ENABLED = DEMO_MODE
+# In the demo the endpoint is the mock, whose clock staff may move from the start
+# page to "publish" the primary schools' later files. The real chain has no clock.
+OSO_ENDPOINT_DEMO_CLOCK = env_bool("OSO_ENDPOINT_DEMO_CLOCK", default=DEMO_MODE)
 
 # --- Internationalisation -------------------------------------------------------
 LANGUAGE_CODE = "nl"

@@ -1,17 +1,81 @@
-"""Start page and login of the staff portal."""
+"""Start page and login of the staff portal, and the demo endpoint's clock."""
 
 from __future__ import annotations
 
+from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.views import LoginView
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
 from django.views.generic import TemplateView
 
 from audit.forms import ThrottledAuthenticationForm
 from oso_portal.access import PortalAccessMixin
+from requests.client import EndpointError
+from requests.services.demo_clock import demo_clock_read, demo_clock_set
+
+
+class DemoClockForm(forms.Form):
+    day = forms.DateField(
+        label=gettext_lazy("Date of the demo endpoint's clock"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d", "%d-%m-%Y"],
+        error_messages={"invalid": gettext_lazy("Enter a valid date.")},
+    )
 
 
 class HomeView(PortalAccessMixin, TemplateView):
     template_name = "home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if settings.OSO_ENDPOINT_DEMO_CLOCK:
+            context["demo_clock"] = self._demo_clock()
+        return context
+
+    @staticmethod
+    def _demo_clock() -> dict:
+        try:
+            day = demo_clock_read()
+        except EndpointError as error:
+            return {"error": error.message, "form": DemoClockForm()}
+        return {"day": day, "form": DemoClockForm(initial={"day": day})}
+
+
+class DemoClockView(PortalAccessMixin, View):
+    """POST: move the mock endpoint's clock (demo mode only), then back to the start page."""
+
+    http_method_names = ["post"]
+
+    def post(self, request):
+        if not settings.OSO_ENDPOINT_DEMO_CLOCK:
+            raise Http404
+        form = DemoClockForm(request.POST)
+        if not form.is_valid():
+            for error in form.errors.get("day", []):
+                messages.error(request, error)
+            return HttpResponseRedirect(reverse("home"))
+        try:
+            day = demo_clock_set(day=form.cleaned_data["day"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        except EndpointError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request,
+                _(
+                    "The demo endpoint's clock is now %(date)s: files the primary schools "
+                    "collected up to that day are released."
+                )
+                % {"date": day.strftime("%d-%m-%Y")},
+            )
+        return HttpResponseRedirect(reverse("home"))
 
 
 class PortalLoginView(LoginView):

@@ -9,13 +9,13 @@ import pytest
 # Real worker, beat and mock endpoint processes for the pipeline tests.
 pytest_plugins = ["tests.conftest_worker"]
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-OSO_EXAMPLES = sorted((SHARED / "oso" / "examples").glob("*.xml"))
+# Copied unchanged from edustandaard/oso-gegevensset (tag 2019.1): see the README there.
+OSO_EXAMPLES = sorted((Path(__file__).resolve().parent / "data" / "oso_examples").glob("*.xml"))
 
 
 @pytest.fixture
 def oso_examples() -> list[Path]:
-    """The eight official sample dossiers (../shared/oso/examples)."""
+    """The eight official sample dossiers (tests/data/oso_examples)."""
     assert len(OSO_EXAMPLES) == 8, "the official OSO examples are missing"
     return OSO_EXAMPLES
 

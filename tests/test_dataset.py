@@ -21,8 +21,10 @@ from elk_mock.dataset import (
     is_valid_education_number,
 )
 from elk_mock.dossier_xml import ADVICE_CODES, NAMESPACE, SECRET_EMAIL, SECRET_PHONE
+from requests.dossier.versions import DEFAULT_OSO_VERSION, OSO_VERSIONS
 
-XSD = Path(__file__).resolve().parents[2] / "shared" / "oso" / "OSO_gegevensset_2019.1.xsd"
+# The official XSD as vendored in the portal (tests may read portal files; the mock itself may not).
+XSD = OSO_VERSIONS[DEFAULT_OSO_VERSION].xsd_path
 NS = {"o": NAMESPACE}
 ROOT = Path(__file__).resolve().parents[1]
 

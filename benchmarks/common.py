@@ -325,6 +325,29 @@ class QueryCounter:
         }
 
 
+def backend_cpu_seconds() -> float | None:
+    """CPU seconds (user + system) of this connection's PostgreSQL backend so far.
+
+    The server runs on this machine: psutil reads its process. None if it cannot.
+    """
+    try:
+        import psutil
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            pid = cursor.fetchone()[0]
+        times = psutil.Process(pid).cpu_times()
+        return times.user + times.system
+    except Exception:
+        return None
+
+
+def own_cpu_seconds() -> float:
+    times = os.times()
+    return times.user + times.system
+
+
 # --- Profiling ----------------------------------------------------------------------------
 
 

@@ -48,10 +48,13 @@ BSN_CHECK_DIGIT = _(
 
 # --- Table headers ------------------------------------------------------------------
 SELECT = _("Select")
+# The search result column is "Stamnr" (issue 6), the search field "Stamnr.": own msgids.
+STUDENT_NUMBER_COLUMN = pgettext_lazy("table column", "Student no.")
 STUDENT_NUMBER = _("Student number")
 SEX = _("Sex")
 GROUP = _("Group")
-ELK_STATUS = _("ELK status")
+# "ELK status" without context is the model field's label in the students catalog ("ELK-status").
+ELK_STATUS = pgettext_lazy("table column", "ELK status")
 STATUS = _("Status")
 LAST_ACTIVITY = _("Last activity")
 REQUESTED_ON = pgettext_lazy("column: date of the request", "Request")

@@ -40,7 +40,7 @@ class StudentTable(tables.Table):
         name="student_ids", row_label=lambda s: f"{s.student_number} {s.full_name}"
     )
     student_number = tables.Column(
-        verbose_name=text.STUDENT_NUMBER_SHORT,
+        verbose_name=text.STUDENT_NUMBER_COLUMN,
         linkify=("students:detail", {"student_number": tables.A("student_number")}),
     )
     given_name = tables.Column(verbose_name=text.GIVEN_NAME)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 
 import pytest
 from django.db import connection
@@ -284,6 +285,22 @@ def test_csv_export_of_the_filter_masks_the_bsn(portal_client, group):
     assert student.bsn not in body
     assert student.bsn_masked in rows[1]
     assert rows[1][-1] == "'=HYPERLINK()"
+
+
+def test_export_controls_are_named_exporteren_and_link_to_the_current_filter(portal_client, ready):
+    response = portal_client.get(OVERVIEW, {"status": "failed"}, HTTP_ACCEPT_LANGUAGE="nl")
+    html = response.content.decode()
+
+    anchors = re.findall(r'<a href="([^"]*)"[^>]*>\s*Exporteren \((\w+)\)\s*</a>', html)
+    links = {name: href.replace("&amp;", "&") for href, name in anchors}
+    assert set(links) == {"CSV", "Excel"}
+    assert links["CSV"].startswith(reverse("oso_requests:export", args=["csv"]) + "?")
+    assert links["Excel"].startswith(reverse("oso_requests:export", args=["xlsx"]) + "?")
+    for href in links.values():
+        assert "status=failed" in href
+    export = portal_client.get(links["CSV"])
+    assert export.status_code == 200
+    assert export["Content-Type"].startswith("text/csv")
 
 
 def test_excel_export_has_the_same_rows(portal_client, group):

@@ -143,6 +143,9 @@ class RequestBatchAdmin(ReadOnlyAdmin):
         "finished_at",
     )
     list_filter = ("mode", "signup_group", "created_by")
+    # The batch number as shown in messages and the audit log ("batch 12"), who
+    # sent it, or the signup group it was for.
+    search_fields = ("=id", "created_by", "signup_group__name")
     list_select_related = ("signup_group",)
     date_hierarchy = "created_at"
     readonly_fields = (

@@ -9,7 +9,12 @@ from django.urls import reverse
 
 from audit.models import AuditAction, AuditEntry
 from requests.models import RequestStatus, TransferRequest
-from tests.factories import TransferRequestFactory, UserFactory
+from tests.factories import (
+    RequestBatchFactory,
+    SignupGroupFactory,
+    TransferRequestFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -85,3 +90,26 @@ def test_the_admin_actions_are_on_record_with_the_staff_member_as_actor(
         (AuditAction.REQUEST_DELETED, "beheer", ready.student_id),
         (AuditAction.REQUEST_RETRIED, "beheer", failed.student_id),
     ]
+
+
+@pytest.mark.parametrize(
+    ("term", "expected"),
+    [
+        ("marieke", ["marieke"]),
+        ("Zaanlands", ["joost"]),
+        ("batch-id", ["joost"]),
+        ("niemand", []),
+    ],
+)
+def test_batches_can_be_searched_by_sender_group_and_number(admin_client, term, expected):
+    RequestBatchFactory(created_by="marieke")
+    group = SignupGroupFactory(name="Groep 8 - Zaanlands")
+    joost = RequestBatchFactory(created_by="joost", signup_group=group)
+    if term == "batch-id":
+        term = str(joost.pk)
+
+    response = admin_client.get(reverse("admin:oso_requests_requestbatch_changelist"), {"q": term})
+
+    assert response.status_code == 200
+    found = response.context["cl"].result_list
+    assert [batch.created_by for batch in found] == expected

@@ -6,7 +6,6 @@ business logic in ``save()``.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -355,10 +354,6 @@ class ReceivedDossier(models.Model):
     def source_label(self) -> str:
         """The file name (a BSN in it masked), else the start of the hash."""
         return redact_identifiers(self.source_name) or self.sha256[:12]
-
-
-def student_number_start() -> int:
-    return settings.STUDENT_NUMBER_START
 
 
 class StudentNumberCounter(models.Model):

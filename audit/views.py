@@ -24,6 +24,7 @@ from audit.models import AuditAction, AuditEntry
 from audit.selectors import audit_search
 from audit.services import REVEAL_BSN_PERMISSION, actor_for, audit_record, bsn_reveal
 from audit.tables import AuditEntryTable
+from oso_portal.exports import spreadsheet_safe
 from students.models import Student
 
 PORTAL_PERMISSION = "students.use_portal"
@@ -74,13 +75,8 @@ class _Echo:
         return value
 
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
 def _cell(value) -> str:
-    text = "" if value is None else str(value)
-    # A spreadsheet would run a cell that starts like a formula (CSV injection).
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    return spreadsheet_safe("" if value is None else str(value))
 
 
 class AuditExportView(_AuditAccessMixin, View):

@@ -15,6 +15,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from oso_portal import page_text as text
+from oso_portal.exports import spreadsheet_safe
 from requests.models import TransferRequest
 
 ITERATOR_CHUNK = 2000
@@ -60,7 +61,7 @@ def export_rows(queryset: QuerySet[TransferRequest]) -> Iterator[list]:
 
 
 def _safe_cell(value) -> str:
-    """Plain text for CSV; a leading = + - @ is quoted so spreadsheets do not run it."""
+    """Plain text for CSV (dates as d-m-Y); formula-like text quoted by ``spreadsheet_safe``."""
     if value is None:
         return ""
     if hasattr(value, "strftime"):
@@ -69,10 +70,7 @@ def _safe_cell(value) -> str:
             if hasattr(value, "hour")
             else value.strftime("%d-%m-%Y")
         )
-    value = str(value)
-    if value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+    return spreadsheet_safe(str(value))
 
 
 class _Echo:
@@ -94,13 +92,7 @@ def requests_xlsx(queryset: QuerySet[TransferRequest]) -> bytes:
     sheet = workbook.create_sheet(title=str(text.EXPORT_SHEET_TITLE)[:31])
     sheet.append(export_headers())
     for row in export_rows(queryset):
-        sheet.append([_xlsx_cell(v) for v in row])
+        sheet.append([spreadsheet_safe(v) for v in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
-
-
-def _xlsx_cell(value):
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value

@@ -320,6 +320,16 @@ def test_excel_export_has_the_same_rows(portal_client, group):
         assert student.bsn not in flat
 
 
+def test_excel_export_defuses_text_that_would_run_as_a_formula(portal_client):
+    TransferRequestFactory(status=RequestStatus.FAILED, error="=HYPERLINK()")
+
+    response = portal_client.get(reverse("oso_requests:export", args=["xlsx"]))
+
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    values = list(sheet.iter_rows(values_only=True))
+    assert values[1][-1] == "'=HYPERLINK()"
+
+
 def test_unknown_export_format_is_refused(portal_client):
     response = portal_client.get(reverse("oso_requests:export", args=["pdf"]))
     assert response.status_code == 400

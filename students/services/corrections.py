@@ -86,23 +86,27 @@ def naw_value_clean(*, field: str, value: str) -> str:
 
 @transaction.atomic
 def naw_correction_record(*, student: Student, field: str, value: str, user: str) -> NawCorrection:
-    """Correct one NAW field locally; later dossiers keep this value until it is released."""
+    """Correct one NAW field locally; later dossiers keep this value until it is released.
+
+    Writes a ``correction_recorded`` entry naming the field (never a value).
+    """
     value = naw_value_clean(field=field, value=value)
     correction, _created = NawCorrection.objects.update_or_create(
         student=student,
         field=field,
         defaults={"value": value, "corrected_by": user or "", "corrected_at": timezone.now()},
     )
-    before = getattr(student, field)
     setattr(student, field, value)
     student.save(update_fields=[field, "updated_at"])
+    # The field's name only: the log is kept for good and cannot be edited, so it
+    # must not hold the names, addresses, phones and e-mails themselves.
     audit_record(
         actor=user or "?",
         action=AuditAction.CORRECTION_RECORDED,
         student_id=student.pk,
         student_number=student.student_number,
-        summary=f"{naw_field_label(field)}: '{before}' -> '{value}'",
-        details={"field": field, "old": before, "new": value},
+        summary=naw_field_label(field),
+        details={"field": field},
     )
     return correction
 
@@ -111,7 +115,8 @@ def naw_correction_record(*, student: Student, field: str, value: str, user: str
 def naw_correction_release(*, student: Student, field: str, user: str) -> None:
     """Drop the correction of ``field``; it takes the last dossier's value and follows dossiers.
 
-    ``user`` is who released it (kept for the audit trail the caller writes).
+    ``user`` is who released it: the ``correction_released`` entry written here
+    names them (and the field, never a value).
     """
     if field not in NAW_FIELDS:
         naw_value_clean(field=field, value="")  # raises the "unknown field" error
@@ -121,19 +126,17 @@ def naw_correction_release(*, student: Student, field: str, user: str) -> None:
             _("%(field)s is not corrected locally.") % {"field": naw_field_label(field)},
             code="not_corrected",
         )
-    before = getattr(student, field)
     value = _dossier_value(student, field)
     if value is not None:
         setattr(student, field, value)
         student.save(update_fields=[field, "updated_at"])
-    after = getattr(student, field)
     audit_record(
         actor=user or "?",
         action=AuditAction.CORRECTION_RELEASED,
         student_id=student.pk,
         student_number=student.student_number,
-        summary=f"{naw_field_label(field)}: '{before}' -> '{after}'",
-        details={"field": field, "old": before, "new": after},
+        summary=naw_field_label(field),
+        details={"field": field},
     )
 
 

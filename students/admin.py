@@ -28,6 +28,7 @@ from audit.services import actor_for, bsn_reveal
 from oso_portal.security import redact_identifiers
 from students.models import (
     NAW_FIELDS,
+    PRIOR_EDUCATION_FIELDS,
     CodelistEntry,
     FinalTestResult,
     NawCorrection,
@@ -123,19 +124,7 @@ class PriorEducationInline(admin.StackedInline):
     model = PriorEducation
     can_delete = False
     extra = 0
-    readonly_fields = (
-        "primary_school",
-        "advice_code",
-        "parents_wish_code",
-        "pupil_wish_code",
-        "revised_advice_code",
-        "revised_advice_motivation",
-        "inspection_agreed",
-        "inspection_disagreement_reason",
-        "last_dossier_date",
-        "last_dossier",
-        "updated_at",
-    )
+    readonly_fields = PRIOR_EDUCATION_FIELDS
     fields = readonly_fields
 
     def has_add_permission(self, request, obj=None) -> bool:

@@ -261,6 +261,22 @@ class PriorEducation(models.Model):
         return str(self.student)
 
 
+# The PriorEducation fields a merge writes and the admin shows (read-only): all but the key.
+PRIOR_EDUCATION_FIELDS: tuple[str, ...] = (
+    "primary_school",
+    "advice_code",
+    "parents_wish_code",
+    "pupil_wish_code",
+    "revised_advice_code",
+    "revised_advice_motivation",
+    "inspection_agreed",
+    "inspection_disagreement_reason",
+    "last_dossier_date",
+    "last_dossier",
+    "updated_at",
+)
+
+
 class FinalTestResult(models.Model):
     prior_education = models.ForeignKey(
         PriorEducation,

@@ -39,6 +39,7 @@ from oso_portal.bulk import bulk_update_rows
 from requests.dossier.types import DossierError, ParsedDossier
 from students.models import (
     NAW_FIELDS,
+    PRIOR_EDUCATION_FIELDS,
     DossierOutcome,
     FinalTestResult,
     NawCorrection,
@@ -71,19 +72,6 @@ _STUDENT_UPDATE_FIELDS: tuple[str, ...] = (
     "primary_school",
     "signup_group",
     "dossier_values",
-    "updated_at",
-)
-_PRIOR_EDUCATION_FIELDS: tuple[str, ...] = (
-    "primary_school",
-    "advice_code",
-    "parents_wish_code",
-    "pupil_wish_code",
-    "revised_advice_code",
-    "revised_advice_motivation",
-    "inspection_agreed",
-    "inspection_disagreement_reason",
-    "last_dossier_date",
-    "last_dossier",
     "updated_at",
 )
 
@@ -672,7 +660,7 @@ def _prior_education_write(
     if to_create:
         PriorEducation.objects.bulk_create(to_create)
     if to_update:
-        bulk_update_rows(to_update, _PRIOR_EDUCATION_FIELDS)
+        bulk_update_rows(to_update, PRIOR_EDUCATION_FIELDS)
         FinalTestResult.objects.filter(prior_education__in=[p.pk for p in to_update]).delete()
     tests = []
     for plan in applied:

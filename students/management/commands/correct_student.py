@@ -8,14 +8,13 @@ services as the admin. All changes of one call are applied together or not at al
 
 from __future__ import annotations
 
-import getpass
-
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from oso_portal.cli import os_username
 from students.models import NAW_FIELDS, Student
 from students.services.corrections import (
     naw_correction_record,
@@ -60,7 +59,7 @@ class Command(BaseCommand):
                 raise CommandError(
                     _("No student with student number %(number)s.") % {"number": student_number}
                 )
-            user = user or _os_user()
+            user = user or os_username()
             lines = []
             try:
                 with transaction.atomic():
@@ -112,10 +111,3 @@ class Command(BaseCommand):
                 _("Unknown field '%(field)s'. Choose from: %(fields)s.")
                 % {"field": field, "fields": ", ".join(NAW_FIELDS)}
             )
-
-
-def _os_user() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "command line"

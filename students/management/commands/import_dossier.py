@@ -9,7 +9,6 @@ line indented two spaces. Exit status 0 when no file failed, else 1.
 
 from __future__ import annotations
 
-import getpass
 import re
 from collections.abc import Iterator
 from datetime import date
@@ -21,6 +20,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from oso_portal.cli import os_username
 from students.models import DossierOutcome, SignupGroup
 from students.services.dossier_merge import DossierIn, MergeResult, dossiers_merge
 from students.services.students import signup_group_for_import
@@ -155,8 +155,4 @@ def _collection_date(raw: bytes) -> date | None:
 
 
 def _received_by() -> str:
-    try:
-        user = getpass.getuser()
-    except (KeyError, OSError):
-        user = "?"
-    return f"import_dossier ({user})"
+    return f"import_dossier ({os_username()})"

@@ -86,6 +86,54 @@ def test_invalid_school_year_is_refused_in_dutch_before_anything_happens(oso_exa
     assert not SignupGroup.objects.exists()
 
 
+def _refused(*args: str) -> str:
+    """The Dutch message a refused call ends with; nothing may have changed."""
+    with pytest.raises(CommandError) as refused:
+        call_command("import_dossier", *args, stdout=io.StringIO(), stderr=io.StringIO())
+    assert not ReceivedDossier.objects.exists()
+    assert not SignupGroup.objects.exists()
+    assert not Student.objects.exists()
+    return str(refused.value)
+
+
+@pytest.mark.parametrize("name", ["", " ", "\t  "])
+def test_a_blank_signup_group_is_refused_in_dutch_before_any_file_is_read(
+    oso_examples, monkeypatch, name
+):
+    opened = []
+    monkeypatch.setattr(Path, "open", lambda self, *a, **k: opened.append(self))
+
+    message = _refused(str(povo_full(oso_examples)), "--signup-group", name)
+
+    assert message == "--signup-group: Vul de naam van de aanmeldingsgroep in."
+    assert opened == []
+
+
+def test_a_signup_group_name_over_200_characters_is_refused_in_dutch(oso_examples):
+    message = _refused(str(povo_full(oso_examples)), "--signup-group", "G" * 201)
+
+    assert message == (
+        "--signup-group: De naam van een aanmeldingsgroep mag maximaal 200 tekens lang zijn "
+        "(deze heeft er 201)."
+    )
+
+
+def test_a_signup_group_name_of_200_characters_is_fine(oso_examples):
+    code, _output = run(str(povo_full(oso_examples)), "--signup-group", "G" * 200)
+
+    assert code == 0
+    assert SignupGroup.objects.get().name == "G" * 200
+
+
+def test_school_year_without_signup_group_is_refused_in_dutch(oso_examples):
+    message = _refused(str(povo_full(oso_examples)), "--school-year", "2021-2022")
+
+    assert message == (
+        "--school-year geldt alleen samen met --signup-group: het is de lesperiode van "
+        "de aanmeldingsgroep waarin nieuwe leerlingen komen."
+    )
+
+
 def test_outcomes_and_indented_remarks_for_a_later_file(oso_examples, workdir):
     early = workdir / "maart.xml"
     early.write_bytes(

@@ -82,6 +82,27 @@ def students_delete(*, student_ids: Iterable[int], user: str) -> int:
     return deleted
 
 
+def signup_group_name_clean(name: str | None) -> str:
+    """A signup group's name as stored: stripped, not empty, not longer than the column.
+
+    Raises ValidationError with a message in the active language.
+    """
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError(_("Enter the name of the signup group."), code="required")
+    max_length = SignupGroup._meta.get_field("name").max_length
+    if len(name) > max_length:
+        raise ValidationError(
+            _(
+                "The name of a signup group can be at most %(max)d characters long "
+                "(this one has %(length)d)."
+            )
+            % {"max": max_length, "length": len(name)},
+            code="too_long",
+        )
+    return name
+
+
 def signup_group_for_import(
     *, name: str, school_year: str | None = None, collection_date: date | None = None
 ) -> tuple[SignupGroup, bool]:
@@ -91,10 +112,9 @@ def signup_group_for_import(
     Without it: the group of that name for the school year that starts after
     the file's collection date, else the only (or the latest) group of that
     name, else a new group for that school year. Returns (group, created).
+    A blank or too long name, or a malformed school year, raises ValidationError.
     """
-    name = (name or "").strip()
-    if not name:
-        raise ValidationError(_("Enter the name of the signup group."), code="required")
+    name = signup_group_name_clean(name)
     if school_year:
         validate_school_year(school_year)
         return SignupGroup.objects.get_or_create(name=name, school_year=school_year)

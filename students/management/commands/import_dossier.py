@@ -5,6 +5,11 @@ Output contract (outside checks read it): one line per file, in the order given,
 ``Nieuwe leerling aangemaakt``, ``Verwerkt``, ``Verwerkt met opmerkingen``,
 ``Leerlinginfo niet gewijzigd`` or ``Mislukt: <reason>``; each remark on its own
 line indented two spaces. Exit status 0 when no file failed, else 1.
+
+The options are checked before any file is read: a blank or overlong
+``--signup-group``, a malformed ``--school-year``, or ``--school-year`` without
+``--signup-group`` (without a group no pupil is created, so there is nothing for
+a school year to apply to) stop with a Dutch message and change nothing.
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ from django.utils.translation import gettext as _
 from oso_portal.cli import os_username
 from students.models import DossierOutcome, SignupGroup
 from students.services.dossier_merge import DossierIn, MergeResult, dossiers_merge
-from students.services.students import signup_group_for_import
+from students.services.students import signup_group_for_import, signup_group_name_clean
 from students.validators import validate_school_year
 
 # Files merged per call of the merge service: few queries per chunk, and only
@@ -45,16 +50,30 @@ class Command(BaseCommand):
         parser.add_argument(
             "--signup-group",
             metavar="NAME",
-            help="put unknown pupils in this signup group (created when missing)",
+            help="put unknown pupils in this signup group (created when missing; "
+            "at most 200 characters)",
         )
         parser.add_argument(
             "--school-year",
             metavar="YYYY-YYYY",
-            help="school year of the signup group (default: from the file's collection date)",
+            help="school year of the --signup-group (default: from the file's collection "
+            "date); only together with --signup-group, since without a group no pupil "
+            "is created",
         )
 
     def handle(self, *args, files, signup_group, school_year, **options):
         with translation.override("nl"):
+            # Every option is checked before the first file is read: a wrong one
+            # changes nothing.
+            if signup_group is not None:
+                signup_group = self._check_signup_group(signup_group)
+            elif school_year is not None:
+                raise CommandError(
+                    _(
+                        "--school-year only applies together with --signup-group: it is the "
+                        "school year of the signup group that new pupils are put in."
+                    )
+                )
             self._check_school_year(school_year)
             failed = 0
             group: SignupGroup | None = None
@@ -85,6 +104,14 @@ class Command(BaseCommand):
                     % {"failed": failed, "total": len(files)},
                     returncode=1,
                 )
+
+    def _check_signup_group(self, name: str) -> str:
+        try:
+            return signup_group_name_clean(name)
+        except ValidationError as error:
+            raise CommandError(
+                _("--signup-group: %(message)s") % {"message": " ".join(error.messages)}
+            ) from None
 
     def _check_school_year(self, school_year: str | None) -> None:
         if school_year is None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -76,18 +76,13 @@ def transfer_requests_add(*, student_ids: Iterable[int], user: str) -> AddResult
                 created_by=user,
                 created_at__gte=started,
             ).values_list("id", "student_id", "student__student_number")
-        audit_record_many(
-            entries=[
-                AuditInput(
-                    actor=user or SYSTEM_ACTOR,
-                    action=AuditAction.REQUEST_ADDED,
-                    student_id=student_id,
-                    student_number=student_number,
-                    summary="ready",
-                    details={"request_id": request_id},
-                )
+        _audit_requests(
+            [
+                _AuditRow(request_id, student_id, student_number, summary="ready")
                 for request_id, student_id, student_number in added_rows
-            ]
+            ],
+            action=AuditAction.REQUEST_ADDED,
+            user=user,
         )
     added = len(added_rows)
     return AddResult(added=added, skipped_open=len(existing) - added)
@@ -136,8 +131,23 @@ def transfer_requests_send(
     return batch
 
 
-def _audit_sent(rows: Iterable[_SentRow], *, action: str, user: str, batch: RequestBatch) -> None:
-    """One entry per student sent (or retried), all in one INSERT; never a BSN."""
+@dataclass(frozen=True)
+class _AuditRow:
+    """One request to put on record: whose it is, and what to say about it."""
+
+    request_id: int
+    student_id: int
+    student_number: str
+    summary: str
+    details: dict = field(default_factory=dict)
+
+
+def _audit_requests(rows: Iterable[_AuditRow], *, action: str, user: str) -> None:
+    """One entry per request (so per student), all in one INSERT; never a BSN.
+
+    ``user`` is the actor (``system`` without one); every entry's details hold
+    the request's id, plus what the row adds.
+    """
     audit_record_many(
         entries=[
             AuditInput(
@@ -145,16 +155,33 @@ def _audit_sent(rows: Iterable[_SentRow], *, action: str, user: str, batch: Requ
                 action=action,
                 student_id=row.student_id,
                 student_number=row.student_number,
+                summary=row.summary,
+                details={"request_id": row.request_id, **row.details},
+            )
+            for row in rows
+        ]
+    )
+
+
+def _audit_sent(rows: Iterable[_SentRow], *, action: str, user: str, batch: RequestBatch) -> None:
+    """One entry per student sent (or retried): the mode, the changes-since date, the batch."""
+    _audit_requests(
+        [
+            _AuditRow(
+                row.id,
+                row.student_id,
+                row.student_number,
                 summary=_sent_summary(row, batch=batch),
                 details={
-                    "request_id": row.id,
                     "batch_id": batch.pk,
                     "mode": row.mode,
                     "changed_since": row.changed_since.isoformat() if row.changed_since else None,
                 },
             )
             for row in rows
-        ]
+        ],
+        action=action,
+        user=user,
     )
 
 
@@ -339,18 +366,13 @@ def transfer_requests_delete(*, request_ids: Iterable[int], user: str) -> int:
                 id__in=part, status=RequestStatus.READY
             ).delete()
             deleted += count
-        audit_record_many(
-            entries=[
-                AuditInput(
-                    actor=user or SYSTEM_ACTOR,
-                    action=AuditAction.REQUEST_DELETED,
-                    student_id=student_id,
-                    student_number=student_number,
-                    summary="ready request deleted",
-                    details={"request_id": request_id},
-                )
+        _audit_requests(
+            [
+                _AuditRow(request_id, student_id, student_number, summary="ready request deleted")
                 for request_id, student_id, student_number in ready
-            ]
+            ],
+            action=AuditAction.REQUEST_DELETED,
+            user=user,
         )
     return deleted
 

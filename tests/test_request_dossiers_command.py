@@ -11,6 +11,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
+from audit.models import AuditEntry
 from requests.models import RequestBatch, RequestMode, RequestStatus, TransferRequest
 from tests.factories import PriorEducationFactory, SignupGroupFactory, StudentFactory
 
@@ -92,6 +93,19 @@ def test_a_bad_date_is_refused_in_dutch_and_changes_nothing(group, value):
         call_command("request_dossiers", "--signup-group", group.name, "--changed-since", value)
 
     assert not TransferRequest.objects.exists()
+
+
+def test_a_changed_since_date_in_the_future_is_refused_in_dutch_and_changes_nothing(group):
+    with pytest.raises(
+        CommandError, match=r"^De datum voor mutaties vanaf mag niet in de toekomst liggen\.$"
+    ):
+        call_command(
+            "request_dossiers", "--signup-group", group.name, "--changed-since", "2099-01-01"
+        )
+
+    assert not TransferRequest.objects.exists()
+    assert not RequestBatch.objects.exists()
+    assert not AuditEntry.objects.exists()
 
 
 def test_an_unknown_group_is_refused_in_dutch_and_changes_nothing(group):

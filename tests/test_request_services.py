@@ -6,8 +6,10 @@ import datetime as dt
 import json
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone, translation
 
 from audit.models import SYSTEM_ACTOR, AuditAction, AuditEntry
 from oso_portal.security import find_identifiers
@@ -217,6 +219,45 @@ def test_a_current_request_ignores_any_date():
 
     row.refresh_from_db()
     assert (row.mode, row.changed_since) == (RequestMode.CURRENT, None)
+
+
+def test_a_changes_since_date_in_the_future_is_refused_in_dutch_and_changes_nothing(
+    django_capture_on_commit_callbacks,
+):
+    row = TransferRequestFactory(status=RequestStatus.READY)
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+
+    with (
+        django_capture_on_commit_callbacks(execute=False) as callbacks,
+        translation.override("nl"),
+        pytest.raises(ValidationError) as refused,
+    ):
+        transfer_requests_send(
+            request_ids=[row.pk], mode=RequestMode.CHANGES_SINCE, changed_since=tomorrow, user="a"
+        )
+
+    assert refused.value.messages == [
+        "De datum voor mutaties vanaf mag niet in de toekomst liggen."
+    ]
+    row.refresh_from_db()
+    assert (row.status, row.batch_id) == (RequestStatus.READY, None)
+    assert not RequestBatch.objects.exists()
+    assert not AuditEntry.objects.exists()
+    assert callbacks == []
+
+
+def test_a_changes_since_date_of_today_is_sent():
+    row = TransferRequestFactory(status=RequestStatus.READY)
+
+    batch = transfer_requests_send(
+        request_ids=[row.pk],
+        mode=RequestMode.CHANGES_SINCE,
+        changed_since=timezone.localdate(),
+        user="anna",
+    )
+
+    assert batch is not None
+    assert batch.requests.get().changed_since == timezone.localdate()
 
 
 def test_an_unknown_mode_is_refused():

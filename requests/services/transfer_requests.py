@@ -15,9 +15,11 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from audit.models import SYSTEM_ACTOR, AuditAction
 from audit.services import AuditInput, audit_record_many
@@ -109,11 +111,19 @@ def transfer_requests_send(
     whole file). Returns the batch, or ``None`` when nothing was ready (a double
     submit). The submit tasks are queued after commit, in chunks of
     ``OSO_REQUEST_CHUNK_SIZE``.
+
+    A changes-since date after today raises ValidationError (in the active
+    language) and changes nothing: every entry point (the page, the admin, the
+    ``request_dossiers`` command) shares this check.
     """
     if mode not in RequestMode.values:
         raise ValueError(f"unknown request mode {mode!r}")
     if mode == RequestMode.CURRENT:
         changed_since = None
+    if changed_since is not None and changed_since > timezone.localdate():
+        raise ValidationError(
+            _("The date for changes since cannot be in the future."), code="future"
+        )
     ids = sorted(set(request_ids))
     if not ids:
         return None
@@ -362,7 +372,7 @@ def transfer_requests_delete(*, request_ids: Iterable[int], user: str) -> int:
         deleted = 0
         ready_ids = [request_id for request_id, _student_id, _number in ready]
         for part in _slices(ready_ids, size=500):
-            count, _ = TransferRequest.objects.filter(
+            count, _detail = TransferRequest.objects.filter(
                 id__in=part, status=RequestStatus.READY
             ).delete()
             deleted += count

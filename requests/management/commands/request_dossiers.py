@@ -15,7 +15,9 @@ from __future__ import annotations
 import datetime as dt
 import time
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -34,7 +36,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser) -> None:
         parser.add_argument("--signup-group", required=True, help="name of the signup group")
         parser.add_argument(
-            "--changed-since", help="only what changed since this date (YYYY-MM-DD)"
+            "--changed-since",
+            help="only what changed since this date (YYYY-MM-DD, not after today)",
         )
         parser.add_argument("--wait", action="store_true", help="wait until every request is done")
         parser.add_argument("--timeout", default="600", help="seconds to wait at most (600)")
@@ -45,7 +48,15 @@ class Command(BaseCommand):
             changed_since = _parse_date(options["changed_since"])
             timeout = _parse_timeout(options["timeout"])
             group = _find_group(options["signup_group"])
-            request_ids = self._send(group, changed_since=changed_since, user=options["user"])
+            try:
+                # One transaction: a send the service refuses (a date in the
+                # future) leaves no requests added either.
+                with transaction.atomic():
+                    request_ids = self._send(
+                        group, changed_since=changed_since, user=options["user"]
+                    )
+            except ValidationError as error:
+                raise CommandError(" ".join(error.messages)) from None
             timed_out = False
             if options["wait"]:
                 timed_out = not _wait(request_ids, timeout=timeout)

@@ -28,6 +28,8 @@ class AuditAction(models.TextChoices):
     STUDENT_CHANGED = "student_changed", _("Student changed")
     STUDENT_DELETED = "student_deleted", _("Student deleted")
     STUDENT_PURGED = "student_purged", _("Student removed (retention period)")
+    # A dossier that failed before it matched a student, removed by the purge.
+    DOSSIER_PURGED = "dossier_purged", _("Dossier without a student removed (retention period)")
     BSN_REVEALED = "bsn_revealed", _("Citizen service number revealed")
     EXPORT_MADE = "export_made", _("Export made")
     LOGIN_BLOCKED = "login_blocked", _("Login blocked")

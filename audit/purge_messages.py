@@ -7,6 +7,8 @@ part of the privacy work of this app and each area keeps its own catalog.
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -17,6 +19,25 @@ HELP_SCHOOL_YEAR = _("The school year (YYYY-YYYY) whose signup groups are purged
 HELP_NOT_PLACED = _("Only students without an ELK placement status.")
 HELP_DRY_RUN = _("Only show what would be removed; change nothing.")
 HELP_USER = _("The name written to the audit log (default: system).")
+
+
+def dossiers_line(count: int, *, received_until: date, dry_run: bool) -> str:
+    """How many dossiers without a student went (or would go), received up to which day."""
+    if dry_run:
+        text = ngettext(
+            "%(count)d dossier without a student (received up to and including %(date)s) "
+            "would be removed.",
+            "%(count)d dossiers without a student (received up to and including %(date)s) "
+            "would be removed.",
+            count,
+        )
+    else:
+        text = ngettext(
+            "%(count)d dossier without a student (received up to and including %(date)s) removed.",
+            "%(count)d dossiers without a student (received up to and including %(date)s) removed.",
+            count,
+        )
+    return text % {"count": count, "date": received_until.strftime("%d-%m-%Y")}
 
 
 def total_line(count: int, *, dry_run: bool) -> str:

@@ -13,13 +13,17 @@ from audit.purge_messages import (
     HELP_USER,
     STUDENT_REMOVED,
     STUDENT_WOULD_BE_REMOVED,
+    dossiers_line,
     total_line,
 )
 from students.services.retention import students_purge
 
 
 class Command(BaseCommand):
-    help = "Remove the students of a school year's signup groups, with their dossiers."
+    help = (
+        "Remove the students of a school year's signup groups, with their dossiers, and the "
+        "dossiers without a student received up to the end of that school year (31 July)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--school-year", required=True, help=str(HELP_SCHOOL_YEAR))
@@ -40,4 +44,11 @@ class Command(BaseCommand):
         line = STUDENT_WOULD_BE_REMOVED if result.dry_run else STUDENT_REMOVED
         for number in result.student_numbers:
             self.stdout.write(str(line) % {"student_number": number})
+        self.stdout.write(
+            dossiers_line(
+                result.dossier_count,
+                received_until=result.dossiers_received_until,
+                dry_run=result.dry_run,
+            )
+        )
         self.stdout.write(total_line(result.count, dry_run=result.dry_run))

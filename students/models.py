@@ -172,6 +172,13 @@ class Student(models.Model):
     # endpoint identify the pupil with these (never with a local correction),
     # and releasing a correction restores the field from here.
     dossier_values = models.JSONField(_("values from the last dossier"), default=dict, blank=True)
+    # The identity exactly as in the last dossier applied: {"bsn", "education_number",
+    # "birth_date" (ISO)}. Requests send these (the source knows nothing of an edit
+    # made here), and the answer to a request matches on them too. Kept apart from
+    # dossier_values, which the admin shows to staff who may not see a full BSN.
+    dossier_identity = models.JSONField(
+        _("identity from the last dossier"), default=dict, blank=True
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

@@ -33,6 +33,7 @@ from students.models import (
 )
 from students.services.corrections import naw_correction_record, naw_correction_release
 from students.services.dossier_merge import DossierIn, dossiers_merge_parsed
+from students.services.students import student_save
 from tests.factories import SignupGroupFactory, StudentFactory, bsn_from_seed
 
 pytestmark = pytest.mark.django_db
@@ -216,6 +217,44 @@ def test_file_for_a_requested_student_must_be_that_students_file():
     assert snapshot() == before
     # Another child's file never shows up among this student's dossiers.
     assert not ReceivedDossier.objects.filter(student=requested).exists()
+
+
+def test_the_identity_the_applied_file_gave_is_remembered(imported):
+    assert imported.dossier_identity == {
+        "bsn": BSN,
+        "education_number": "",
+        "birth_date": "2009-05-14",
+    }
+
+
+@pytest.mark.parametrize("requested", [False, True])
+def test_a_later_file_still_matches_a_student_whose_birth_date_staff_changed(imported, requested):
+    imported.birth_date = dt.date(2009, 5, 15)
+    student_save(student=imported, changed_fields=["birth_date"], user="beheer")
+
+    [result] = merge(
+        make_parsed(collection_date=dt.date(2021, 5, 10), naw_street="Dam"),
+        expected_student_id=imported.pk if requested else None,
+    )
+
+    assert result.outcome == DossierOutcome.PROCESSED
+    assert result.student_id == imported.pk
+    imported.refresh_from_db()
+    assert (imported.street, imported.birth_date) == ("Dam", BIRTH)
+    assert Student.objects.count() == 1
+
+
+def test_the_answer_to_a_request_matches_the_bsn_of_the_last_applied_file(imported):
+    imported.bsn = bsn_from_seed(987654)
+    student_save(student=imported, changed_fields=["bsn"], user="beheer")
+
+    [result] = merge(
+        make_parsed(collection_date=dt.date(2021, 5, 10)), expected_student_id=imported.pk
+    )
+
+    assert result.outcome == DossierOutcome.PROCESSED
+    imported.refresh_from_db()
+    assert imported.bsn == BSN
 
 
 # --- Updating --------------------------------------------------------------------------

@@ -626,6 +626,55 @@ def test_the_client_never_sends_a_corrected_surname(mock):
     assert b"Hof-Jansen" not in recorder.bodies[0]
 
 
+def _merged_noor():
+    from students.models import Student
+    from students.services.dossier_merge import DossierIn, dossiers_merge
+    from tests.factories import SignupGroupFactory
+
+    [merged] = dossiers_merge(
+        items=[DossierIn(raw=BY_KEY["demo-01"].versions[0].xml, source_name="noor.xml")],
+        signup_group=SignupGroupFactory(),
+    )
+    return Student.objects.select_related("primary_school").get(pk=merged.student_id)
+
+
+@pytest.mark.django_db
+def test_an_admin_edit_of_the_birth_date_is_not_sent(mock):
+    from students.services.students import student_save
+
+    student = _merged_noor()
+    from_file = student.birth_date
+    # What the admin's save does with a changed birth date.
+    student.birth_date = from_file + timedelta(days=1)
+    student_save(student=student, changed_fields=["birth_date"], user="beheer")
+    student.refresh_from_db()
+
+    item = submit_item_for(request_id="birth-1", student=student, changed_since=None)
+
+    assert item.birth_date == from_file
+    recorder = RecordingTransport()
+    with EndpointClient(base_url=mock.url, school_brin="99XX", transport=recorder) as c:
+        [ack] = c.submit([item])
+    assert ack.accepted
+    assert f"<birthDate>{from_file.isoformat()}</birthDate>".encode() in recorder.bodies[0]
+
+
+@pytest.mark.django_db
+def test_an_admin_edit_of_the_bsn_is_not_sent():
+    from students.services.students import student_save
+    from tests.factories import bsn_from_seed
+
+    student = _merged_noor()
+    from_file = student.bsn
+    student.bsn = bsn_from_seed(987654)
+    student_save(student=student, changed_fields=["bsn"], user="beheer")
+    student.refresh_from_db()
+
+    item = submit_item_for(request_id="bsn-1", student=student, changed_since=None)
+
+    assert (item.bsn, item.education_number) == (from_file, "")
+
+
 @pytest.mark.django_db
 def test_submit_item_for_uses_the_dossier_values_and_falls_back_to_the_surname():
     from tests.factories import StudentFactory

@@ -72,6 +72,7 @@ _STUDENT_UPDATE_FIELDS: tuple[str, ...] = (
     "primary_school",
     "signup_group",
     "dossier_values",
+    "dossier_identity",
     "updated_at",
 )
 
@@ -360,7 +361,12 @@ class _StudentIndex:
         return list(self.by_id)
 
     def matches(self, parsed: ParsedDossier) -> list[Student]:
-        """Students with the file's BSN or education number and its birth date."""
+        """Students with the file's BSN or education number and its birth date.
+
+        Either as the student is now, or as the last dossier applied identified
+        them (what a request sends): a birth date that staff changed in the admin
+        does not make the pupil's next file a stranger's.
+        """
         found: dict[int, Student] = {}
         candidates = [
             *(self.by_bsn.get(parsed.bsn, []) if parsed.bsn else []),
@@ -371,7 +377,7 @@ class _StudentIndex:
             ),
         ]
         for student in candidates:
-            if student.birth_date == parsed.birth_date:
+            if student.birth_date == parsed.birth_date or _identity_matches(student, parsed):
                 found[student.pk] = student
         return sorted(found.values(), key=lambda student: student.pk)
 
@@ -489,7 +495,7 @@ def _plan(
                 DossierOutcome.FAILED,
                 reason=_("The student of this request no longer exists."),
             )
-        if expected not in matches:
+        if expected not in matches and not _identity_matches(expected, parsed):
             return _Plan(
                 entry,
                 DossierOutcome.FAILED,
@@ -615,6 +621,7 @@ def _student_apply(
         student.birth_date = parsed.birth_date
     student.bsn = parsed.bsn or student.bsn
     student.education_number = parsed.education_number or student.education_number
+    student.dossier_identity = _identity_of(parsed)
     school = schools.get((parsed.school.brin, parsed.school.branch or ""))
     if school is not None:
         student.primary_school = school
@@ -779,6 +786,26 @@ def _numbers_allocate(counter: StudentNumberCounter, count: int) -> list[str]:
 
 
 # --- Small helpers ------------------------------------------------------------------
+
+
+def _identity_of(parsed: ParsedDossier) -> dict[str, str]:
+    """The pupil's identity as the file gives it (``Student.dossier_identity``)."""
+    return {
+        "bsn": parsed.bsn or "",
+        "education_number": parsed.education_number or "",
+        "birth_date": _iso_or_none(parsed.birth_date) or "",
+    }
+
+
+def _identity_matches(student: Student, parsed: ParsedDossier) -> bool:
+    """The file identifies the pupil as the last dossier applied to ``student`` did."""
+    identity = student.dossier_identity or {}
+    if not identity.get("birth_date") or identity["birth_date"] != _iso_or_none(parsed.birth_date):
+        return False
+    return bool(
+        (parsed.bsn and parsed.bsn == identity.get("bsn"))
+        or (parsed.education_number and parsed.education_number == identity.get("education_number"))
+    )
 
 
 def _prior_education_of(student: Student) -> PriorEducation | None:

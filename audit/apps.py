@@ -10,7 +10,11 @@ class AuditConfig(AppConfig):
     def ready(self) -> None:
         # The admin's own login form gets the same throttling as the portal's.
         from django.contrib import admin
+        from django.db.backends.signals import connection_created
 
         from audit.forms import ThrottledAdminAuthenticationForm
+        from audit.immutability import sqlite_functions_install
 
         admin.site.login_form = ThrottledAdminAuthenticationForm
+        # The SQLite audit trigger asks this function whether a DELETE may pass.
+        connection_created.connect(sqlite_functions_install, dispatch_uid="audit_sqlite_functions")

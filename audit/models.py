@@ -1,8 +1,8 @@
 """The audit trail (who did what, when, to which student) and failed-login counters.
 
 Audit rows are written only through ``audit.services`` and are never changed or
-deleted: the admin is read-only and, on PostgreSQL, a trigger refuses UPDATE and
-DELETE. That is why an entry holds the student's id and student number as plain
+deleted: the admin is read-only and triggers refuse UPDATE and DELETE, on
+PostgreSQL and on SQLite (see ``audit/immutability.py``). That is why an entry holds the student's id and student number as plain
 values and not a foreign key: deleting a student must not touch (UPDATE) its
 audit rows.
 """

@@ -2,9 +2,9 @@
 
 Audit rows are written only through ``audit.services`` and are never changed or
 deleted: the admin is read-only and triggers refuse UPDATE and DELETE, on
-PostgreSQL and on SQLite (see ``audit/immutability.py``). That is why an entry holds the student's id and student number as plain
-values and not a foreign key: deleting a student must not touch (UPDATE) its
-audit rows.
+PostgreSQL and on SQLite (see ``audit/immutability.py``). That is why an entry
+holds the student's id and student number as plain values and not a foreign key:
+deleting a student must not touch (UPDATE) its audit rows.
 """
 
 from __future__ import annotations

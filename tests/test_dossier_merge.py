@@ -472,6 +472,11 @@ def test_two_versions_of_one_pupil_in_one_chunk_apply_in_order(group):
     assert card.last_dossier_date == dt.date(2021, 5, 10)
 
 
+# SQLite caps a statement at 999 parameters (Django's limit for it), so a bulk INSERT of
+# more than about 35 students is split there: the larger chunk stays under that cap.
+LARGE_CHUNK = 50 if connection.vendor == "postgresql" else 30
+
+
 def _count_queries(files, group) -> int:
     with CaptureQueriesContext(connection) as context:
         results = merge(*files, group=group)
@@ -486,10 +491,10 @@ def test_queries_for_a_chunk_of_new_pupils_do_not_grow_with_its_size(group):
     merge(*chunk(1, 1), group=group)  # the school and the number counter now exist
 
     small = _count_queries(chunk(1000, 10), group)
-    large = _count_queries(chunk(2000, 50), group)
+    large = _count_queries(chunk(2000, LARGE_CHUNK), group)
 
     assert small == large
-    assert Student.objects.count() == 61
+    assert Student.objects.count() == 11 + LARGE_CHUNK
 
 
 def test_queries_for_a_chunk_of_updates_do_not_grow_with_its_size(group):
@@ -505,10 +510,12 @@ def test_queries_for_a_chunk_of_updates_do_not_grow_with_its_size(group):
         naw_correction_record(student=student, field="surname", value="Lokaal", user="anna")
 
     small = _count_queries(chunk(1000, 10, dt.date(2021, 5, 1)), group)
-    large = _count_queries(chunk(2000, 50, dt.date(2021, 5, 1)), group)
+    large = _count_queries(chunk(2000, LARGE_CHUNK, dt.date(2021, 5, 1)), group)
 
     assert small == large
-    assert PriorEducation.objects.filter(last_dossier_date=dt.date(2021, 5, 1)).count() == 60
+    assert PriorEducation.objects.filter(last_dossier_date=dt.date(2021, 5, 1)).count() == (
+        10 + LARGE_CHUNK
+    )
 
 
 def test_a_large_call_is_split_and_still_applies_each_pupils_files_in_order(group, monkeypatch):

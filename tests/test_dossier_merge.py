@@ -26,7 +26,6 @@ from requests.dossier.types import (
 from students.models import (
     DossierOutcome,
     FinalTestResult,
-    NawCorrection,
     PriorEducation,
     ReceivedDossier,
     Student,
@@ -35,6 +34,7 @@ from students.services.corrections import naw_correction_record, naw_correction_
 from students.services.dossier_merge import DossierIn, dossiers_merge_parsed
 from students.services.students import student_save
 from tests.factories import SignupGroupFactory, StudentFactory, bsn_from_seed
+from tests.merge_snapshot import snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -111,16 +111,6 @@ def merge(*parsed, group=None, expected_student_id=None):
         for i in range(len(parsed))
     ]
     return dossiers_merge_parsed(items=items, parsed=list(parsed), signup_group=group)
-
-
-def snapshot() -> dict:
-    """Everything a merge could change, except the dossier archive."""
-    return {
-        "students": list(Student.objects.order_by("pk").values()),
-        "prior": list(PriorEducation.objects.order_by("pk").values()),
-        "tests": list(FinalTestResult.objects.order_by("pk").values()),
-        "corrections": list(NawCorrection.objects.order_by("pk").values()),
-    }
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ import pytest
 
 from students.models import (
     DossierOutcome,
-    FinalTestResult,
     NawCorrection,
     PriorEducation,
     ReceivedDossier,
@@ -18,6 +17,7 @@ from students.services.corrections import naw_correction_release
 from students.services.dossier_merge import DossierIn, dossiers_merge
 from tests.admin_forms import admin_correct
 from tests.factories import SignupGroupFactory, UserFactory, bsn_from_seed
+from tests.merge_snapshot import snapshot
 from tests.oso_dossier_edit import dossier_edit
 
 pytestmark = pytest.mark.django_db
@@ -37,15 +37,6 @@ def merge_one(raw: bytes, *, group=None, name="dossier.xml", expected_student_id
         received_by="test",
     )
     return result
-
-
-def snapshot() -> dict:
-    return {
-        "students": list(Student.objects.order_by("pk").values()),
-        "prior": list(PriorEducation.objects.order_by("pk").values()),
-        "tests": list(FinalTestResult.objects.order_by("pk").values()),
-        "corrections": list(NawCorrection.objects.order_by("pk").values()),
-    }
 
 
 @pytest.fixture

@@ -98,16 +98,7 @@ def naw_correction_record(*, student: Student, field: str, value: str, user: str
     )
     setattr(student, field, value)
     student.save(update_fields=[field, "updated_at"])
-    # The field's name only: the log is kept for good and cannot be edited, so it
-    # must not hold the names, addresses, phones and e-mails themselves.
-    audit_record(
-        actor=user or "?",
-        action=AuditAction.CORRECTION_RECORDED,
-        student_id=student.pk,
-        student_number=student.student_number,
-        summary=naw_field_label(field),
-        details={"field": field},
-    )
+    _audit(action=AuditAction.CORRECTION_RECORDED, student=student, field=field, user=user)
     return correction
 
 
@@ -130,9 +121,15 @@ def naw_correction_release(*, student: Student, field: str, user: str) -> None:
     if value is not None:
         setattr(student, field, value)
         student.save(update_fields=[field, "updated_at"])
+    _audit(action=AuditAction.CORRECTION_RELEASED, student=student, field=field, user=user)
+
+
+def _audit(*, action: str, student: Student, field: str, user: str) -> None:
+    # The field's name only: the log is kept for good and cannot be edited, so it
+    # must not hold the names, addresses, phones and e-mails themselves.
     audit_record(
         actor=user or "?",
-        action=AuditAction.CORRECTION_RELEASED,
+        action=action,
         student_id=student.pk,
         student_number=student.student_number,
         summary=naw_field_label(field),

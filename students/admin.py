@@ -44,6 +44,7 @@ from students.services.corrections import (
     naw_correction_release,
     naw_value_clean,
 )
+from students.services.prior_education import prior_education_delete, prior_education_save
 from students.services.students import student_save, students_delete
 
 REVEAL_BSN = "students.reveal_bsn"
@@ -289,8 +290,26 @@ class StudentAdmin(admin.ModelAdmin):
         )
 
 
+class AuditedCardAdmin(admin.ModelAdmin):
+    """Edits and deletions of the Vooropleiding card and its final tests go on record."""
+
+    def save_model(self, request, obj, form, change):
+        prior_education_save(
+            record=obj,
+            changed_fields=form.changed_data,
+            user=actor_for(request.user),
+            created=not change,
+        )
+
+    def delete_model(self, request, obj):
+        prior_education_delete(records=[obj], user=actor_for(request.user))
+
+    def delete_queryset(self, request, queryset):
+        prior_education_delete(records=queryset, user=actor_for(request.user))
+
+
 @admin.register(PriorEducation)
-class PriorEducationAdmin(admin.ModelAdmin):
+class PriorEducationAdmin(AuditedCardAdmin):
     list_display = (
         "student",
         "primary_school",
@@ -307,7 +326,7 @@ class PriorEducationAdmin(admin.ModelAdmin):
 
 
 @admin.register(FinalTestResult)
-class FinalTestResultAdmin(admin.ModelAdmin):
+class FinalTestResultAdmin(AuditedCardAdmin):
     list_display = ("prior_education", "test_type_code", "test_name", "date", "standard_score")
     list_filter = ("test_type_code", "date")
     search_fields = (

@@ -26,6 +26,10 @@ class AuditAction(models.TextChoices):
     # "not changed since"); a merged file is on record as dossier_imported.
     REQUEST_FINISHED = "request_finished", _("Request finished")
     STUDENT_CHANGED = "student_changed", _("Student changed")
+    SIGNUP_CREATED = "signup_created", _("Pupil signed up")
+    SIGNUP_UNDONE = "signup_undone", _("Signup undone")
+    STUDENT_MOVED = "student_moved", _("Student moved to another signup group")
+    REQUEST_STOPPED = "request_stopped", _("Request stopped")
     STUDENT_DELETED = "student_deleted", _("Student deleted")
     STUDENT_PURGED = "student_purged", _("Student removed (retention period)")
     # A dossier that failed before it matched a student, removed by the purge.

@@ -14,7 +14,7 @@ import sys
 import threading
 from datetime import date
 
-from elk_mock.dataset import DEMO_CLOCK_START, Pupil, demo_pupils, generated_pupils
+from elk_mock.dataset import DEMO_CLOCK_START, Pupil, demo_dataset, generated_pupils
 from elk_mock.faults import KINDS, FaultPlan, FaultSettings
 from elk_mock.server import MockServer
 from elk_mock.state import EndpointState
@@ -26,7 +26,7 @@ def load_dataset(spec: str) -> list[Pupil]:
     for part in spec.split("+"):
         name, _, rest = part.partition(":")
         if name == "demo" and not rest:
-            pupils.extend(demo_pupils())
+            pupils.extend(demo_dataset())
         elif name == "generated" and rest:
             count, _, seed = rest.partition(":")
             pupils.extend(generated_pupils(int(count), seed=int(seed or 0)))

@@ -5,6 +5,9 @@ Two sources, both pure functions (no clock, no randomness without a seed):
 * ``demo_pupils()``: the 16 pupils of the demo signup group "Groep 8 - Saenredam College"
   (2021-2022). ``manage.py seed_demo`` imports each pupil's first version; the mock endpoint
   serves the later ones as its clock moves (timeline in elk_mock/README.md).
+* ``demo_signup_pupils()``: 12 more pupils signed up at ``99XX`` that ``seed_demo`` does not
+  import: a signup list or ELK's placements bring them in (timeline in elk_mock/README.md).
+  ``demo_dataset()`` is both lists: what the mock serves as ``--dataset demo``.
 * ``generated_pupils(count, seed=...)``: any number of pupils for scale tests, with distinct
   valid BSNs (a few with an onderwijsnummer), built lazily: the XML of a version is only built
   when ``DossierVersion.xml`` is first read.
@@ -91,6 +94,8 @@ class Pupil:
     placement: Placement | None
     versions: tuple[DossierVersion, ...]  # ordered by published_on
     secondary_school_brin: str = DEMO_SCHOOL_BRIN
+    # seed_demo imports this pupil's first file (the demo signup group).
+    imported_by_demo: bool = False
 
     @property
     def identifier(self) -> str:
@@ -397,6 +402,7 @@ def _build_pupil(
     updates: tuple[tuple[date, date, str, dict], ...],
     number: int,
     secondary_school_brin: str = DEMO_SCHOOL_BRIN,
+    imported_by_demo: bool = False,
 ) -> Pupil:
     first = DossierContent(
         collection_date=first_collected,
@@ -444,6 +450,7 @@ def _build_pupil(
         placement=placement,
         versions=tuple(versions),
         secondary_school_brin=secondary_school_brin,
+        imported_by_demo=imported_by_demo,
     )
 
 
@@ -475,9 +482,134 @@ def demo_pupils() -> list[Pupil]:
                 placement=spec.placement,
                 updates=spec.updates,
                 number=index,
+                imported_by_demo=True,
             )
         )
     return pupils
+
+
+# ---------------------------------------------------------------------------------------------
+# The demo's signed-up pupils without a file in the portal
+
+# ELK places the signup-list pupils after the demo's start; the feed brings in the others.
+DEMO_SIGNUP_LIST_PLACED_ON = date(2021, 4, 8)
+
+
+@dataclass(frozen=True)
+class _SignupSpec:
+    key: str
+    education_number: bool  # an onderwijsnummer instead of a BSN
+    given_name: str
+    prefix: str
+    surname: str
+    birth_date: date
+    sex: str
+    school: str
+    address: Address
+    advice: str
+    first_collected: date
+    first_published: date
+    placement: Placement | None
+    updates: tuple[tuple[date, date, str, dict], ...] = ()
+
+
+_SIGNUP_SPECS: tuple[_SignupSpec, ...] = (
+    # Not placed until after the demo's start: a signup list brings them in.
+    _SignupSpec("aanm-01", False, "Iris", "", "Kramer", date(2009, 5, 3), "1", "12AB",
+                Address("Zilverschoon", "4", "", "1506GT", "Zaandam"), "40",
+                date(2021, 2, 10), date(2021, 2, 10), Placement(PLACED, DEMO_SIGNUP_LIST_PLACED_ON),
+                (_may(_test("0013", _IEP_DAY, 86, "havo/vwo", _LEVELS_STRONG)),)),
+    _SignupSpec("aanm-02", False, "Mees", "van", "Wijk", date(2009, 6, 21), "2", "13CD",
+                Address("Zuiderhoutweg", "19", "", "1541LM", "Koog aan de Zaan"), "35",
+                date(2021, 2, 12), date(2021, 2, 12),
+                Placement(PLACED, DEMO_SIGNUP_LIST_PLACED_ON)),
+    _SignupSpec("aanm-03", False, "Zoë", "de", "Graaf", date(2009, 8, 30), "1", "14EF",
+                Address("Marktstraat", "2", "", "1521AB", "Wormerveer"), "44",
+                date(2021, 2, 17), date(2021, 2, 17),
+                Placement(PLACED_GUIDED, DEMO_SIGNUP_LIST_PLACED_ON)),
+    _SignupSpec("aanm-04", False, "Teun", "", "Brouwer", date(2009, 10, 2), "2", "15GH",
+                Address("Rosariumlaan", "31", "", "1562CD", "Krommenie"), "30",
+                date(2021, 2, 24), date(2021, 2, 24), Placement(PLACED, date(2021, 4, 15))),
+    _SignupSpec("aanm-05", False, "Roos", "van der", "Veen", date(2010, 1, 9), "1", "12AB",
+                Address("Botenmakersstraat", "77", "", "1506TT", "Zaandam"), "50",
+                date(2021, 3, 3), date(2021, 3, 3), Placement(PLACED, date(2021, 4, 15))),
+    _SignupSpec("aanm-06", False, "Gijs", "", "Koster", date(2009, 12, 14), "2", "16JK",
+                Address("Kerkbuurt", "50", "", "1551AD", "Westzaan"), "35",
+                date(2021, 3, 8), date(2021, 3, 8), None),
+    _SignupSpec("aanm-07", True, "Saar", "", "Hoekstra", date(2009, 9, 17), "1", "18NP",
+                Address("Dorpsstraat", "300", "", "1566AC", "Assendelft"), "40",
+                date(2021, 3, 10), date(2021, 3, 10), Placement(PLACED, date(2021, 4, 22))),
+    # The primary school releases nothing until May.
+    _SignupSpec("aanm-08", False, "Jesse", "de", "Haan", date(2009, 7, 25), "2", "19QR",
+                Address("Brugstraat", "40", "", "1507HK", "Zaandam"), "30",
+                DEMO_MAY_DATE, DEMO_MAY_DATE, Placement(PLACED, date(2021, 5, 12))),
+    # Placed by the demo's start: ELK's feed brings them in.
+    _SignupSpec("aanm-09", False, "Evi", "", "Willems", date(2009, 4, 11), "1", "17LM",
+                Address("Peperstraat", "44", "", "1502AH", "Zaandam"), "44",
+                date(2021, 2, 15), date(2021, 2, 15), Placement(PLACED, date(2021, 3, 12)),
+                (_may(_test("0011", _CET_DAY, 538, "havo", _LEVELS_MIDDLE)),)),
+    _SignupSpec("aanm-10", False, "Siem", "van", "Beek", date(2009, 11, 29), "2", "12AB",
+                Address("Westzijde", "212", "", "1506EH", "Zaandam"), "20",
+                date(2021, 2, 19), date(2021, 2, 19), Placement(PLACED, date(2021, 3, 12))),
+    _SignupSpec("aanm-11", False, "Maud", "", "Schouten", date(2010, 2, 6), "1", "13CD",
+                Address("Lagedijk", "90", "", "1541KB", "Koog aan de Zaan"), "50",
+                date(2021, 2, 26), date(2021, 2, 26), Placement(PLACED, date(2021, 3, 19))),
+    _SignupSpec("aanm-12", False, "Ruben", "de", "Wit", date(2009, 3, 27), "2", "15GH",
+                Address("Padlaan", "18", "", "1562AC", "Krommenie"), "40",
+                date(2021, 3, 1), date(2021, 3, 1), Placement(PLACED_GUIDED, date(2021, 3, 19))),
+)  # fmt: skip
+
+
+def _signup_identifier(index: int, *, education_number: bool) -> str:
+    """A fixed, valid identifier per signup pupil, apart from the demo and generated ranges."""
+    base = 31_700_000 + index * 1_021
+    while True:
+        value = (
+            education_number_from_base(f"{base % 10**6:06d}")
+            if education_number
+            else bsn_from_base(f"{base:08d}")
+        )
+        if value:
+            return value
+        base += 1
+
+
+def demo_signup_pupils() -> list[Pupil]:
+    """The 12 pupils signed up at 99XX whose files seed_demo does not import (README timeline)."""
+    pupils = []
+    for index, spec in enumerate(_SIGNUP_SPECS, start=1):
+        identifier = _signup_identifier(index, education_number=spec.education_number)
+        pupils.append(
+            _build_pupil(
+                key=spec.key,
+                bsn="" if spec.education_number else identifier,
+                education_number=identifier if spec.education_number else "",
+                first_names=(spec.given_name,),
+                given_name=spec.given_name,
+                prefix=spec.prefix,
+                surname=spec.surname,
+                birth_date=spec.birth_date,
+                sex=spec.sex,
+                school=_SCHOOL_BY_BRIN[spec.school],
+                address=spec.address,
+                phone=f"06123457{index:02d}",
+                email="",
+                advice=spec.advice,
+                parents_wish=_wish(spec.advice, 1),
+                pupil_wish=_wish(spec.advice, 2),
+                first_collected=spec.first_collected,
+                first_published=spec.first_published,
+                placement=spec.placement,
+                updates=spec.updates,
+                number=100 + index,
+            )
+        )
+    return pupils
+
+
+def demo_dataset() -> list[Pupil]:
+    """What the mock serves as ``--dataset demo``: the demo group and the signed-up pupils."""
+    return demo_pupils() + demo_signup_pupils()
 
 
 _ADVICE_LADDER = ("10", "20", "30", "35", "40", "44", "50")
@@ -555,7 +687,7 @@ def generated_pupils(count: int, *, seed: int = 0) -> list[Pupil]:
     # Not for security: a seeded generator is the point (the same pupils on every call).
     rng = random.Random(f"elk-mock-generated-{seed}")  # noqa: S311
     schools = _generated_schools(rng, 8 + max(1, count // 150))
-    demo_ids = {pupil.identifier for pupil in demo_pupils()}
+    demo_ids = {pupil.identifier for pupil in demo_dataset()}
     used: set[str] = set(demo_ids)
     letters = "ABCDEFGHJKLMNPRSTVWZ"
     pupils: list[Pupil] = []

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import hashlib
+import json
 import logging
 import socket
 import threading
@@ -144,9 +145,16 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args) -> None:
         logger.info("%s %s", self.address_string(), format % args)
 
-    def _send(self, status: int, body: bytes, *, truncate: bool = False) -> None:
+    def _send(
+        self,
+        status: int,
+        body: bytes,
+        *,
+        truncate: bool = False,
+        content_type: str = "application/xml; charset=utf-8",
+    ) -> None:
         self.send_response(status)
-        self.send_header("Content-Type", "application/xml; charset=utf-8")
+        self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
         if truncate:
             self.send_header("Connection", "close")
@@ -178,6 +186,12 @@ class Handler(BaseHTTPRequestHandler):
             if path == "/health" and method == "GET":
                 self.server.count(health=1)
                 return self._send(200, self._health())
+            if path == "/control/pupils" and method == "GET":
+                # The one answer in JSON: a list for staff and tests, not part of the protocol.
+                self.server.count(control=1)
+                return self._send(
+                    200, self._pupils(query), content_type="application/json; charset=utf-8"
+                )
             if path.startswith("/control/"):
                 self.server.count(control=1)
                 return self._send(200, self._control(method, path, query))
@@ -306,6 +320,7 @@ class Handler(BaseHTTPRequestHandler):
         )
         placements_element = etree.SubElement(root, "placements")
         for entry in placements:
+            pupil = entry.pupil
             etree.SubElement(
                 placements_element,
                 "placement",
@@ -313,6 +328,11 @@ class Handler(BaseHTTPRequestHandler):
                 educationNumber=entry.education_number,
                 status=entry.status,
                 date=entry.on.isoformat(),
+                birthDate=pupil.birth_date.isoformat() if pupil else "",
+                surname=pupil.surname if pupil else "",
+                prefix=pupil.prefix if pupil else "",
+                givenName=pupil.given_name if pupil else "",
+                primarySchoolBrin=pupil.primary_school_brin if pupil else "",
             )
         changes_element = etree.SubElement(root, "changes")
         for entry in changed:
@@ -338,6 +358,14 @@ class Handler(BaseHTTPRequestHandler):
         )
         return _xml(root)
 
+    def _pupils(self, query) -> bytes:
+        school = (query.get("school") or [""])[0]
+        if not school:
+            raise ProtocolError(400, "bad_request", "The school parameter is required.")
+        if school not in SECONDARY_SCHOOLS:
+            raise ProtocolError(404, "unknown_school", "The school BRIN is not known.")
+        return json.dumps(self.server.state.pupils_of(school), ensure_ascii=False).encode()
+
     def _control(self, method: str, path: str, query) -> bytes:
         state, plan = self.server.state, self.server.plan
         if method == "POST" and path == "/control/clock":
@@ -357,12 +385,17 @@ class Handler(BaseHTTPRequestHandler):
         if method == "POST" and path == "/control/faults":
             self._set_faults(query)
             return self._state_xml()
+        if method == "POST" and path == "/control/withdraw":
+            pupils = {v.strip() for value in query.get("pupils", []) for v in value.split(",")}
+            state.set_withdrawn({v for v in pupils if v})
+            return self._state_xml()
         if method == "POST" and path == "/control/reset":
             what = set(query) or {"faults", "stats", "requests"}
             if "faults" in what:
                 plan.update(**vars(faults.FaultSettings()))
                 plan.injected.clear()
                 state.set_refused(set())
+                state.set_withdrawn(set())
             if "stats" in what:
                 with self.server.stats_lock:
                     self.server.stats.clear()
@@ -415,6 +448,7 @@ class Handler(BaseHTTPRequestHandler):
             seed=str(settings.seed),
             next=",".join(settings.next),
             refuse=",".join(sorted(state.refused)),
+            withdrawn=",".join(sorted(state.withdrawn)),
         )
         stats = etree.SubElement(root, "stats")
         with self.server.stats_lock:

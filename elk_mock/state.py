@@ -99,6 +99,7 @@ class FeedEntry:
     status: str = ""
     on: date | None = None
     changed_at: datetime | None = None
+    pupil: Pupil | None = None  # placements: who the pupil is (birth date, names, school)
 
 
 def moment(day: date) -> datetime:
@@ -123,6 +124,7 @@ class EndpointState:
         self._clock = clock
         self._requests: dict[str, StoredRequest] = {}
         self._refused: set[str] = set()
+        self._withdrawn: set[str] = set()
         self.counters: Counter[str] = Counter()
 
     # -- clock ---------------------------------------------------------------------------
@@ -154,6 +156,43 @@ class EndpointState:
     def refused(self) -> frozenset[str]:
         with self._lock:
             return frozenset(self._refused)
+
+    # -- withdrawn placements (ELK took the placement back) -------------------------------
+    def set_withdrawn(self, keys_or_identifiers: set[str]) -> None:
+        with self._lock:
+            self._withdrawn = set(keys_or_identifiers)
+
+    @property
+    def withdrawn(self) -> frozenset[str]:
+        with self._lock:
+            return frozenset(self._withdrawn)
+
+    def _is_placed(self, pupil: Pupil, clock: date) -> bool:
+        if pupil.placement is None or pupil.placement.date > clock:
+            return False
+        return pupil.key not in self._withdrawn and pupil.identifier not in self._withdrawn
+
+    # -- the pupils of a school, for staff and tests -------------------------------------
+    def pupils_of(self, school_brin: str) -> list[dict]:
+        """One plain record per pupil of the school, at the clock (``/control/pupils``)."""
+        with self._lock:
+            clock = self._clock
+            return [
+                {
+                    "bsn": pupil.bsn,
+                    "educationNumber": pupil.education_number,
+                    "birthDate": pupil.birth_date.isoformat(),
+                    "prefix": pupil.prefix,
+                    "surname": pupil.surname,
+                    "givenName": pupil.given_name,
+                    "primarySchoolBrin": pupil.primary_school_brin,
+                    "placed": self._is_placed(pupil, clock),
+                    "firstFileReleased": released_version(pupil, clock) is not None,
+                    "importedByDemo": pupil.imported_by_demo,
+                }
+                for pupil in self._pupils.values()
+                if pupil.secondary_school_brin == school_brin
+            ]
 
     def forget_requests(self) -> None:
         with self._lock:
@@ -237,19 +276,22 @@ class EndpointState:
     ) -> tuple[datetime, list[FeedEntry], list[FeedEntry]]:
         with self._lock:
             clock = self._clock
+            withdrawn = set(self._withdrawn)
         as_of = moment(clock)
         placements: list[FeedEntry] = []
         changed: list[FeedEntry] = []
         for pupil in self._pupils.values():
             if pupil.secondary_school_brin != school_brin:
                 continue
-            if pupil.placement is not None and pupil.placement.date <= clock:
+            placed = pupil.placement is not None and pupil.placement.date <= clock
+            if placed and not {pupil.key, pupil.identifier} & withdrawn:
                 placements.append(
                     FeedEntry(
                         pupil.bsn,
                         pupil.education_number,
                         status=pupil.placement.status,
                         on=pupil.placement.date,
+                        pupil=pupil,
                     )
                 )
             released = [v for v in pupil.versions if v.published_on <= clock]

@@ -13,6 +13,7 @@ is used here, so any test can use it.
 
 from __future__ import annotations
 
+import json
 import os
 import select
 import signal
@@ -152,6 +153,20 @@ class MockEndpoint:
                 value = ",".join(value) if isinstance(value, Iterable) else value
             params[name] = "" if value is None else value
         return self._state(self._call("POST", "/control/faults", params))
+
+    def withdraw(self, *keys_or_identifiers: str) -> dict:
+        """ELK withdraws these pupils' placements (replaces the list; none clears it)."""
+        params = {"pupils": ",".join(keys_or_identifiers)}
+        return self._state(self._call("POST", "/control/withdraw", params))
+
+    def pupils(self, school: str = "99XX") -> list[dict]:
+        """``GET /control/pupils?school=``: the school's pupils as the mock sees them now."""
+        url = f"{self.url}/control/pupils?{urlencode({'school': school})}"
+        try:
+            with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310
+                return json.loads(response.read())
+        except urllib.error.HTTPError as exc:
+            raise MockEndpointError(f"GET /control/pupils: {exc.code} {exc.read()!r}") from exc
 
     def clear_faults(self) -> dict:
         return self._state(self._call("POST", "/control/reset", {"faults": "1"}))

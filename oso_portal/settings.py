@@ -244,6 +244,10 @@ OSO_ELK_FEED_INTERVAL_SECONDS = env_int("OSO_ELK_FEED_INTERVAL_SECONDS", 60 if D
 # A blue dot re-requests a student automatically, except within this many hours of
 # a failed request for them (staff retry those by hand).
 OSO_ELK_FAILED_COOLDOWN_HOURS = env_int("OSO_ELK_FAILED_COOLDOWN_HOURS", 24)
+# A placement of a pupil the portal does not know signs the pupil up in this group
+# (one per school year, created when missing) and sends the first request at once.
+OSO_ELK_SIGNUPS = env_bool("OSO_ELK_SIGNUPS", default=True)
+OSO_ELK_SIGNUP_GROUP = env_str("OSO_ELK_SIGNUP_GROUP", "Aanmeldingen ELK") or "Aanmeldingen ELK"
 
 # --- Security -------------------------------------------------------------------
 # The model of who may do what, and why each setting is here: docs/SECURITY.md.

@@ -86,6 +86,8 @@ class ElkStatus(models.TextChoices):
     NONE = "", _("not placed")
     PLACED = "geplaatst", _("Placed")
     PLACED_GUIDED = "geplaatst_doorbegeleid", _("Placed, guided on")
+    # ELK withdrew the placement (it left the feed): the school stops asking for the file.
+    WITHDRAWN = "teruggetrokken", _("Placement withdrawn")
 
 
 class ElkDot(models.TextChoices):
@@ -107,6 +109,63 @@ NAW_FIELDS: tuple[str, ...] = (
     "phone",
     "email",
 )
+
+
+class SignupSource(models.TextChoices):
+    FORM = "form", _("signup form")
+    FILE = "file", _("signup list (page)")
+    COMMAND = "command", _("signup list (command)")
+    ELK = "elk", _("ELK placement")
+
+
+class SignupImportStatus(models.TextChoices):
+    PREVIEW = "preview", _("preview")
+    IMPORTED = "imported", _("imported")
+    DISCARDED = "discarded", _("discarded")
+    UNDONE = "undone", _("undone")
+
+
+class SignupImport(models.Model):
+    """One way in of signed-up pupils: a form, a signup list, a command run or a feed read.
+
+    Its signups can be undone together while no file has arrived for them. A list
+    uploaded on the page waits here (``raw``) between the preview and the import;
+    the file is dropped once it has been imported or discarded.
+    """
+
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_by = models.CharField(_("created by"), max_length=150, blank=True, default="")
+    source = models.CharField(_("source"), max_length=10, choices=SignupSource.choices)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=SignupImportStatus.choices,
+        default=SignupImportStatus.IMPORTED,
+    )
+    file_name = models.CharField(_("file name"), max_length=255, blank=True, default="")
+    raw = models.BinaryField(_("uploaded file"), null=True, blank=True, editable=False)
+    signup_group = models.ForeignKey(
+        SignupGroup,
+        verbose_name=_("signup group"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="signup_imports",
+    )
+    signed_up = models.PositiveIntegerField(_("signed up"), default=0)
+    already_signed_up = models.PositiveIntegerField(_("already signed up"), default=0)
+    refused = models.PositiveIntegerField(_("refused rows"), default=0)
+    undone_at = models.DateTimeField(_("undone at"), null=True, blank=True)
+    undone_by = models.CharField(_("undone by"), max_length=150, blank=True, default="")
+    undone_count = models.PositiveIntegerField(_("signups undone"), default=0)
+
+    class Meta:
+        verbose_name = _("signup import")
+        verbose_name_plural = _("signup imports")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.get_source_display()} {self.file_name}".strip()
 
 
 class Student(models.Model):
@@ -160,6 +219,15 @@ class Student(models.Model):
         on_delete=models.SET_NULL,
         related_name="students",
     )
+    # The way in that signed the pupil up (None: the pupil came in with a file).
+    signup_import = models.ForeignKey(
+        SignupImport,
+        verbose_name=_("signup import"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="students",
+    )
     elk_status = models.CharField(
         _("ELK status"), max_length=30, choices=ElkStatus.choices, blank=True, default=""
     )
@@ -168,7 +236,8 @@ class Student(models.Model):
         _("ELK dot"), max_length=10, choices=ElkDot.choices, blank=True, default=""
     )
     elk_changed_at = models.DateTimeField(_("ELK changed at"), null=True, blank=True)
-    # The NAW values exactly as in the last dossier applied. Requests to the
+    # The NAW values exactly as in the last dossier applied (before the first
+    # dossier: as the signup gave them). Requests to the
     # endpoint identify the pupil with these (never with a local correction),
     # and releasing a correction restores the field from here.
     dossier_values = models.JSONField(_("values from the last dossier"), default=dict, blank=True)

@@ -20,7 +20,7 @@ from elk_mock.dataset import (
     DEMO_CLOCK_START,
     DEMO_LATE_MAY_DATE,
     DEMO_MAY_DATE,
-    demo_pupils,
+    demo_dataset,
     generated_pupils,
 )
 from elk_mock.faults import ERROR, INVALID_XML, NONE, TIMEOUT, TRUNCATE, FaultPlan, FaultSettings
@@ -31,7 +31,7 @@ from requests.client import ResultState as ClientState
 from requests.client import SubmitItem as ClientItem
 from tests.test_dataset import XSD, assert_valid_dossier
 
-PUPILS = demo_pupils()
+PUPILS = demo_dataset()
 NOOR = PUPILS[0]
 
 

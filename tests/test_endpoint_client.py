@@ -19,7 +19,7 @@ from elk_mock.dataset import (
     DEMO_MAY_DATE,
     DEMO_SCHOOL_BRIN,
     Pupil,
-    demo_pupils,
+    demo_dataset,
     is_pending,
     released_version,
 )
@@ -35,7 +35,7 @@ from requests.client import (
     submit_item_for,
 )
 
-PUPILS = demo_pupils()
+PUPILS = demo_dataset()
 BY_KEY = {pupil.key: pupil for pupil in PUPILS}
 
 
@@ -103,22 +103,26 @@ def test_a_pupil_with_an_education_number_is_accepted(client):
             {"birth_date": date(2001, 1, 1)},
             "unknown_pupil",
             "Bij de bron is geen leerling bekend met dit burgerservicenummer of onderwijsnummer "
-            "en deze geboortedatum.",
+            "en deze geboortedatum. Controleer BSN en geboortedatum.",
         ),
         (
             {"primary_school_brin": "19QR"},
             "no_relation",
-            "De leerling is niet gekoppeld aan onze school of aan deze basisschool.",
+            "De leerling is niet gekoppeld aan onze school of aan deze basisschool. Controleer "
+            "de BRIN van de basisschool en of de leerling bij onze school is aangemeld.",
         ),
         (
             {"surname": "Hof-Jansen"},
             "name_mismatch",
-            "De achternaam komt niet overeen met de gegevens van de basisschool.",
+            "De achternaam komt niet overeen met de gegevens van de basisschool. "
+            "Controleer de achternaam.",
         ),
         (
             {"bsn": "123456789"},
             "malformed",
-            "De aanvraag voor deze leerling is onvolledig of bevat een ongeldige waarde.",
+            "De aanvraag voor deze leerling is onvolledig of bevat een ongeldige waarde. "
+            "Controleer BSN of onderwijsnummer, geboortedatum, achternaam en de BRIN van de "
+            "basisschool.",
         ),
     ],
 )
@@ -297,7 +301,9 @@ def test_the_feed_lists_placements_with_status_and_date_once_they_happen(client,
     later = client.feed()
     statuses = {pl.status for pl in later.placements}
     assert statuses == {"Geplaatst", "Geplaatst doorbegeleid"}
-    assert len(later.placements) == sum(1 for p in PUPILS if p.placement)
+    assert len(later.placements) == sum(
+        1 for p in PUPILS if p.placement and p.placement.date <= DEMO_MAY_DATE
+    )
 
 
 def test_a_naive_since_is_read_as_utc(client, mock):

@@ -25,6 +25,14 @@ pytestmark = pytest.mark.django_db
 
 AFTER_MAY = dt.date(2021, 5, 11)
 MAY_FILES = {f"demo-{n:02d}" for n in (1, 2, 4, 5, 6, 7, 8, 10, 11, 13, 14, 15, 16)}
+# The mock's signed-up pupils (not students here) whose file also grows in May.
+MAY_SIGNUP_FILES = {"aanm-01", "aanm-09"}
+
+
+@pytest.fixture
+def no_elk_signups(settings):
+    """The dots of known pupils only: placed strangers are signed up in test_request_elk_signups."""
+    settings.OSO_ELK_SIGNUPS = False
 
 
 def _dots(demo_students) -> dict[str, str]:
@@ -47,7 +55,9 @@ def test_the_first_read_sets_placements_and_green_dots_for_fetched_files(elk_moc
     assert read.blue_dots == 0
 
 
-def test_files_published_after_the_last_read_turn_the_dot_blue(elk_mock, demo_students):
+def test_files_published_after_the_last_read_turn_the_dot_blue(
+    elk_mock, demo_students, no_elk_signups
+):
     elk_feed_read()
     elk_mock.set_clock(AFTER_MAY)
 
@@ -61,12 +71,12 @@ def test_files_published_after_the_last_read_turn_the_dot_blue(elk_mock, demo_st
     assert demo_04.elk_status == ElkStatus.PLACED_GUIDED
 
 
-def test_each_read_continues_where_the_last_one_ended(elk_mock, demo_students):
+def test_each_read_continues_where_the_last_one_ended(elk_mock, demo_students, no_elk_signups):
     elk_mock.set_clock(AFTER_MAY)
     first = elk_feed_read()
     second = elk_feed_read()
 
-    assert first.changed == len(MAY_FILES)
+    assert first.changed == len(MAY_FILES) + len(MAY_SIGNUP_FILES)
     assert second.changed == 0
     assert second.as_of == first.as_of
     assert ElkFeedRead.objects.count() == 2
@@ -123,7 +133,7 @@ def test_a_feed_with_unknown_pupils_changes_nobody():
 
 
 def test_a_blue_dot_queues_and_sends_a_changes_since_request_with_the_students_own_date(
-    elk_mock, demo_students, django_capture_on_commit_callbacks
+    elk_mock, demo_students, django_capture_on_commit_callbacks, no_elk_signups
 ):
     elk_feed_read()
     elk_mock.set_clock(AFTER_MAY)

@@ -46,6 +46,10 @@ def _text_or_empty(value: str | None) -> str:
     return value or ""
 
 
+def _optional_date(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
 class EndpointClient:
     def __init__(
         self,
@@ -214,6 +218,11 @@ class EndpointClient:
                     education_number=_text_or_empty(element.get("educationNumber")),
                     status=element.get("status") or "",
                     date=date.fromisoformat(element.get("date") or ""),
+                    birth_date=_optional_date(element.get("birthDate")),
+                    surname=_text_or_empty(element.get("surname")),
+                    prefix=_text_or_empty(element.get("prefix")),
+                    given_name=_text_or_empty(element.get("givenName")),
+                    primary_school_brin=_text_or_empty(element.get("primarySchoolBrin")),
                 )
                 for element in root.iterfind("placements/placement")
             )

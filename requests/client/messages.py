@@ -25,16 +25,25 @@ UNKNOWN_STATE = "unknown_state"
 
 def refusal_message(code: str) -> str:
     messages = {
-        MALFORMED: _("The request for this student is incomplete or contains an invalid value."),
+        MALFORMED: _(
+            "The request for this student is incomplete or contains an invalid value. Check "
+            "the citizen service number or education number, birth date, surname and the "
+            "primary school's BRIN."
+        ),
         UNKNOWN_SCHOOL: _(
             "The endpoint does not know our school. Check the setting OSO_SCHOOL_BRIN."
         ),
         UNKNOWN_PUPIL: _(
             "The source knows no pupil with this citizen service number or education number "
-            "and this birth date."
+            "and this birth date. Check the citizen service number and birth date."
         ),
-        NO_RELATION: _("The pupil is not linked to our school or to this primary school."),
-        NAME_MISMATCH: _("The surname does not match the primary school's records."),
+        NO_RELATION: _(
+            "The pupil is not linked to our school or to this primary school. Check the "
+            "primary school's BRIN and whether the pupil signed up at our school."
+        ),
+        NAME_MISMATCH: _(
+            "The surname does not match the primary school's records. Check the surname."
+        ),
         REFUSED: _("The primary school refuses to release this pupil's transfer file."),
         UNKNOWN_REQUEST: _("The endpoint does not know this request."),
     }

@@ -56,6 +56,12 @@ class Placement:
     education_number: str = field(repr=False)
     status: str  # "Geplaatst" | "Geplaatst doorbegeleid"
     date: date
+    # Who the pupil is, so that a placement of a pupil we do not know can sign them up.
+    birth_date: date | None = field(default=None, repr=False)
+    surname: str = field(default="", repr=False)
+    prefix: str = field(default="", repr=False)
+    given_name: str = field(default="", repr=False)
+    primary_school_brin: str = ""
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,14 @@ A listed change turns the dot blue unless
 
 The dot turns green again when a request for the student ends with a file or
 *Leerlinginfo niet gewijzigd* (requests/services/pipeline.py).
+
+Placements. The feed lists every current placement at each read. A placement of a
+pupil we do not know signs the pupil up (``OSO_ELK_SIGNUPS``, on by default) in
+the group ``OSO_ELK_SIGNUP_GROUP`` of the school year that starts the first
+1 August after the placement date, and sends the first request at once. A pupil
+we knew as placed who is no longer listed (or listed with a status we do not
+know as a placement) has had the placement withdrawn: their open requests stop
+with a reason, the pupil stays, and no blue dot asks for them again.
 """
 
 from __future__ import annotations
@@ -22,11 +30,13 @@ from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
-from requests.client import EndpointError, Feed, endpoint_client_from_settings
+from requests.client import EndpointError, Feed, Placement, endpoint_client_from_settings
 from requests.models import (
     OPEN_STATUSES,
     ElkFeedRead,
@@ -35,8 +45,16 @@ from requests.models import (
     RequestStatus,
     TransferRequest,
 )
-from requests.services.transfer_requests import transfer_requests_add, transfer_requests_send
-from students.models import ElkDot, ElkStatus, PriorEducation, Student
+from requests.services.first_requests import signups_request_first
+from requests.services.transfer_requests import (
+    transfer_requests_add,
+    transfer_requests_send,
+    transfer_requests_stop,
+)
+from students.models import ElkDot, ElkStatus, PriorEducation, SignupSource, Student
+from students.services.signups import SignupIn, signup_clean, signups_create
+from students.services.students import signup_group_for_import
+from students.validators import school_year_for
 
 logger = logging.getLogger(__name__)
 
@@ -91,11 +109,18 @@ def elk_feed_apply(*, feed: Feed) -> ElkFeedRead:
         )
         touched: dict[int, Student] = {}
         blue = 0
+        placed_ids: set[int] = set()
+        unknown: list[Placement] = []
         for placement in feed.placements:
             student = index.find(placement.bsn, placement.education_number)
             status = _ELK_STATUS.get(placement.status)
-            if student is None or status is None:
+            if student is None:
+                if status is not None:
+                    unknown.append(placement)
                 continue
+            if status is None:
+                continue  # not a placement (withdrawn): handled below
+            placed_ids.add(student.pk)
             if (student.elk_status, student.elk_status_date) != (status, placement.date):
                 student.elk_status = status
                 student.elk_status_date = placement.date
@@ -120,6 +145,9 @@ def elk_feed_apply(*, feed: Feed) -> ElkFeedRead:
                 blue += 1
             touched[student.pk] = student
         Student.objects.bulk_update(list(touched.values()), fields=_DOT_FIELDS, batch_size=500)
+        _placements_withdrawn(placed_ids=placed_ids)
+        if unknown and settings.OSO_ELK_SIGNUPS:
+            _placements_sign_up(unknown)
         return ElkFeedRead.objects.create(
             as_of=_aware(feed.as_of) if feed.as_of else None,
             placements=len(feed.placements),
@@ -128,11 +156,89 @@ def elk_feed_apply(*, feed: Feed) -> ElkFeedRead:
         )
 
 
+def _placements_withdrawn(*, placed_ids: set[int]) -> int:
+    """Students placed until now whom the feed no longer lists as placed: stop asking."""
+    withdrawn = list(
+        Student.objects.filter(elk_status__in=tuple(_ELK_STATUS.values()))
+        .exclude(pk__in=placed_ids)
+        .values_list("pk", flat=True)
+    )
+    if not withdrawn:
+        return 0
+    for start in range(0, len(withdrawn), 500):
+        Student.objects.filter(pk__in=withdrawn[start : start + 500]).update(
+            elk_status=ElkStatus.WITHDRAWN, elk_status_date=timezone.localdate()
+        )
+    with translation.override("nl"):
+        reason = _("Stopped: ELK withdrew the placement. The pupil stays in the portal.")
+    transfer_requests_stop(student_ids=withdrawn, reason=reason, user=ELK_FEED_USER)
+    logger.info("ELK feed: %d placements withdrawn", len(withdrawn))
+    return len(withdrawn)
+
+
+def _placements_sign_up(placements: list[Placement]) -> int:
+    """Sign up the placed pupils we do not know, one group per school year; send at once."""
+    by_year: dict[str, list[tuple[Placement, SignupIn]]] = {}
+    for placement in placements:
+        try:
+            signup = signup_clean(
+                {
+                    "bsn": placement.bsn,
+                    "education_number": placement.education_number,
+                    "birth_date": placement.birth_date,
+                    "surname": placement.surname,
+                    "prefix": placement.prefix,
+                    "given_name": placement.given_name,
+                    "primary_school_brin": placement.primary_school_brin,
+                }
+            )
+        except ValidationError as error:
+            # Never the number itself in a log line.
+            logger.warning("ELK placement not signed up: %s", "; ".join(error.messages))
+            continue
+        by_year.setdefault(school_year_for(placement.date), []).append((placement, signup))
+    signed_up = 0
+    for school_year, items in sorted(by_year.items()):
+        group, _created = signup_group_for_import(
+            name=settings.OSO_ELK_SIGNUP_GROUP, school_year=school_year
+        )
+        result = signups_create(
+            signups=[signup for _placement, signup in items],
+            signup_group=group,
+            source=SignupSource.ELK,
+            user=ELK_FEED_USER,
+            file_name="ELK",
+        )
+        if not result.student_ids:
+            continue
+        status_by_id = {
+            identifier: placement
+            for placement, signup in items
+            for identifier in signup.identifiers
+        }
+        students = list(
+            Student.objects.filter(pk__in=result.student_ids).only(
+                "pk", "bsn", "education_number", "elk_status", "elk_status_date"
+            )
+        )
+        for student in students:
+            placement = status_by_id.get(student.bsn) or status_by_id[student.education_number]
+            student.elk_status = _ELK_STATUS[placement.status]
+            student.elk_status_date = placement.date
+        Student.objects.bulk_update(students, ["elk_status", "elk_status_date"], batch_size=500)
+        signups_request_first(student_ids=result.student_ids, user=ELK_FEED_USER, send_now=True)
+        signed_up += len(result.student_ids)
+    if signed_up:
+        logger.info("ELK feed: %d placed pupils signed up", signed_up)
+    return signed_up
+
+
 def students_with_blue_dot_due():
     """Blue-dot students to re-request: no open request, and no failure within the cooldown."""
     cooldown_start = timezone.now() - timedelta(hours=settings.OSO_ELK_FAILED_COOLDOWN_HOURS)
     return (
         Student.objects.filter(elk_dot=ElkDot.BLUE)
+        .exclude(elk_status=ElkStatus.WITHDRAWN)
         .exclude(
             Exists(
                 TransferRequest.objects.filter(

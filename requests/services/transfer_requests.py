@@ -43,8 +43,11 @@ class AddResult:
 def transfer_requests_add(*, student_ids: Iterable[int], user: str) -> AddResult:
     """Give each student a request *Klaar om op te vragen*; one with an open request is skipped.
 
-    Unknown ids are ignored. Safe against a double click: the unique constraint on
-    open requests turns a concurrent second insert into a no-op.
+    Unknown ids are ignored, and so is a student who is not signed up in a signup
+    group: OSO allows a file to be requested only for a pupil who signed up at the
+    school (every way of requesting comes through here or ``_claim_ready``).
+    Safe against a double click: the unique constraint on open requests turns a
+    concurrent second insert into a no-op.
     """
     wanted = sorted(set(student_ids))
     if not wanted:
@@ -53,7 +56,9 @@ def transfer_requests_add(*, student_ids: Iterable[int], user: str) -> AddResult
         existing: list[int] = []
         with_open: set[int] = set()
         for ids in _slices(wanted):
-            existing += Student.objects.filter(id__in=ids).values_list("id", flat=True)
+            existing += Student.objects.filter(id__in=ids, signup_group__isnull=False).values_list(
+                "id", flat=True
+            )
             with_open.update(
                 TransferRequest.objects.filter(
                     student_id__in=ids, status__in=OPEN_STATUSES
@@ -232,7 +237,10 @@ def _claim_ready(
     # SQLite allows some hundreds of parameters per statement: claim in slices.
     for start in range(0, len(ids), 500):
         claimed_total += TransferRequest.objects.filter(
-            id__in=ids[start : start + 500], status=RequestStatus.READY
+            # Only for pupils signed up in a group (see transfer_requests_add).
+            id__in=ids[start : start + 500],
+            status=RequestStatus.READY,
+            student__signup_group__isnull=False,
         ).update(
             status=RequestStatus.REQUESTED,
             batch=batch,
@@ -297,7 +305,7 @@ def transfer_requests_retry(*, request_ids: Iterable[int], user: str) -> int:
         failed = list(
             # Only the request rows are locked, not the students joined for their number.
             TransferRequest.objects.select_for_update(of=("self",))
-            .filter(id__in=ids, status=RequestStatus.FAILED)
+            .filter(id__in=ids, status=RequestStatus.FAILED, student__signup_group__isnull=False)
             .exclude(
                 Exists(
                     TransferRequest.objects.filter(
@@ -439,3 +447,53 @@ def signup_group_rerequest(*, signup_group_id: int, user: str) -> RequestBatch |
             user=user,
             signup_group=group,
         )
+
+
+def transfer_requests_stop(*, student_ids: Iterable[int], reason: str, user: str) -> int:
+    """End the students' open requests as *Mislukt* with ``reason`` (in Dutch); the pupils stay.
+
+    A worker that holds such a row loses its claim, so what it fetched is not
+    recorded. One ``request_stopped`` entry per request. Returns how many stopped.
+    """
+    ids = sorted(set(student_ids))
+    if not ids:
+        return 0
+    now = timezone.now()
+    stopped: list[tuple[int, int, str]] = []
+    with transaction.atomic():
+        for part in _slices(ids, size=500):
+            rows = list(
+                TransferRequest.objects.select_for_update(of=("self",))
+                .filter(student_id__in=part, status__in=OPEN_STATUSES)
+                .order_by("id")
+                .values_list("id", "student_id", "student__student_number")
+            )
+            TransferRequest.objects.filter(id__in=[row[0] for row in rows]).update(
+                status=RequestStatus.FAILED,
+                error=reason,
+                completed_at=now,
+                next_attempt_at=None,
+                claim_token=None,
+                claimed_until=None,
+                last_activity_at=now,
+            )
+            stopped += rows
+        batch_ids = set(
+            TransferRequest.objects.filter(id__in=[row[0] for row in stopped])
+            .exclude(batch_id=None)
+            .values_list("batch_id", flat=True)
+        )
+        RequestBatch.objects.filter(id__in=batch_ids, finished_at__isnull=True).exclude(
+            Exists(
+                TransferRequest.objects.filter(batch_id=OuterRef("pk"), status__in=OPEN_STATUSES)
+            )
+        ).update(finished_at=now)
+        _audit_requests(
+            [
+                _AuditRow(request_id, student_id, number, summary=f"stopped: {reason[:200]}")
+                for request_id, student_id, number in stopped
+            ],
+            action=AuditAction.REQUEST_STOPPED,
+            user=user,
+        )
+    return len(stopped)

@@ -291,7 +291,7 @@ def _merge_sub_chunk(
         plans.append(plan)
 
     now = timezone.now()
-    new_plans = [plan for plan in plans if plan.outcome == DossierOutcome.CREATED]
+    new_plans = [plan for plan in plans if plan.created]
     if new_plans:
         assert counter is not None  # only a signup group creates, and then we hold the lock
         numbers = _numbers_allocate(counter, len(new_plans))
@@ -314,7 +314,7 @@ def _merge_sub_chunk(
             schools=schools,
             now=now,
         )
-        updated = [plan.student for plan in applied if plan.outcome != DossierOutcome.CREATED]
+        updated = [plan.student for plan in applied if not plan.created]
         if updated:
             bulk_update_rows(updated, _STUDENT_UPDATE_FIELDS)
 
@@ -563,6 +563,9 @@ def _plan(
                 % values
             )
         return _Plan(entry, DossierOutcome.NOT_CHANGED, student=student, remarks=[remark])
+    if prior is None:
+        # A signed-up pupil's first file: it fills the card, as for a new pupil.
+        return _Plan(entry, DossierOutcome.CREATED, student=student, remarks=list(parsed.notices))
     return _Plan(entry, DossierOutcome.PROCESSED, student=student, remarks=list(parsed.notices))
 
 
@@ -765,6 +768,14 @@ def _record_storage_failure(entry: _Entry, *, received_by: str) -> MergeResult:
 
 
 # --- Student numbers ----------------------------------------------------------------
+
+
+def student_numbers_allocate(count: int) -> list[str]:
+    """``count`` new student numbers, in a transaction: the counter row stays locked until commit.
+
+    Signups take their numbers here, like the students a merge creates.
+    """
+    return _numbers_allocate(_counter_lock(), count)
 
 
 def _counter_lock() -> StudentNumberCounter:

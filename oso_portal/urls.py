@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/logout/", LogoutView.as_view(), name="logout"),
     path("", include("students.urls")),
     path("requests/", include("requests.urls")),
+    path("signups/", include("requests.intake_urls")),
     path("audit/", include("audit.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 
 from requests.models import FINAL_STATUSES, RequestStatus, TransferRequest
+from students.page_selectors import has_file
 
 # Settled: nothing more happens without the primary school (DOMAIN.md: waiting is
 # asked again periodically, but it may take weeks). Progress bars and
@@ -71,9 +72,13 @@ def batch_progress(*, batch_id: int) -> dict:
 
 def requests_overview_queryset() -> QuerySet[TransferRequest]:
     """The requests overview table: one query whatever the page size."""
-    return TransferRequest.objects.select_related(
-        "student", "student__signup_group", "student__primary_school", "batch", "dossier"
-    ).defer("dossier__raw_xml")
+    return (
+        TransferRequest.objects.select_related(
+            "student", "student__signup_group", "student__primary_school", "batch", "dossier"
+        )
+        .defer("dossier__raw_xml")
+        .annotate(student_has_file=has_file("student_id"))
+    )
 
 
 def requests_unsettled_count(*, request_ids: Iterable[int]) -> int:

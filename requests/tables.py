@@ -57,5 +57,12 @@ class TransferRequestTable(tables.Table):
     def render_status(self, record):
         return render_to_string("includes/request_status.html", {"request": record})
 
+    def render_surname(self, value, record):
+        # The pupil state, not a request status: a pupil signed up without a file yet.
+        has_file = getattr(record, "student_has_file", True)
+        return render_to_string(
+            "includes/name_with_state.html", {"name": value, "has_file": has_file}
+        )
+
     def render_remarks(self, record):
         return render_to_string("includes/request_remarks.html", {"request": record})

@@ -81,9 +81,16 @@ def identifier_matches(digits: str) -> Q:
 
 
 def student_search_queryset() -> QuerySet[Student]:
-    return Student.objects.select_related("signup_group", "primary_school").order_by(
-        "student_number"
+    return (
+        Student.objects.select_related("signup_group", "primary_school")
+        .annotate(has_file=has_file())
+        .order_by("student_number")
     )
+
+
+def has_file(student_ref: str = "pk") -> Exists:
+    """Whether a file has arrived for the student (the card exists); without: signed up only."""
+    return Exists(PriorEducation.objects.filter(student_id=OuterRef(student_ref)))
 
 
 def school_year_choices() -> list[tuple[str, str]]:

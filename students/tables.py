@@ -48,8 +48,12 @@ class StudentTable(tables.Table):
     surname = tables.Column(verbose_name=text.SURNAME)
     birth_date = tables.DateColumn(verbose_name=text.BIRTH_DATE, format="d-m-Y")
     sex = tables.Column(verbose_name=text.SEX)
+    # The pupil state ("Signed up, no file yet") shows with the group: it is about the signup.
     signup_group = tables.Column(
-        verbose_name=text.GROUP, accessor="signup_group__name", order_by=("signup_group__name",)
+        verbose_name=text.GROUP,
+        accessor="signup_group__name",
+        order_by=("signup_group__name",),
+        empty_values=(),
     )
     primary_school = tables.Column(
         verbose_name=text.PRIMARY_SCHOOL,
@@ -85,6 +89,11 @@ class StudentTable(tables.Table):
         if short is None:
             return "—"
         return format_html('<abbr title="{}">{}</abbr>', record.get_sex_display(), short)
+
+    def render_signup_group(self, value, record):
+        return render_to_string(
+            "includes/signup_group_cell.html", {"group": value, "has_file": record.has_file}
+        )
 
     def render_elk_status(self, record):
         return render_elk(record)

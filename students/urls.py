@@ -1,13 +1,19 @@
 from django.urls import path
 
-from students import views
+from students import signup_views, views
 
 app_name = "students"
 
 urlpatterns = [
     path("students/", views.StudentSearchView.as_view(), name="search"),
     path("students/add-to-requests/", views.AddToRequestsView.as_view(), name="add_to_requests"),
+    path("students/move-to-group/", signup_views.MoveToGroupView.as_view(), name="move_to_group"),
     path("students/<str:student_number>/", views.StudentDetailView.as_view(), name="detail"),
+    path(
+        "students/<str:student_number>/signup/",
+        signup_views.SignupEditView.as_view(),
+        name="signup_edit",
+    ),
     path(
         "students/<str:student_number>/corrections/<str:field>/release/",
         views.CorrectionReleaseView.as_view(),

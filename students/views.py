@@ -33,6 +33,7 @@ from students.models import NAW_FIELDS, DossierOutcome, SignupGroup, Student, ma
 from students.selectors import dossier_diff
 from students.services.corrections import naw_correction_release
 from students.services.dossier_merge import DossierIn, dossiers_merge
+from students.signup_forms import MoveToGroupForm
 from students.tables import StudentTable
 
 SEARCH_PER_PAGE = 50
@@ -149,6 +150,7 @@ class StudentSearchView(PortalAccessMixin, View):
             "bsn_shown": bsn_shown,
             "extra_fields": [form[name] for name in extra],
             "extra_active": any(form[name].value() for name in extra) or form.errors,
+            "move_form": MoveToGroupForm(auto_id="move_%s"),
         }
         return render(request, self.template_name, context)
 

@@ -308,8 +308,12 @@ def signup_update(*, student: Student, changes: dict, user: str) -> Student:
             )
         changed: list[str] = []
         values = dict(locked.dossier_values or {})
+        # A locally corrected name keeps its correction; the signup's value is what is sent.
+        corrected = set(locked.corrections.values_list("field", flat=True))
         for name in ("bsn", "education_number", "birth_date", *SIGNUP_NAME_FIELDS):
-            if name in changes and getattr(locked, name) != changes[name]:
+            if name in corrected:
+                pass
+            elif name in changes and getattr(locked, name) != changes[name]:
                 setattr(locked, name, changes[name])
                 changed.append(name)
             if name in SIGNUP_NAME_FIELDS and name in changes:

@@ -21,8 +21,7 @@ import sys
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import connections
+from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -39,19 +38,17 @@ class ReportedFailure(CommandError):
     """The command failed and has said so on stdout already."""
 
 
-class _Parser(CommandParser):
-    """A wrong option is a failure of the command like any other: ``Mislukt:`` on stdout."""
-
-    def error(self, message):
-        raise CommandError(message)
-
-
 class Command(BaseCommand):
     help = "Sign pupils up from a signup list (CSV or Excel) and queue their first OSO request."
     requires_system_checks = []
 
     def create_parser(self, prog_name, subcommand, **kwargs):
-        return super().create_parser(prog_name, subcommand, parser_class=_Parser, **kwargs)
+        parser = super().create_parser(prog_name, subcommand, **kwargs)
+        # A wrong option is a failure like any other: Django's parser then raises
+        # CommandError instead of printing usage to stderr, and run_from_argv says
+        # ``Mislukt:`` on stdout.
+        parser.called_from_command_line = False
+        return parser
 
     def add_arguments(self, parser):
         parser.add_argument("file", metavar="FILE", help="the signup list (.csv or .xlsx)")
@@ -87,10 +84,10 @@ class Command(BaseCommand):
         except ReportedFailure as failure:
             sys.exit(failure.returncode)
         except CommandError as error:
-            self.stdout.write(_("Failed: %(reason)s") % {"reason": error})
+            reason = str(error).removeprefix("Error: ")
+            with translation.override("nl"):
+                self.stdout.write(_("Failed: %(reason)s") % {"reason": reason})
             sys.exit(1)
-        finally:
-            connections.close_all()
 
     def handle(
         self, *args, file, signup_group, school_year, dry_run, skip_invalid, send_now, **options

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 
-from elk_mock.dataset import bsn_from_base, education_number_from_base, demo_signup_pupils
+from elk_mock.dataset import bsn_from_base, demo_signup_pupils, education_number_from_base
 
 PUPILS = {pupil.key: pupil for pupil in demo_signup_pupils()}
 IRIS = PUPILS["aanm-01"]  # spaces inside the BSN, lower-case BRIN, Windows-1252 name

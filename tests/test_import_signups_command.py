@@ -129,7 +129,9 @@ def test_running_it_twice_counts_the_pupils_as_already_signed_up(capsys, csv_fil
     ],
     ids=["no-file", "blank-group", "bad-year", "no-group", "empty-file"],
 )
-def test_a_bad_file_or_option_prints_mislukt_and_exits_1(capsys, tmp_path, csv_file, args, expected):
+def test_a_bad_file_or_option_prints_mislukt_and_exits_1(
+    capsys, tmp_path, csv_file, args, expected
+):
     empty = tmp_path / "empty.csv"
     empty.write_bytes(b"")
     args = [a.format(csv=csv_file, empty=empty) for a in args]

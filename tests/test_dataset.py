@@ -19,6 +19,7 @@ from elk_mock.dataset import (
     generated_pupils,
     is_valid_bsn,
     is_valid_education_number,
+    released_version,
 )
 from elk_mock.dossier_xml import ADVICE_CODES, NAMESPACE, SECRET_EMAIL, SECRET_PHONE
 from requests.dossier.versions import DEFAULT_OSO_VERSION, OSO_VERSIONS
@@ -255,3 +256,57 @@ def test_the_mock_package_imports_nothing_from_the_portal():
         "assert not bad, bad\n"
     )
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)
+
+
+def test_the_demo_signs_up_twelve_more_pupils_that_seed_demo_does_not_import():
+    from elk_mock.dataset import DEMO_SCHOOL_BRIN, demo_dataset, demo_signup_pupils
+
+    signups = demo_signup_pupils()
+    start = date(2021, 3, 20)
+    assert len(signups) >= 12
+    assert all(p.secondary_school_brin == DEMO_SCHOOL_BRIN for p in signups)
+    assert not any(p.imported_by_demo for p in signups)
+    assert all(p.imported_by_demo for p in demo_pupils())
+    later = [p for p in signups if p.placement is None or p.placement.date > start]
+    assert len(later) >= 8
+    with_file_by_start = [p for p in later if p.bsn and released_version(p, start) is not None]
+    assert len(with_file_by_start) >= 6
+    placed = [p for p in signups if p.placement and p.placement.date <= start]
+    assert len(placed) >= 4
+    assert all(released_version(p, start) is not None for p in placed)
+    nothing_until_may = [
+        p for p in signups if released_version(p, date(2021, 4, 30)) is None
+    ]
+    assert len(nothing_until_may) == 1
+    assert released_version(nothing_until_may[0], date(2021, 5, 31)) is not None
+    identifiers = [p.identifier for p in demo_dataset()]
+    assert len(identifiers) == len(set(identifiers))
+    assert all(is_valid_bsn(p.bsn) for p in signups if p.bsn)
+    assert all(is_valid_education_number(p.education_number) for p in signups if not p.bsn)
+
+
+def test_the_signed_up_pupils_files_validate_against_the_xsd(schema):
+    from elk_mock.dataset import demo_signup_pupils
+
+    for pupil in demo_signup_pupils():
+        for version in pupil.versions:
+            assert_valid_dossier(schema, version.xml, pupil.key)
+
+
+def test_the_example_signup_list_names_five_pupils_not_yet_placed():
+    import csv
+    from pathlib import Path
+
+    from elk_mock.dataset import demo_signup_pupils
+
+    path = Path(__file__).resolve().parents[1] / "docs/examples/aanmeldingen-voorbeeld.csv"
+    rows = list(csv.DictReader(path.read_text(encoding="utf-8-sig").splitlines(), delimiter=";"))
+    by_id = {p.identifier: p for p in demo_signup_pupils()}
+    start = date(2021, 3, 20)
+    assert len(rows) == 5
+    for row in rows:
+        pupil = by_id[row["BSN"] or row["Onderwijsnummer"]]
+        assert pupil.placement is None or pupil.placement.date > start
+        assert row["Achternaam"] == pupil.surname
+        assert row["Geboortedatum"] == pupil.birth_date.strftime("%d-%m-%Y")
+        assert row["BRIN basisschool"] == pupil.primary_school_brin

@@ -378,3 +378,85 @@ def test_every_dossier_served_for_500_generated_pupils_validates_against_the_xsd
         at_june = client.results(ids[:250]) + client.results(ids[250:])
     assert all(r.state == ClientState.DOSSIER for r in at_june)
     assert served >= 1000
+
+
+# --- the school's pupils (the one JSON answer) and withdrawn placements -------------------
+
+PUPIL_KEYS = {
+    "bsn",
+    "educationNumber",
+    "birthDate",
+    "prefix",
+    "surname",
+    "givenName",
+    "primarySchoolBrin",
+    "placed",
+    "firstFileReleased",
+    "importedByDemo",
+}
+
+
+def test_control_pupils_lists_every_pupil_of_the_school_with_exactly_the_named_keys(http):
+    response = http.get("/control/pupils", params={"school": "99XX"})
+
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("application/json")
+    pupils = response.json()
+    assert isinstance(pupils, list) and len(pupils) == len(PUPILS)
+    assert all(set(pupil) == PUPIL_KEYS for pupil in pupils)
+    assert all((pupil["bsn"] == "") != (pupil["educationNumber"] == "") for pupil in pupils)
+    noor = next(p for p in pupils if p["bsn"] == NOOR.bsn)
+    assert noor == {
+        "bsn": NOOR.bsn,
+        "educationNumber": "",
+        "birthDate": "2009-05-14",
+        "prefix": "van 't",
+        "surname": "Hof",
+        "givenName": "Noor",
+        "primarySchoolBrin": "12AB",
+        "placed": True,
+        "firstFileReleased": True,
+        "importedByDemo": True,
+    }
+    signed_up = [p for p in pupils if not p["importedByDemo"]]
+    assert len(signed_up) == 12
+    assert sum(1 for p in signed_up if p["placed"]) == 4  # the feed brings these in at the start
+    late = [p for p in signed_up if not p["firstFileReleased"]]
+    assert len(late) == 1 and late[0]["surname"] == "Haan"
+    assert {p["prefix"] for p in signed_up} >= {"", "van", "de"}
+
+
+def test_control_pupils_follows_the_clock_and_answers_404_for_an_unknown_school(http, mock):
+    mock.set_clock(DEMO_MAY_DATE)
+    signed_up = [
+        p for p in http.get("/control/pupils?school=99XX").json() if not p["importedByDemo"]
+    ]
+    assert all(p["firstFileReleased"] for p in signed_up)
+    assert sum(1 for p in signed_up if p["placed"]) == 10
+
+    assert http.get("/control/pupils?school=11ZZ").status_code == 404
+    assert http.get("/control/pupils?school=98YY").json() == []
+    assert http.get("/control/pupils").status_code == 400
+
+
+def test_the_feed_gives_a_placed_pupils_identity_and_drops_a_withdrawn_placement(http, mock):
+    root = etree.fromstring(http.get("/elk/feed?school=99XX").content)
+    evi = next(
+        p for p in root.iterfind("placements/placement") if p.get("surname") == "Willems"
+    )
+    assert (evi.get("birthDate"), evi.get("givenName"), evi.get("prefix")) == (
+        "2009-04-11",
+        "Evi",
+        "",
+    )
+    assert evi.get("primarySchoolBrin") == "17LM"
+
+    mock.withdraw("aanm-09")
+    after = etree.fromstring(http.get("/elk/feed?school=99XX").content)
+    assert "Willems" not in {p.get("surname") for p in after.iterfind("placements/placement")}
+    pupils = http.get("/control/pupils?school=99XX").json()
+    assert not next(p for p in pupils if p["surname"] == "Willems")["placed"]
+    mock.reset(faults=True)  # clears the withdrawals too
+    assert next(
+        p for p in http.get("/control/pupils?school=99XX").json() if p["surname"] == "Willems"
+    )["placed"]

@@ -274,9 +274,7 @@ def test_the_demo_signs_up_twelve_more_pupils_that_seed_demo_does_not_import():
     placed = [p for p in signups if p.placement and p.placement.date <= start]
     assert len(placed) >= 4
     assert all(released_version(p, start) is not None for p in placed)
-    nothing_until_may = [
-        p for p in signups if released_version(p, date(2021, 4, 30)) is None
-    ]
+    nothing_until_may = [p for p in signups if released_version(p, date(2021, 4, 30)) is None]
     assert len(nothing_until_may) == 1
     assert released_version(nothing_until_may[0], date(2021, 5, 31)) is not None
     identifiers = [p.identifier for p in demo_dataset()]

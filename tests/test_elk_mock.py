@@ -441,9 +441,7 @@ def test_control_pupils_follows_the_clock_and_answers_404_for_an_unknown_school(
 
 def test_the_feed_gives_a_placed_pupils_identity_and_drops_a_withdrawn_placement(http, mock):
     root = etree.fromstring(http.get("/elk/feed?school=99XX").content)
-    evi = next(
-        p for p in root.iterfind("placements/placement") if p.get("surname") == "Willems"
-    )
+    evi = next(p for p in root.iterfind("placements/placement") if p.get("surname") == "Willems")
     assert (evi.get("birthDate"), evi.get("givenName"), evi.get("prefix")) == (
         "2009-04-11",
         "Evi",

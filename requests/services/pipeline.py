@@ -130,6 +130,16 @@ def transfer_requests_submit(*, request_ids: Sequence[int]) -> StepOutcome:
         items = []
         sendable: list[TransferRequest] = []
         for row in rows:
+            if row.student.signup_group_id is None:
+                # OSO allows a request only for a pupil signed up at the school; one who
+                # left every group after the request was queued is not asked for.
+                _finish(
+                    row,
+                    RequestStatus.FAILED,
+                    now=now,
+                    error=_("Not sent: the pupil is not signed up in a signup group."),
+                )
+                continue
             try:
                 items.append(
                     submit_item_for(

@@ -65,7 +65,7 @@ def test_the_search_page_adds_no_request_for_a_pupil_in_no_group(portal_client, 
 def test_the_send_and_retry_pages_do_not_send_for_a_pupil_in_no_group(
     portal_client, pupils, django_capture_on_commit_callbacks
 ):
-    inside, outside = pupils
+    _inside, outside = pupils
     # Rows made before the pupil left the group (or by hand): they must not go out.
     ready = TransferRequestFactory(student=outside, status=RequestStatus.READY)
     failed = TransferRequestFactory(student=outside, status=RequestStatus.FAILED)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ActionForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count
@@ -23,6 +24,7 @@ from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from audit.services import actor_for, bsn_reveal
 from oso_portal.security import redact_identifiers
@@ -45,6 +47,7 @@ from students.services.corrections import (
     naw_value_clean,
 )
 from students.services.prior_education import prior_education_delete, prior_education_save
+from students.services.signups import students_move_to_group
 from students.services.students import student_save, students_delete
 
 REVEAL_BSN = "students.reveal_bsn"
@@ -163,9 +166,19 @@ class ReceivedDossierInline(admin.TabularInline):
         return False
 
 
+class StudentActionForm(ActionForm):
+    """The action bar, with the group that *Move to signup group* moves the selection to."""
+
+    target_group = forms.ModelChoiceField(
+        queryset=SignupGroup.objects.all(), required=False, label=_("to signup group")
+    )
+
+
 @admin.register(Student)
 class StudentAdmin(admin.ModelAdmin):
     form = StudentAdminForm
+    action_form = StudentActionForm
+    actions = ("move_to_group",)
     list_display = (
         "student_number",
         "given_name",
@@ -287,6 +300,33 @@ class StudentAdmin(admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         students_delete(
             student_ids=list(queryset.values_list("pk", flat=True)), user=actor_for(request.user)
+        )
+
+    @admin.action(description=_("Move to signup group"), permissions=["change"])
+    def move_to_group(self, request, queryset) -> None:
+        # Only the group field: the action field's choices are set by the changelist.
+        field = StudentActionForm.base_fields["target_group"]
+        try:
+            group = field.clean(request.POST.get("target_group") or None)
+        except ValidationError:
+            group = None
+        if group is None:
+            self.message_user(request, _("Choose the signup group to move to."), messages.ERROR)
+            return
+        moved = students_move_to_group(
+            student_ids=list(queryset.values_list("pk", flat=True)),
+            signup_group=group,
+            user=actor_for(request.user),
+        )
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d student moved to %(group)s.",
+                "%(count)d students moved to %(group)s.",
+                moved,
+            )
+            % {"count": moved, "group": group},
+            messages.SUCCESS,
         )
 
 

@@ -14,6 +14,8 @@ NAV_LABELS = [
     "Overstapdossier opvragen",
     "Aanmeldingsgroepen",
     "Dossier inlezen",
+    "Leerling aanmelden",
+    "Aanmeldingen inlezen",
 ]
 
 

@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from audit.models import AuditAction, AuditEntry
 from students.models import (
@@ -448,3 +449,24 @@ def test_the_dossier_page_says_in_dutch_that_identifiers_are_masked(staff, versi
     ).content.decode()
 
     assert "Het burgerservicenummer en het onderwijsnummer zijn gemaskeerd." in page
+
+
+def test_the_move_to_group_action_moves_the_selection_and_puts_it_on_record(staff):
+    from tests.factories import SignupGroupFactory
+
+    old = SignupGroupFactory(name="Aanmeldingen ELK")
+    new = SignupGroupFactory(name="Groep 8 - Saenredam College")
+    pupils = StudentFactory.create_batch(2, signup_group=old)
+    url = reverse("admin:students_student_changelist")
+
+    response = staff.post(
+        url,
+        {"action": "move_to_group", "_selected_action": [p.pk for p in pupils],
+         "target_group": new.pk},
+        follow=True,
+    )  # fmt: skip
+
+    assert {p.signup_group_id for p in Student.objects.all()} == {new.pk}
+    assert "2 leerlingen verplaatst naar" in response.content.decode()
+    moved = AuditEntry.objects.filter(action=AuditAction.STUDENT_MOVED)
+    assert [e.details["to"] for e in moved] == [new.name, new.name]

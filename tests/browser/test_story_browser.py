@@ -85,7 +85,10 @@ def test_the_seed_story_from_search_to_a_kept_correction(
     demo_students,
     oso_examples,
     tmp_path,
+    settings,
 ):
+    # This story is the demo group's; the placed strangers' signups have their own story.
+    settings.OSO_ELK_SIGNUPS = False
     elk_mock.set_clock(AFTER_MAY)
     # Slow answers, so that the page is seen while the batch is still running.
     elk_mock.set_faults(latency=0.7)

@@ -1,0 +1,105 @@
+"""The intake service: signing up in bulk (few queries), all or nothing, editing a signup."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import translation
+
+from audit.models import AuditAction, AuditEntry
+from elk_mock.dataset import bsn_from_base
+from students.models import SignupImport, SignupSource, Student
+from students.services.signup_rows import SignupIn
+from students.services.signups import signup_update, signups_create
+from tests.factories import PriorEducationFactory, SignupGroupFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _signups(count: int, start: int = 0) -> list[SignupIn]:
+    found: list[SignupIn] = []
+    base = 20_000_000 + start * 100
+    while len(found) < count:
+        base += 1
+        if bsn := bsn_from_base(f"{base:08d}"):
+            found.append(
+                SignupIn(
+                    bsn=bsn,
+                    education_number="",
+                    birth_date=dt.date(2009, 5, 1),
+                    surname=f"Leerling{len(found)}",
+                    primary_school_brin=("12AB", "13CD")[len(found) % 2],
+                )
+            )
+    return found
+
+
+def _queries(signups) -> int:
+    group = SignupGroupFactory()
+    with CaptureQueriesContext(connection) as queries:
+        signups_create(signups=signups, signup_group=group, source=SignupSource.FILE, user="anna")
+    return len(queries)
+
+
+def test_signing_up_two_hundred_costs_a_few_more_queries_than_twenty_not_ten_times_as_many():
+    _queries(_signups(2, start=5000))  # the schools and the number counter exist from here
+    few = _queries(_signups(20))
+    many = _queries(_signups(200, start=1000))
+
+    # Constant but for the INSERTs that SQLite's parameter cap splits (a few dozen rows each).
+    assert few <= 20
+    assert many - few <= (200 - 20) // 30
+    assert Student.objects.count() == 222
+    assert len(set(Student.objects.values_list("student_number", flat=True))) == 222
+
+
+def test_a_failure_halfway_leaves_nothing_signed_up(monkeypatch):
+    from students.services import signups as module
+
+    def broken(**_kwargs):
+        raise RuntimeError("the audit log is down")
+
+    monkeypatch.setattr(module, "audit_record_many", broken)
+    with pytest.raises(RuntimeError):
+        signups_create(
+            signups=_signups(5), signup_group=SignupGroupFactory(), source="file", user="anna"
+        )
+
+    assert not Student.objects.exists()
+    assert not SignupImport.objects.exists()
+
+
+def test_editing_a_signup_changes_what_is_sent_and_is_on_record():
+    group = SignupGroupFactory()
+    result = signups_create(signups=_signups(1), signup_group=group, source="form", user="anna")
+    student = Student.objects.get(pk=result.student_ids[0])
+
+    signup_update(
+        student=student,
+        changes={
+            "surname": "Jansen",
+            "birth_date": dt.date(2009, 6, 2),
+            "primary_school_brin": "14EF",
+        },
+        user="anna",
+    )
+
+    student.refresh_from_db()
+    assert (student.surname, student.dossier_values["surname"]) == ("Jansen", "Jansen")
+    assert student.birth_date == dt.date(2009, 6, 2)
+    assert student.primary_school.brin == "14EF"
+    entry = AuditEntry.objects.get(action=AuditAction.STUDENT_CHANGED)
+    assert entry.details["fields"] == ["birth_date", "surname", "primary_school"]
+
+
+def test_a_pupil_whose_file_arrived_is_not_edited_as_a_signup():
+    student = PriorEducationFactory().student
+
+    with translation.override("nl"), pytest.raises(ValidationError) as error:
+        signup_update(student=student, changes={"surname": "Anders"}, user="anna")
+
+    assert "corrigeer de gegevens in beheer" in error.value.messages[0]

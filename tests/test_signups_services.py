@@ -103,3 +103,22 @@ def test_a_pupil_whose_file_arrived_is_not_edited_as_a_signup():
         signup_update(student=student, changes={"surname": "Anders"}, user="anna")
 
     assert "corrigeer de gegevens in beheer" in error.value.messages[0]
+
+
+def test_an_uploaded_list_left_in_preview_is_dropped_after_a_day():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from students.models import SignupImportStatus
+    from students.services.signups import signup_list_preview
+    from tests import signup_tables as table
+
+    old = signup_list_preview(raw=table.csv_bytes(), file_name="a.csv", user="anna").signup_import
+    SignupImport.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=2))
+
+    fresh = signup_list_preview(raw=table.csv_bytes(), file_name="b.csv", user="anna")
+
+    old.refresh_from_db()
+    assert (old.status, old.raw) == (SignupImportStatus.DISCARDED, None)
+    assert fresh.signup_import.status == SignupImportStatus.PREVIEW

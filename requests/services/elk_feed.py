@@ -158,10 +158,14 @@ def elk_feed_apply(*, feed: Feed) -> ElkFeedRead:
 
 def _placements_withdrawn(*, placed_ids: set[int]) -> int:
     """Students placed until now whom the feed no longer lists as placed: stop asking."""
-    withdrawn = list(
-        Student.objects.filter(elk_status__in=tuple(_ELK_STATUS.values()))
-        .exclude(pk__in=placed_ids)
-        .values_list("pk", flat=True)
+    # Compared here, not in SQL: the feed may list more pupils than a statement may bind.
+    withdrawn = sorted(
+        set(
+            Student.objects.filter(elk_status__in=tuple(_ELK_STATUS.values())).values_list(
+                "pk", flat=True
+            )
+        )
+        - placed_ids
     )
     if not withdrawn:
         return 0

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -44,6 +45,8 @@ from students.services.signup_rows import (
 )
 from students.services.signup_table import SignupTableError, signup_table_read
 
+# How long an uploaded list waits for *inlezen* or *niets inlezen* before it is dropped.
+PREVIEW_KEPT = timedelta(days=1)
 # The names a signup gives; the first file replaces them (where staff did not correct one).
 SIGNUP_NAME_FIELDS = ("given_name", "prefix", "surname")
 # What staff may change of a signup while no file has arrived.
@@ -176,6 +179,10 @@ def signup_list_check(*, raw: bytes, file_name: str) -> tuple[SignupCheck, str]:
 def signup_list_preview(*, raw: bytes, file_name: str, user: str) -> SignupPreview:
     """Keep an uploaded list until staff import its valid rows, or none."""
     check, read_as = signup_list_check(raw=raw, file_name=file_name)
+    # A list nobody imported or set aside holds BSNs: it is dropped after a day.
+    SignupImport.objects.filter(
+        status=SignupImportStatus.PREVIEW, created_at__lt=timezone.now() - PREVIEW_KEPT
+    ).update(status=SignupImportStatus.DISCARDED, raw=None)
     upload = SignupImport.objects.create(
         source=SignupSource.FILE,
         status=SignupImportStatus.PREVIEW,

@@ -291,6 +291,7 @@ class Handler(BaseHTTPRequestHandler):
                 element.set("collectionDate", version.collection_date.isoformat())
                 element.set("publishedOn", version.published_on.isoformat())
             if result.state == ResultState.DOSSIER:
+                assert version is not None  # a dossier result always carries its version
                 xml = version.xml
                 if force_invalid or self.server.plan.dossier_is_invalid(result.request_id):
                     xml = break_xml(xml)
@@ -327,7 +328,7 @@ class Handler(BaseHTTPRequestHandler):
                 bsn=entry.bsn,
                 educationNumber=entry.education_number,
                 status=entry.status,
-                date=entry.on.isoformat(),
+                date=entry.on.isoformat() if entry.on else "",
                 birthDate=pupil.birth_date.isoformat() if pupil else "",
                 surname=pupil.surname if pupil else "",
                 prefix=pupil.prefix if pupil else "",
@@ -341,7 +342,7 @@ class Handler(BaseHTTPRequestHandler):
                 "changed",
                 bsn=entry.bsn,
                 educationNumber=entry.education_number,
-                changedAt=entry.changed_at.isoformat(),
+                changedAt=entry.changed_at.isoformat() if entry.changed_at else "",
             )
         return _xml(root)
 

@@ -287,14 +287,15 @@ class EndpointState:
         for pupil in self._pupils.values():
             if pupil.secondary_school_brin != school_brin:
                 continue
-            placed = pupil.placement is not None and pupil.placement.date <= clock
-            if placed and not {pupil.key, pupil.identifier} & withdrawn:
+            placement = pupil.placement
+            placed = placement is not None and placement.date <= clock
+            if placement is not None and placed and not {pupil.key, pupil.identifier} & withdrawn:
                 placements.append(
                     FeedEntry(
                         pupil.bsn,
                         pupil.education_number,
-                        status=pupil.placement.status,
-                        on=pupil.placement.date,
+                        status=placement.status,
+                        on=placement.date,
                         pupil=pupil,
                     )
                 )

@@ -56,7 +56,9 @@ class SignupFieldsForm(forms.Form):
     education_number = forms.CharField(required=False, label=text.EDUCATION_NUMBER)
     birth_date = forms.CharField(label=text.BIRTH_DATE, help_text=text.BIRTH_DATE_HELP)
     given_name = forms.CharField(required=False, label=text.GIVEN_NAME)
-    prefix = forms.CharField(required=False, label=text.PREFIX)
+    # A field named like Form.prefix: the metaclass takes it out of the class attributes,
+    # so the form's own prefix stays None.
+    prefix = forms.CharField(required=False, label=text.PREFIX)  # type: ignore[assignment]
     surname = forms.CharField(label=text.SURNAME)
     primary_school_brin = forms.CharField(
         label=text.PRIMARY_SCHOOL_BRIN, help_text=text.PRIMARY_SCHOOL_BRIN_HELP

@@ -8,6 +8,7 @@ the card as *Nieuwe leerling aangemaakt*; a local correction is never sent and s
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.utils import translation
@@ -19,11 +20,10 @@ from requests.services import transfer_requests_add, transfer_requests_send
 from requests.services.first_requests import signups_request_first
 from requests.services.pipeline import transfer_requests_poll, transfer_requests_submit
 from requests.services.transfer_requests import transfer_requests_retry
-from students.models import DossierOutcome, SignupSource, Student
+from students.models import DossierOutcome, SignupGroup, SignupSource, Student
 from students.services.corrections import naw_correction_record
 from students.services.signup_rows import SignupIn
 from students.services.signups import signup_update, signups_create
-from tests.factories import SignupGroupFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +32,7 @@ PUPILS = {pupil.key: pupil for pupil in demo_signup_pupils()}
 
 def sign_up(key: str, **changes) -> Student:
     pupil = PUPILS[key]
-    values = {
+    values: dict[str, Any] = {
         "bsn": pupil.bsn,
         "education_number": pupil.education_number,
         "birth_date": pupil.birth_date,
@@ -44,7 +44,9 @@ def sign_up(key: str, **changes) -> Student:
     values.update(changes)
     result = signups_create(
         signups=[SignupIn(**values)],
-        signup_group=SignupGroupFactory(),
+        signup_group=SignupGroup.objects.get_or_create(
+            name="Aanmeldingen", school_year="2021-2022"
+        )[0],
         source=SignupSource.FORM,
         user="anna",
     )

@@ -12,10 +12,10 @@ from django.utils import translation
 
 from audit.models import AuditAction, AuditEntry
 from elk_mock.dataset import bsn_from_base
-from students.models import SignupImport, SignupSource, Student
+from students.models import SignupGroup, SignupImport, SignupSource, Student
 from students.services.signup_rows import SignupIn
 from students.services.signups import signup_update, signups_create
-from tests.factories import PriorEducationFactory, SignupGroupFactory
+from tests.factories import PriorEducationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +39,7 @@ def _signups(count: int, start: int = 0) -> list[SignupIn]:
 
 
 def _queries(signups) -> int:
-    group = SignupGroupFactory()
+    group = SignupGroup.objects.get_or_create(name="Aanmeldingen", school_year="2021-2022")[0]
     with CaptureQueriesContext(connection) as queries:
         signups_create(signups=signups, signup_group=group, source=SignupSource.FILE, user="anna")
     return len(queries)
@@ -66,7 +66,12 @@ def test_a_failure_halfway_leaves_nothing_signed_up(monkeypatch):
     monkeypatch.setattr(module, "audit_record_many", broken)
     with pytest.raises(RuntimeError):
         signups_create(
-            signups=_signups(5), signup_group=SignupGroupFactory(), source="file", user="anna"
+            signups=_signups(5),
+            signup_group=SignupGroup.objects.get_or_create(
+                name="Aanmeldingen", school_year="2021-2022"
+            )[0],
+            source="file",
+            user="anna",
         )
 
     assert not Student.objects.exists()
@@ -74,7 +79,7 @@ def test_a_failure_halfway_leaves_nothing_signed_up(monkeypatch):
 
 
 def test_editing_a_signup_changes_what_is_sent_and_is_on_record():
-    group = SignupGroupFactory()
+    group = SignupGroup.objects.get_or_create(name="Aanmeldingen", school_year="2021-2022")[0]
     result = signups_create(signups=_signups(1), signup_group=group, source="form", user="anna")
     student = Student.objects.get(pk=result.student_ids[0])
 

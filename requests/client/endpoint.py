@@ -46,10 +46,6 @@ def _text_or_empty(value: str | None) -> str:
     return value or ""
 
 
-def _optional_date(value: str | None) -> date | None:
-    return date.fromisoformat(value) if value else None
-
-
 class EndpointClient:
     def __init__(
         self,

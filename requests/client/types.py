@@ -6,6 +6,7 @@ that ends up in a log line or a traceback never shows them.
 
 from __future__ import annotations
 
+import datetime as _dt
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
@@ -57,7 +58,8 @@ class Placement:
     status: str  # "Geplaatst" | "Geplaatst doorbegeleid"
     date: date
     # Who the pupil is, so that a placement of a pupil we do not know can sign them up.
-    birth_date: date | None = field(default=None, repr=False)
+    # (``_dt.date``: the field ``date`` above shadows the type in this class body.)
+    birth_date: _dt.date | None = field(default=None, repr=False)
     surname: str = field(default="", repr=False)
     prefix: str = field(default="", repr=False)
     given_name: str = field(default="", repr=False)

@@ -29,10 +29,9 @@ _BRANCH = re.compile(r"^[0-9]{1,2}$")
 # Excel counts days from 1899-12-30; its date cells fall in this range for living pupils.
 _EXCEL_SERIAL_RANGE = (1, 2958465)
 
-_MAX_LENGTHS = {
-    "surname": Student._meta.get_field("surname").max_length,
-    "prefix": Student._meta.get_field("prefix").max_length,
-    "given_name": Student._meta.get_field("given_name").max_length,
+_MAX_LENGTHS: dict[str, int] = {
+    name: Student._meta.get_field(name).max_length or 0  # type: ignore[union-attr]
+    for name in ("surname", "prefix", "given_name")
 }
 
 
@@ -209,8 +208,11 @@ def _birth_date(value: Cell) -> tuple[date | None, str]:
         return value.date(), ""
     if isinstance(value, date):
         return value, ""
-    is_number = isinstance(value, int | float) and not isinstance(value, bool)
-    if is_number and _EXCEL_SERIAL_RANGE[0] <= value <= _EXCEL_SERIAL_RANGE[1]:
+    if (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and _EXCEL_SERIAL_RANGE[0] <= value <= _EXCEL_SERIAL_RANGE[1]
+    ):
         # An Excel date cell shown as a number (the cell format was lost).
         from openpyxl.utils.datetime import from_excel
 

@@ -17,6 +17,7 @@ import io
 import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import cast
 
 from django.utils.translation import gettext as _
 
@@ -105,7 +106,8 @@ def _xlsx_grid(raw: bytes) -> list[list[Cell]]:
         raise SignupTableError(_("The file is not a readable Excel workbook (.xlsx).")) from exc
     try:
         sheet = workbook.worksheets[0]
-        return [list(row) for row in sheet.iter_rows(values_only=True)]
+        # Formulas are read as their values (data_only); rich text and times are not dates.
+        return [cast(list[Cell], list(row)) for row in sheet.iter_rows(values_only=True)]
     finally:
         workbook.close()
 

@@ -62,7 +62,7 @@ SIGNUP_EDIT_FIELDS = (
 
 @dataclass(frozen=True)
 class SignupResult:
-    signup_import: SignupImport | None
+    signup_import: SignupImport
     student_ids: list[int]
     already: int
 

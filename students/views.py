@@ -150,7 +150,8 @@ class StudentSearchView(PortalAccessMixin, View):
             "bsn_shown": bsn_shown,
             "extra_fields": [form[name] for name in extra],
             "extra_active": any(form[name].value() for name in extra) or form.errors,
-            "move_form": MoveToGroupForm(auto_id="move_%s"),
+            # Not required in HTML: the same form element also adds to the requests.
+            "move_form": MoveToGroupForm(auto_id="move_%s", use_required_attribute=False),
         }
         return render(request, self.template_name, context)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from django.core.management import ManagementUtility
+from django.core.management import load_command_class
 
 from audit.models import AuditAction, AuditEntry
 from requests.models import RequestStatus, TransferRequest
@@ -24,8 +24,11 @@ REFUSED_OUTPUT = [
 def run(capsys, *args: str) -> tuple[int, list[str], str]:
     """The command as a shell runs it: (exit status, stdout lines, stderr)."""
     status = 0
+    # The command's own entry from manage.py, without ManagementUtility's django.setup(),
+    # which would point the logging handlers at this test's captured (then closed) streams.
+    command = load_command_class("requests", "import_signups")
     try:
-        ManagementUtility(["manage.py", "import_signups", *args]).execute()
+        command.run_from_argv(["manage.py", "import_signups", *args])
     except SystemExit as exit_:
         status = int(exit_.code or 0)
     captured = capsys.readouterr()

@@ -7,6 +7,7 @@ import io
 from collections.abc import Iterable, Sequence
 from typing import TypeVar
 
+from django.utils.functional import Promise
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
@@ -82,6 +83,8 @@ def xlsx_table(*, title: str, headers: Sequence[str], rows: Iterable[Sequence[ob
 
 
 def _excel_cell(sheet, value: object):
+    if isinstance(value, Promise):  # a lazy translation: its text
+        value = str(value)
     if isinstance(value, dt.datetime):
         cell = WriteOnlyCell(sheet, value=value)
         cell.number_format = EXCEL_DATETIME_FORMAT

@@ -186,7 +186,7 @@ def _row(
         test=_latest_test(tests, labels),
         latest_request_status=status,
         identifier_masked=student.bsn_masked or student.education_number_masked or "",
-        elk_status=ElkStatus(student.elk_status).label if student.elk_status else "",
+        elk_status=str(ElkStatus(student.elk_status).label) if student.elk_status else "",
         signup_group=student.signup_group.name if student.signup_group else "",
         remarks=remarks.get(card.last_dossier_id, []) if card and card.last_dossier_id else [],
     )

@@ -297,3 +297,17 @@ def test_no_full_bsn_anywhere_in_the_excel_file(pupils, group):
     with zipfile.ZipFile(io.BytesIO(content)) as parts:
         for name in parts.namelist():
             assert find_identifiers(parts.read(name).decode("utf-8", "replace")) == [], name
+
+
+def test_the_rows_cost_three_queries_and_the_print_remarks_one_more(
+    pupils, group, django_assert_num_queries
+):
+    from students.card_selectors import applied_dossiers, card_rows
+
+    students = Student.objects.filter(signup_group=group)
+    with django_assert_num_queries(3):  # pupils with cards, final tests, codelist labels
+        card_rows(students=students)
+    with django_assert_num_queries(4):
+        card_rows(students=students, with_remarks=True)
+    with django_assert_num_queries(1):
+        list(applied_dossiers(students=students))

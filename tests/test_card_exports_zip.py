@@ -1,4 +1,4 @@
-"""The zip of OSO files (students.services.card_exports.dossiers_zip_export): byte for byte, on record."""
+"""The zip of OSO files (dossiers_zip_export): byte for byte, on record."""
 
 from __future__ import annotations
 

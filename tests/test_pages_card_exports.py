@@ -360,3 +360,18 @@ def test_a_search_export_costs_the_same_queries_for_10_and_200_pupils(
         counts.append(_queries(portal_client, reverse("students:export", args=[fmt]), params))
 
     assert counts[0] == counts[1], counts
+
+
+def test_a_large_zip_is_built_in_a_temporary_file_and_still_downloads_whole(
+    portal_client, group, dossier_exporter, monkeypatch
+):
+    from students import card_views
+
+    monkeypatch.setattr(card_views, "ZIP_IN_MEMORY", 64)  # roll over to a file at once
+    students = fill(group, 5)
+
+    response = portal_client.get(reverse("students:signup_group_export", args=[group.pk, "zip"]))
+
+    with zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content))) as archive:
+        assert len(archive.namelist()) == len(students)
+        assert archive.testzip() is None

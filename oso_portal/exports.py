@@ -90,7 +90,8 @@ def _excel_cell(sheet, value: object):
         cell.number_format = EXCEL_DATETIME_FORMAT
         return cell
     if isinstance(value, dt.date):
-        cell = WriteOnlyCell(sheet, value=value)
+        # Excel stores a date as a day number: a date at midnight is the same cell.
+        cell = WriteOnlyCell(sheet, value=dt.datetime.combine(value, dt.time()))
         cell.number_format = EXCEL_DATE_FORMAT
         return cell
     return spreadsheet_safe(value)

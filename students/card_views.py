@@ -21,6 +21,7 @@ from django.http import (
     HttpResponseRedirect,
     StreamingHttpResponse,
 )
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -72,7 +73,7 @@ def cards_response(
     scope: str,
     signup_group: SignupGroup | None = None,
     filters: dict[str, str] | None = None,
-) -> HttpResponse:
+) -> HttpResponseBase:
     """The export as a download, on record first."""
     actor = actor_for(request.user)
     if export_format == "zip":
@@ -99,7 +100,7 @@ def cards_response(
     )
     name = _file_name("leerlingkaarten", scope, export_format)
     if export_format == "csv":
-        response: HttpResponse = StreamingHttpResponse(
+        response: HttpResponseBase = StreamingHttpResponse(
             cards_csv(rows), content_type="text/csv; charset=utf-8"
         )
     else:

@@ -13,14 +13,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db.models import Expression
+from django.db.models.expressions import BaseExpression
 
 
 @dataclass(frozen=True, kw_only=True)
 class LatestRequestStatusSource:
     # An expression on a Student queryset (OuterRef("pk") is the student):
     # the status value of the student's latest request, or NULL without one.
-    expression: Callable[[], Expression]
+    expression: Callable[[], BaseExpression]
     # The label of a status value in the active language.
     label: Callable[[str], str]
 

@@ -20,9 +20,14 @@ from audit.models import AuditAction, AuditEntry
 from oso_portal.security import find_identifiers
 from requests.models import RequestStatus, TransferRequest
 from students.card_exports import HEADERS
-from students.models import FinalTestResult, PriorEducation, ReceivedDossier, Student
+from students.models import (
+    FinalTestResult,
+    PrimarySchool,
+    PriorEducation,
+    ReceivedDossier,
+    Student,
+)
 from tests.factories import (
-    PrimarySchoolFactory,
     SignupGroupFactory,
     StudentFactory,
     bsn_from_seed,
@@ -38,7 +43,9 @@ def group():
 
 def fill(group, count: int, *, start: int = 0) -> list[Student]:
     """``count`` pupils with a card, two final tests, a request and an archived file each."""
-    school = PrimarySchoolFactory(brin="12AB", branch="00", name="OBS De Vuurtoren")
+    school = PrimarySchool.objects.get_or_create(
+        brin="12AB", branch="00", defaults={"name": "OBS De Vuurtoren"}
+    )[0]
     students = Student.objects.bulk_create(
         [
             Student(

@@ -6,3 +6,11 @@ class OsoRequestsConfig(AppConfig):
     name = "requests"
     label = "oso_requests"
     verbose_name = _("OSO requests")
+
+    def ready(self) -> None:
+        # Every stored reason's code must be known before a page renders one.
+        import requests.client.texts
+        import requests.services.texts  # noqa: F401
+        from requests.audit_summaries import summaries_register
+
+        summaries_register()

@@ -6,12 +6,21 @@ import datetime as dt
 
 import pytest
 
-from students.models import DossierOutcome, ReceivedDossier, changed_fields_text
-from tests.test_dossier_merge import IEP, group, imported, make_parsed, merge  # noqa: F401
+from students.models import DossierOutcome, ReceivedDossier, Student, changed_fields_text
+from tests.factories import SignupGroupFactory
+from tests.test_dossier_merge import IEP, make_parsed, merge
 
 MAY = dt.date(2021, 5, 10)
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def imported(db) -> Student:
+    """A pupil created from a first file (the merge tests' standard pupil)."""
+    [result] = merge(make_parsed(), group=SignupGroupFactory())
+    assert result.outcome == DossierOutcome.CREATED
+    return Student.objects.get(pk=result.student_id)
 
 
 def _dossier(result) -> ReceivedDossier:

@@ -11,14 +11,22 @@ from django.urls import reverse
 
 from requests.models import RequestStatus
 from requests.services import texts as request_texts
-from students.models import Student
+from students.models import DossierOutcome, Student
 from students.services.corrections import naw_correction_record
-from tests.factories import TransferRequestFactory
-from tests.test_dossier_merge import group, imported, make_parsed, merge  # noqa: F401
+from tests.factories import SignupGroupFactory, TransferRequestFactory
+from tests.test_dossier_merge import make_parsed, merge
 
 pytestmark = pytest.mark.django_db
 
 MAY = dt.date(2021, 5, 10)
+
+
+@pytest.fixture
+def imported(db) -> Student:
+    """A pupil created from a first file (the merge tests' standard pupil)."""
+    [result] = merge(make_parsed(), group=SignupGroupFactory())
+    assert result.outcome == DossierOutcome.CREATED
+    return Student.objects.get(pk=result.student_id)
 
 
 def _in(language, client, url) -> str:

@@ -228,9 +228,9 @@ def text_to_message(text: str) -> Message:
         if definition.code == LEGACY:
             continue
         if definition.renderer is not None:
-            for params in definition.variants:
-                if definition.renderer(params) == text:
-                    return definition(**params)
+            for variant in definition.variants:
+                if definition.renderer(variant) == text:
+                    return definition(**variant)
             continue
         translated = _gettext(definition.template)
         match = _pattern(translated).fullmatch(text)

@@ -133,7 +133,7 @@ def _normalise(name: str, value: str) -> str:
 
 
 def _fits(name: str, value: str, remarks: list[Message]) -> bool:
-    max_length = Student._meta.get_field(name).max_length
+    max_length = getattr(Student._meta.get_field(name), "max_length", None)
     if max_length is None or len(value) <= max_length:
         return True
     remarks.append(

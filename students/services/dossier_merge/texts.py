@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from django.utils.text import capfirst
 from django.utils.translation import gettext_noop
 
@@ -15,9 +16,10 @@ def field_label(name: Any) -> str:
     from students.models import Student
 
     try:
-        return str(capfirst(Student._meta.get_field(str(name)).verbose_name))
-    except Exception:
+        model_field = Student._meta.get_field(str(name))
+    except FieldDoesNotExist:  # an old row may hold a label instead of a field name
         return str(name)
+    return str(capfirst(getattr(model_field, "verbose_name", None) or name))
 
 
 def field_from_label(label: str) -> str:

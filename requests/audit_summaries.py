@@ -33,7 +33,17 @@ def _request_finished(details: Mapping[str, Any], summary: str) -> str | None:
     return f"{label}: {reason}" if reason else label
 
 
+def _request_added(details: Mapping[str, Any], summary: str) -> str | None:
+    return str(RequestStatus.READY.label) if summary == "ready" else None
+
+
+def _request_deleted(details: Mapping[str, Any], summary: str) -> str | None:
+    return _("ready request deleted") if summary == "ready request deleted" else None
+
+
 def summaries_register() -> None:
+    summary_renderer_register(AuditAction.REQUEST_ADDED, _request_added)
+    summary_renderer_register(AuditAction.REQUEST_DELETED, _request_deleted)
     summary_renderer_register(AuditAction.REQUEST_SENT, _request_sent)
     summary_renderer_register(AuditAction.REQUEST_RETRIED, _request_sent)
     summary_renderer_register(AuditAction.REQUEST_FINISHED, _request_finished)

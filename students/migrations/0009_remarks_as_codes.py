@@ -28,6 +28,6 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("students", "0006_received_dossier_changed_fields")]
+    dependencies = [("students", "0008_received_dossier_changed_fields")]
 
     operations = [migrations.RunPython(forwards, backwards)]

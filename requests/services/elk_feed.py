@@ -33,8 +33,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef
-from django.utils import timezone, translation
-from django.utils.translation import gettext as _
+from django.utils import timezone
 
 from requests.client import EndpointError, Feed, Placement, endpoint_client_from_settings
 from requests.models import (
@@ -45,6 +44,7 @@ from requests.models import (
     RequestStatus,
     TransferRequest,
 )
+from requests.services import texts
 from requests.services.first_requests import signups_request_first
 from requests.services.transfer_requests import (
     transfer_requests_add,
@@ -173,9 +173,9 @@ def _placements_withdrawn(*, placed_ids: set[int]) -> int:
         Student.objects.filter(pk__in=withdrawn[start : start + 500]).update(
             elk_status=ElkStatus.WITHDRAWN, elk_status_date=timezone.localdate()
         )
-    with translation.override("nl"):
-        reason = _("Stopped: ELK withdrew the placement. The pupil stays in the portal.")
-    transfer_requests_stop(student_ids=withdrawn, reason=reason, user=ELK_FEED_USER)
+    transfer_requests_stop(
+        student_ids=withdrawn, reason=texts.STOPPED_WITHDRAWN(), user=ELK_FEED_USER
+    )
     logger.info("ELK feed: %d placements withdrawn", len(withdrawn))
     return len(withdrawn)
 

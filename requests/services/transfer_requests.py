@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from audit.models import SYSTEM_ACTOR, AuditAction
 from audit.services import AuditInput, audit_record_many
+from portal_text import Message
 from requests.models import (
     OPEN_STATUSES,
     RequestBatch,
@@ -249,8 +250,9 @@ def _claim_ready(
             sent_at=None,
             attempts=0,
             polls=0,
-            error="",
+            failure=None,
             remarks=[],
+            changed_fields=[],
             dossier=None,
             completed_at=None,
             claim_token=None,
@@ -278,8 +280,9 @@ _RESEND_FIELDS = (
     "sent_at",
     "attempts",
     "polls",
-    "error",
+    "failure",
     "remarks",
+    "changed_fields",
     "dossier",
     "completed_at",
     "claim_token",
@@ -337,6 +340,7 @@ def transfer_requests_retry(*, request_ids: Iterable[int], user: str) -> int:
             row.polls = 0
             row.error = ""
             row.remarks = []
+            row.changed_fields = []
             row.dossier = None
             row.completed_at = None
             row.claim_token = None
@@ -449,8 +453,8 @@ def signup_group_rerequest(*, signup_group_id: int, user: str) -> RequestBatch |
         )
 
 
-def transfer_requests_stop(*, student_ids: Iterable[int], reason: str, user: str) -> int:
-    """End the students' open requests as *Mislukt* with ``reason`` (in Dutch); the pupils stay.
+def transfer_requests_stop(*, student_ids: Iterable[int], reason: Message, user: str) -> int:
+    """End the students' open requests as *Mislukt* with ``reason``; the pupils stay.
 
     A worker that holds such a row loses its claim, so what it fetched is not
     recorded. One ``request_stopped`` entry per request. Returns how many stopped.
@@ -470,7 +474,7 @@ def transfer_requests_stop(*, student_ids: Iterable[int], reason: str, user: str
             )
             TransferRequest.objects.filter(id__in=[row[0] for row in rows]).update(
                 status=RequestStatus.FAILED,
-                error=reason,
+                failure=reason.as_json(),
                 completed_at=now,
                 next_attempt_at=None,
                 claim_token=None,
@@ -490,7 +494,7 @@ def transfer_requests_stop(*, student_ids: Iterable[int], reason: str, user: str
         ).update(finished_at=now)
         _audit_requests(
             [
-                _AuditRow(request_id, student_id, number, summary=f"stopped: {reason[:200]}")
+                _AuditRow(request_id, student_id, number, summary=f"stopped: {reason.code}")
                 for request_id, student_id, number in stopped
             ],
             action=AuditAction.REQUEST_STOPPED,

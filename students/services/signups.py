@@ -34,7 +34,7 @@ from students.models import (
     SignupSource,
     Student,
 )
-from students.services.dossier_merge import student_numbers_allocate
+from students.services.dossier_merge.numbers import student_numbers_allocate
 from students.services.signup_rows import (
     SignupCheck,
     SignupIn,

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('students', '0007_codelist_labels_without_voorlopig'),
+        ('students', '0009_remarks_as_codes'),
     ]
 
     operations = [

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from requests.models import RequestStatus
 from requests.services import texts as request_texts
-from students.models import DossierOutcome, Student
+from students.models import DossierOutcome, SignupGroup, Student
 from students.services.corrections import naw_correction_record
 from tests.factories import SignupGroupFactory, TransferRequestFactory
 from tests.test_dossier_merge import make_parsed, merge
@@ -75,7 +75,9 @@ def test_the_audit_summary_reads_in_the_page_language_with_its_dates(portal_clie
     from requests.services.transfer_requests import transfer_requests_add, transfer_requests_send
 
     portal_user.user_permissions.add(Permission.objects.get(codename="view_auditentry"))
-    student = Student.objects.create(student_number="9000001", surname="Hof")
+    # Signed up in a group: OSO allows requests for signed-up pupils only.
+    group = SignupGroup.objects.create(name="Groep 8", school_year="2021-2022")
+    student = Student.objects.create(student_number="9000001", surname="Hof", signup_group=group)
     transfer_requests_add(student_ids=[student.pk], user="anna")
     ids = list(student.transfer_requests.values_list("id", flat=True))
     transfer_requests_send(

@@ -138,7 +138,7 @@ def test_a_corrected_surname_of_a_signup_survives_the_first_file(
     student.refresh_from_db()
     assert student.surname == "Kramer-Smit"
     assert student.dossier_values["surname"] == "Kramer"
-    assert any("Kramer-Smit" in remark and "Kramer" in remark for remark in request.remarks)
+    assert any("Kramer-Smit" in remark and "Kramer" in remark for remark in request.remark_texts)
 
 
 def test_after_the_first_file_a_re_request_asks_for_changes_as_usual(

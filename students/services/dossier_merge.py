@@ -23,7 +23,7 @@ import hashlib
 import logging
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from django.conf import settings
@@ -36,6 +36,7 @@ from django.utils.translation import gettext as _
 from audit.models import SYSTEM_ACTOR, AuditAction
 from audit.services import AuditInput, audit_record_many
 from oso_portal.bulk import bulk_update_rows
+from oso_portal.security import redact_identifiers
 from requests.dossier.types import DossierError, ParsedDossier
 from students.models import (
     NAW_FIELDS,
@@ -130,7 +131,8 @@ def dossiers_merge_parsed(
     entries = [
         _Entry(
             index=i,
-            item=item,
+            # A file may be named after the pupil's BSN: the name is kept masked.
+            item=replace(item, source_name=redact_identifiers(item.source_name)),
             parsed=value if isinstance(value, ParsedDossier) else None,
             error=value.message if isinstance(value, DossierError) else "",
         )
@@ -180,10 +182,12 @@ class _Entry:
         if self.item.expected_student_id is not None:
             keys.add(("id", self.item.expected_student_id))
         if self.parsed is not None:
+            # Without the birth date: two files with one BSN and different birth dates
+            # go in turn, so the second sees the pupil the first may have created.
             if self.parsed.bsn:
-                keys.add(("bsn", self.parsed.bsn, self.parsed.birth_date))
+                keys.add(("bsn", self.parsed.bsn))
             if self.parsed.education_number:
-                keys.add(("edu", self.parsed.education_number, self.parsed.birth_date))
+                keys.add(("edu", self.parsed.education_number))
         return keys
 
 
@@ -381,6 +385,13 @@ class _StudentIndex:
                 found[student.pk] = student
         return sorted(found.values(), key=lambda student: student.pk)
 
+    def same_number(self, parsed: ParsedDossier) -> bool:
+        """Whether a student has the file's BSN or education number (any birth date)."""
+        return bool(
+            (parsed.bsn and self.by_bsn.get(parsed.bsn))
+            or (parsed.education_number and self.by_education_number.get(parsed.education_number))
+        )
+
 
 def _students_load(entries: list[_Entry]) -> _StudentIndex:
     bsns = {entry.parsed.bsn for entry in entries if entry.parsed.bsn}  # type: ignore[union-attr]
@@ -518,6 +529,18 @@ def _plan(
         )
     elif matches:
         student = matches[0]
+    elif students.same_number(parsed):
+        # Never a second pupil with one BSN: either this file's birth date or the
+        # student's is wrong, and only staff can tell which.
+        return _Plan(
+            entry,
+            DossierOutcome.FAILED,
+            reason=_(
+                "A student with this citizen service number/education number already exists, "
+                "with another birth date. Check the birth date; if the student's is wrong, "
+                "correct it in the admin and import the file again."
+            ),
+        )
     elif signup_group is not None:
         return _Plan(entry, DossierOutcome.CREATED, remarks=list(parsed.notices), created=True)
     else:

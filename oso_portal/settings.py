@@ -71,6 +71,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before the CSRF check, which reads the whole body: a too-large upload is refused unread.
+    "oso_portal.upload_limit.UploadTotalLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -156,6 +158,10 @@ STATIC_ROOT = VAR_DIR / "staticfiles"
 # several scanned reports stay well below this. Larger files are refused.
 OSO_DOSSIER_MAX_BYTES = env_int("OSO_DOSSIER_MAX_BYTES", 25 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = OSO_DOSSIER_MAX_BYTES + 1024 * 1024
+# All files of one upload on the import page together: the page refuses a larger
+# request from its Content-Length, before a byte of it is read (and checks the sum
+# of the files again once they are in).
+OSO_UPLOAD_MAX_TOTAL_BYTES = env_int("OSO_UPLOAD_MAX_TOTAL_BYTES", 200 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- The domain -----------------------------------------------------------------

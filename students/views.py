@@ -28,6 +28,7 @@ from requests.dossier.types import DossierError
 from requests.services.transfer_requests import signup_group_rerequest, transfer_requests_add
 from students import page_selectors
 from students.filters import StudentSearchFilter
+from oso_portal.upload_limit import upload_refused_pop
 from students.forms import DossierImportForm
 from students.models import NAW_FIELDS, DossierOutcome, SignupGroup, Student, mask_identifier
 from students.selectors import dossier_diff
@@ -316,7 +317,8 @@ class DossierImportView(PortalAccessMixin, View):
 
     def get(self, request):
         results = request.session.pop(IMPORT_RESULTS_KEY, None)
-        return self.render(request, DossierImportForm(), results)
+        refused = upload_refused_pop(request)
+        return self.render(request, DossierImportForm(), results, upload_refused=refused)
 
     def post(self, request):
         form = DossierImportForm(request.POST, request.FILES)
@@ -340,7 +342,7 @@ class DossierImportView(PortalAccessMixin, View):
         ]
         return redirect("students:dossier_import")
 
-    def render(self, request, form, results):
+    def render(self, request, form, results, upload_refused=None):
         if results:
             labels = dict(DossierOutcome.choices)
             for row in results:
@@ -348,5 +350,10 @@ class DossierImportView(PortalAccessMixin, View):
         return render(
             request,
             self.template_name,
-            {"nav": "import", "form": form, "results": results},
+            {
+                "nav": "import",
+                "form": form,
+                "results": results,
+                "upload_refused": upload_refused,
+            },
         )

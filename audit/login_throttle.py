@@ -21,7 +21,6 @@ office shares one address) within ``LOGIN_THROTTLE_WINDOW_SECONDS`` (15 minutes)
 from __future__ import annotations
 
 import datetime as dt
-
 import hashlib
 
 from django.conf import settings

@@ -23,12 +23,12 @@ from audit.models import AuditAction
 from audit.services import actor_for, audit_record
 from oso_portal import page_text as text
 from oso_portal.access import PortalAccessMixin
+from oso_portal.upload_limit import upload_refused_pop
 from requests.dossier.reader import dossier_attachment_file
 from requests.dossier.types import DossierError
 from requests.services.transfer_requests import signup_group_rerequest, transfer_requests_add
 from students import page_selectors
 from students.filters import StudentSearchFilter
-from oso_portal.upload_limit import upload_refused_pop
 from students.forms import DossierImportForm
 from students.models import NAW_FIELDS, DossierOutcome, SignupGroup, Student, mask_identifier
 from students.selectors import dossier_diff

@@ -240,6 +240,9 @@ OSO_POLL_MAX_DELAY_SECONDS = env_float("OSO_POLL_MAX_DELAY_SECONDS", 900.0)
 OSO_RETRY_BASE_SECONDS = env_float("OSO_RETRY_BASE_SECONDS", 2.0)
 OSO_RETRY_MAX_DELAY_SECONDS = env_float("OSO_RETRY_MAX_DELAY_SECONDS", 300.0)
 OSO_REQUEST_MAX_ATTEMPTS = env_int("OSO_REQUEST_MAX_ATTEMPTS", 8)
+# An endpoint that restarted (or lost a session) no longer knows requests it accepted:
+# each is submitted again with its own request id, at most this often, then it fails.
+OSO_REQUEST_MAX_RESUBMITS = env_int("OSO_REQUEST_MAX_RESUBMITS", 3)
 # No task countdown is ever longer than this (nor than the visibility timeout).
 OSO_MAX_COUNTDOWN_SECONDS = env_float("OSO_MAX_COUNTDOWN_SECONDS", 600.0)
 # Beat intervals, the defaults for oso_portal/schedules.py (staff may retime them).

@@ -50,6 +50,7 @@ from requests.client import (
     endpoint_client_from_settings,
     submit_item_for,
 )
+from requests.client.messages import UNKNOWN_REQUEST
 from requests.models import (
     OPEN_STATUSES,
     RequestBatch,
@@ -81,6 +82,7 @@ _ROW_FIELDS = (
     "sent_at",
     "attempts",
     "polls",
+    "resubmits",
     "next_attempt_at",
     "claimed_until",
     "claim_token",
@@ -228,6 +230,7 @@ def transfer_requests_poll(*, request_ids: Sequence[int]) -> StepOutcome:
     if not rows:
         return StepOutcome()
     retry_rows: list[TransferRequest] = []
+    resubmit_rows: list[TransferRequest] = []
     to_merge: list[tuple[TransferRequest, bytes]] = []
     with translation.override(STORED_LANGUAGE):
         results = _fetch_results(rows)
@@ -242,12 +245,20 @@ def transfer_requests_poll(*, request_ids: Sequence[int]) -> StepOutcome:
                 else:
                     _finish(row, RequestStatus.FAILED, now=now, error=result.message)
                 continue
+            if _endpoint_lost_it(row, result):
+                _resubmit(row, now=now)
+                resubmit_rows.append(row)
+                continue
             _apply_result(row, result, now=now, retry_rows=retry_rows, to_merge=to_merge)
     ours = _record(rows, token=token, to_merge=to_merge, now=now)
     ours_ids = {r.id for r in ours}
     retry_rows = [r for r in retry_rows if r.id in ours_ids and r.status in OPEN_STATUSES]
     if retry_rows:
         enqueue_poll([r.id for r in retry_rows], countdown=_retry_in(retry_rows, now=now))
+    resubmit_ids = [r.id for r in resubmit_rows if r.id in ours_ids]
+    if resubmit_ids:
+        logger.info("endpoint lost %d requests; submitting them again", len(resubmit_ids))
+        enqueue_submit(resubmit_ids, countdown=_retry_in(resubmit_rows, now=now))
     return StepOutcome(
         claimed=len(ours),
         retry_ids=[r.id for r in retry_rows],
@@ -305,6 +316,30 @@ def _endpoint_client() -> EndpointClient:
     if client is None:
         client = _CLIENTS[key] = endpoint_client_from_settings()
     return client
+
+
+def _endpoint_lost_it(row: TransferRequest, result: RequestResult) -> bool:
+    """The endpoint no longer knows a request it accepted (it restarted, or lost a session).
+
+    Nothing was wrong with the request: it is handed over again, with the same request
+    id (the endpoint's idempotency key, so a submit that it did remember stays one
+    request), a bounded number of times before the request fails.
+    """
+    return (
+        result.state == ResultState.ERROR
+        and result.error_code == UNKNOWN_REQUEST
+        and row.resubmits < settings.OSO_REQUEST_MAX_RESUBMITS
+    )
+
+
+def _resubmit(row: TransferRequest, *, now: datetime) -> None:
+    row.resubmits += 1
+    row.status = RequestStatus.REQUESTED
+    row.sent_at = None  # what the submit step claims
+    row.error = ""
+    row.next_attempt_at = now + timedelta(seconds=capped_countdown(retry_delay(row.resubmits)))
+    row.last_activity_at = now
+    _reserve(row, until=row.next_attempt_at + _grace())
 
 
 def _apply_result(

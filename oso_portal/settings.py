@@ -76,6 +76,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A BSN typed into an admin search box is taken out of the URL (after messages: it says why).
+    "oso_portal.admin_search.AdminSearchWithoutIdentifiersMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # CSP, Permissions-Policy, no-store for logged-in users (after auth: it reads request.user).
     "oso_portal.middleware.SecurityHeadersMiddleware",
@@ -320,7 +322,12 @@ DEFAULT_EXCEPTION_REPORTER_FILTER = "oso_portal.security.RedactingExceptionRepor
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact_bsn": {"()": "oso_portal.security.RedactBsnFilter"}},
+    "filters": {
+        "redact_bsn": {"()": "oso_portal.security.RedactBsnFilter"},
+        "forbidden_without_traceback": {
+            "()": "oso_portal.log_filters.ForbiddenWithoutTracebackFilter"
+        },
+    },
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {
         "console": {
@@ -333,6 +340,12 @@ LOGGING = {
     "loggers": {
         "django": {"handlers": [], "level": "INFO", "propagate": True},
         "django.server": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.request": {
+            "handlers": [],
+            "level": "INFO",
+            "propagate": True,
+            "filters": ["forbidden_without_traceback"],
+        },
         "httpx": {"level": "WARNING"},
         "httpcore": {"level": "WARNING"},
     },

@@ -157,11 +157,19 @@ class EndpointClient:
     def _result(self, request_id: str, element: etree._Element) -> RequestResult:
         state = element.get("state")
         collection_date = _optional_date(element.get("collectionDate"))
+        published_on = _optional_date(element.get("publishedOn"))
         if state == ResultState.PENDING:
             return RequestResult(request_id, ResultState.PENDING, None, None, "", False)
         if state == ResultState.NOT_CHANGED:
             return RequestResult(
-                request_id, ResultState.NOT_CHANGED, None, None, "", False, collection_date
+                request_id,
+                ResultState.NOT_CHANGED,
+                None,
+                None,
+                "",
+                False,
+                collection_date,
+                published_on,
             )
         if state == ResultState.ERROR:
             code = element.get("code") or "error"
@@ -196,7 +204,9 @@ class EndpointClient:
             logger.warning("endpoint results: request %s served XML that is not well-formed",
                            request_id)  # fmt: skip
             return _error(request_id, messages.INVALID_DOSSIER, transient=False)
-        return RequestResult(request_id, ResultState.DOSSIER, xml, None, "", False, collection_date)
+        return RequestResult(
+            request_id, ResultState.DOSSIER, xml, None, "", False, collection_date, published_on
+        )
 
     def _too_large(self, size: int) -> bool:
         return self.max_dossier_bytes is not None and size > self.max_dossier_bytes

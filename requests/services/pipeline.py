@@ -30,11 +30,11 @@ import os
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -77,6 +77,10 @@ _STATUS_FOR_OUTCOME: dict[str, str] = {
 }
 
 # Every field a step may change (bulk_update_rows needs them listed).
+# A request that ends so has the endpoint's current file (or was told nothing is newer).
+_FETCHED_STATUSES = frozenset(
+    {RequestStatus.PROCESSED, RequestStatus.PROCESSED_WITH_REMARKS, RequestStatus.NOT_CHANGED}
+)
 _ROW_FIELDS = (
     "status",
     "sent_at",
@@ -232,6 +236,7 @@ def transfer_requests_poll(*, request_ids: Sequence[int]) -> StepOutcome:
     retry_rows: list[TransferRequest] = []
     resubmit_rows: list[TransferRequest] = []
     to_merge: list[tuple[TransferRequest, bytes]] = []
+    released_on: dict[int, date] = {}
     with translation.override(STORED_LANGUAGE):
         results = _fetch_results(rows)
         for row in rows:
@@ -249,8 +254,10 @@ def transfer_requests_poll(*, request_ids: Sequence[int]) -> StepOutcome:
                 _resubmit(row, now=now)
                 resubmit_rows.append(row)
                 continue
+            if result.published_on is not None:
+                released_on[row.id] = result.published_on
             _apply_result(row, result, now=now, retry_rows=retry_rows, to_merge=to_merge)
-    ours = _record(rows, token=token, to_merge=to_merge, now=now)
+    ours = _record(rows, token=token, to_merge=to_merge, now=now, released_on=released_on)
     ours_ids = {r.id for r in ours}
     retry_rows = [r for r in retry_rows if r.id in ours_ids and r.status in OPEN_STATUSES]
     if retry_rows:
@@ -585,8 +592,12 @@ def _record(
     token: uuid.UUID,
     to_merge: list[tuple[TransferRequest, bytes]] | None = None,
     now: datetime | None = None,
+    released_on: dict[int, date] | None = None,
 ) -> list[TransferRequest]:
-    """Write the rows whose claim is still ours, with their merges, in one transaction."""
+    """Write the rows whose claim is still ours, with their merges, in one transaction.
+
+    ``released_on``: per row, the day the endpoint says the file it served was released.
+    """
     with transaction.atomic():
         ours_ids = set(
             TransferRequest.objects.select_for_update()
@@ -602,25 +613,43 @@ def _record(
                 _merge(merging, received_by=_received_by(merging), now=now or timezone.now())
         bulk_update_rows(ours, _ROW_FIELDS)
         _audit_finished_unmerged(ours)
-        fetched = [
-            row.student_id
-            for row in ours
-            if row.status
-            in (
-                RequestStatus.PROCESSED,
-                RequestStatus.PROCESSED_WITH_REMARKS,
-                RequestStatus.NOT_CHANGED,
-            )
-        ]
+        fetched = [row.student_id for row in ours if row.status in _FETCHED_STATUSES]
         if fetched:
             # ELK's green dot: the file was fetched.
             Student.objects.filter(id__in=fetched).exclude(elk_dot=ElkDot.GREEN).update(
                 elk_dot=ElkDot.GREEN
             )
+            _changes_known_until(ours, released_on or {})
         finished_batches = {row.batch_id for row in ours if row.batch_id and not row.is_open}
         if finished_batches:
             _batches_mark_finished(finished_batches, now=now or timezone.now())
     return ours
+
+
+def _changes_known_until(rows: list[TransferRequest], released_on: dict[int, date]) -> None:
+    """Record that each fetched student's file includes the changes up to its release.
+
+    ELK's feed dates a change by the moment the primary school released it, which can be
+    a week after the file's collection date. A feed that lists the release of the file we
+    just fetched is no news (requests/services/elk_feed.py skips a change no newer than
+    ``elk_changed_at``): without this it would turn the dot blue and re-request at once.
+    One UPDATE for the chunk, whatever the number of release days in it.
+    """
+    by_day: dict[date, list[int]] = {}
+    for row in rows:
+        day = released_on.get(row.id)
+        if day is not None and row.status in _FETCHED_STATUSES:
+            by_day.setdefault(day, []).append(row.student_id)
+    if not by_day:
+        return
+    whens = []
+    for day, student_ids in by_day.items():
+        moment = datetime(day.year, day.month, day.day, tzinfo=UTC)  # the feed's day moment
+        newer = Q(elk_changed_at__isnull=True) | Q(elk_changed_at__lt=moment)
+        whens.append(When(Q(id__in=student_ids) & newer, then=Value(moment)))
+    Student.objects.filter(id__in=[sid for ids in by_day.values() for sid in ids]).update(
+        elk_changed_at=Case(*whens, default=F("elk_changed_at"))
+    )
 
 
 def _audit_finished_unmerged(rows: list[TransferRequest]) -> None:

@@ -10,7 +10,7 @@ redaction filter on every handler gunicorn sets up (again after a log reopen).
 
 from __future__ import annotations
 
-from gunicorn.glogging import Logger
+from gunicorn.glogging import Logger  # type: ignore[import-untyped]
 
 from oso_portal.security import install_redact_filter
 

@@ -45,6 +45,7 @@ def _wait_until_up(url: str, process: subprocess.Popen, timeout: float = 30) -> 
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
+            assert process.stdout is not None
             raise AssertionError("gunicorn stopped: " + process.stdout.read().decode())
         try:
             httpx.get(url, timeout=1)

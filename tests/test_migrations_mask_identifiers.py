@@ -42,7 +42,7 @@ def test_archive_remarks_and_file_names_are_masked_and_the_raw_file_kept():
         source_name=f"leerling_{BSN}.xml",
     )
 
-    _migration("students", "0006_mask_stored_identifiers").mask(apps, None)
+    _migration("students", "0008_mask_stored_identifiers").mask(apps, None)
 
     dossier.refresh_from_db()
     assert (dossier.remarks, dossier.source_name) == (

@@ -10,6 +10,7 @@ whose names the reader asks for (recorded by running the reader on that example)
 from __future__ import annotations
 
 import logging
+from typing import cast
 
 import pytest
 from django.db import transaction
@@ -22,7 +23,7 @@ from audit.models import AuditEntry
 from oso_portal.security import find_identifiers
 from requests.dossier import reader
 from requests.dossier.versions import OsoVersion
-from students.models import FinalTestResult, PriorEducation, ReceivedDossier, Student
+from students.models import FinalTestResult, PriorEducation, ReceivedDossier, SignupGroup, Student
 from students.services.dossier_merge import DossierIn, dossiers_merge
 from tests.factories import SignupGroupFactory
 from tests.test_dossier_reader import example
@@ -68,8 +69,9 @@ READ_LEAVES = _read_leaves()
 
 def _planted(path: str, value: str) -> bytes:
     root = etree.fromstring(example(EXAMPLE))
-    [element] = root.getroottree().xpath(path)
-    element.text = value
+    found = root.getroottree().xpath(path)
+    assert isinstance(found, list) and isinstance(found[0], etree._Element)
+    found[0].text = value
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
 
 
@@ -98,7 +100,7 @@ def _import_and_collect(raw: bytes, caplog) -> str:
         with transaction.atomic():
             results = dossiers_merge(
                 items=[DossierIn(raw=raw, source_name="leerling.xml")],
-                signup_group=SignupGroupFactory(),
+                signup_group=cast(SignupGroup, SignupGroupFactory()),
                 received_by="tester",
             )
             seen = _everything_shown_or_stored(results, caplog)

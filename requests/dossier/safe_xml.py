@@ -107,7 +107,7 @@ def parse_xml(raw: bytes) -> etree._Element:
         root = etree.fromstring(raw, _parser())  # hardened parser, see above
     except etree.XMLSyntaxError as exc:
         # libxml2's own reason is English (and may quote the file): the line is what helps.
-        if exc.code in _ENCODING_ERRORS:
+        if getattr(exc, "code", None) in _ENCODING_ERRORS:
             message = _(
                 "The dossier is not valid XML (line {line}, column {column}): the file holds "
                 "characters that are not UTF-8."

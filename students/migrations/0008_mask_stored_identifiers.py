@@ -31,6 +31,6 @@ def mask(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("students", "0005_student_dossier_identity")]
+    dependencies = [("students", "0007_codelist_labels_without_voorlopig")]
 
     operations = [migrations.RunPython(mask, migrations.RunPython.noop, elidable=True)]

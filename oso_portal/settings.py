@@ -227,11 +227,16 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_MAX_LOOP_INTERVAL = env_int("CELERY_BEAT_MAX_LOOP_INTERVAL", 5)
 
 # --- Request pipeline (requests/services/pipeline.py) ---------------------------
-# A worker acting on requests holds them this long; the sweeper frees them after.
-OSO_REQUEST_CLAIM_SECONDS = env_int("OSO_REQUEST_CLAIM_SECONDS", 300)
+# A worker acting on requests holds them this long, and renews the claim every
+# OSO_REQUEST_CLAIM_RENEW_SECONDS while it works; the sweeper frees the rows of a worker
+# that died once the claim has run out. Short, so a killed worker's rows go on soon.
+OSO_REQUEST_CLAIM_SECONDS = env_int("OSO_REQUEST_CLAIM_SECONDS", 30)
+OSO_REQUEST_CLAIM_RENEW_SECONDS = env_float("OSO_REQUEST_CLAIM_RENEW_SECONDS", 10.0)
 # A queued task must claim its requests within this time, or the sweeper queues
-# another one (covers messages lost with a killed worker on the filesystem broker).
-OSO_REQUEST_DISPATCH_GRACE_SECONDS = env_int("OSO_REQUEST_DISPATCH_GRACE_SECONDS", 300)
+# another one (a duplicate message is harmless: the claim decides). This covers the
+# messages a killed worker held: Redis gives them back only after the visibility
+# timeout (an hour), the filesystem broker never; the rows must not wait for that.
+OSO_REQUEST_DISPATCH_GRACE_SECONDS = env_int("OSO_REQUEST_DISPATCH_GRACE_SECONDS", 30)
 # First look for results this long after the endpoint accepted the requests.
 OSO_POLL_FIRST_DELAY_SECONDS = env_float("OSO_POLL_FIRST_DELAY_SECONDS", 1.0)
 # "Wacht op basisschool": asked again after 30 s, 60 s, ... up to this many seconds.
@@ -249,7 +254,8 @@ OSO_REQUEST_MAX_RESUBMITS = env_int("OSO_REQUEST_MAX_RESUBMITS", 3)
 OSO_MAX_COUNTDOWN_SECONDS = env_float("OSO_MAX_COUNTDOWN_SECONDS", 600.0)
 # Beat intervals, the defaults for oso_portal/schedules.py (staff may retime them).
 OSO_POLL_DUE_INTERVAL_SECONDS = env_int("OSO_POLL_DUE_INTERVAL_SECONDS", 30)
-OSO_SWEEP_INTERVAL_SECONDS = env_int("OSO_SWEEP_INTERVAL_SECONDS", 60)
+# Often: each run is one indexed query, and a killed worker's rows wait for it.
+OSO_SWEEP_INTERVAL_SECONDS = env_int("OSO_SWEEP_INTERVAL_SECONDS", 10)
 # The demo reads the feed every minute, so a blue dot shows soon after the mock's clock moves.
 OSO_ELK_FEED_INTERVAL_SECONDS = env_int("OSO_ELK_FEED_INTERVAL_SECONDS", 60 if DEMO_MODE else 300)
 # A blue dot re-requests a student automatically, except within this many hours of

@@ -41,6 +41,7 @@ from django.utils.translation import gettext as _
 from audit.models import SYSTEM_ACTOR, AuditAction
 from audit.services import AuditInput, audit_record_many
 from oso_portal.bulk import bulk_update_rows
+from oso_portal.db_health import database_connection_lost
 from requests.client import (
     EndpointClient,
     EndpointError,
@@ -59,6 +60,7 @@ from requests.models import (
 )
 from requests.services.backoff import pending_delay, retry_delay
 from requests.services.enqueue import capped_countdown, chunked, enqueue_poll, enqueue_submit
+from requests.services.lease import claim_lease, claims_kept
 from students.models import DossierOutcome, ElkDot, Student
 from students.services.dossier_merge import DossierIn, MergeResult, dossiers_merge
 
@@ -132,6 +134,11 @@ def transfer_requests_submit(*, request_ids: Sequence[int]) -> StepOutcome:
     )
     if not rows:
         return StepOutcome()
+    with claims_kept(request_ids=[row.id for row in rows], token=token):
+        return _submit_claimed(rows, token=token, now=now)
+
+
+def _submit_claimed(rows: list[TransferRequest], *, token: uuid.UUID, now: datetime) -> StepOutcome:
     with translation.override(STORED_LANGUAGE):
         items = []
         sendable: list[TransferRequest] = []
@@ -233,6 +240,11 @@ def transfer_requests_poll(*, request_ids: Sequence[int]) -> StepOutcome:
     )
     if not rows:
         return StepOutcome()
+    with claims_kept(request_ids=[row.id for row in rows], token=token):
+        return _poll_claimed(rows, token=token, now=now)
+
+
+def _poll_claimed(rows: list[TransferRequest], *, token: uuid.UUID, now: datetime) -> StepOutcome:
     retry_rows: list[TransferRequest] = []
     resubmit_rows: list[TransferRequest] = []
     to_merge: list[tuple[TransferRequest, bytes]] = []
@@ -394,6 +406,8 @@ def _merge(
         with transaction.atomic():
             results = dossiers_merge(items=items, received_by=received_by)
     except Exception:
+        if database_connection_lost():
+            raise  # every smaller step would fail the same way (and log it)
         # A bug, not a bad file (those come back as "failed"): merge one by one so
         # that only the file that trips it fails, and the chunk does not loop.
         logger.exception("merging a chunk of %d dossiers failed; merging one by one", len(items))
@@ -511,7 +525,7 @@ def _claim(
     student; poll only the batch, the merge loads and locks the students itself).
     """
     ids = list(dict.fromkeys(request_ids))
-    lease = now + timedelta(seconds=settings.OSO_REQUEST_CLAIM_SECONDS)
+    lease = now + claim_lease()
     free = Q(claim_token__isnull=True) | Q(claimed_until__lt=now)
     claimed: list[TransferRequest] = []
     for start in range(0, len(ids), 500):

@@ -36,6 +36,7 @@ from django.utils.translation import gettext as _
 from audit.models import SYSTEM_ACTOR, AuditAction
 from audit.services import AuditInput, audit_record_many
 from oso_portal.bulk import bulk_update_rows
+from oso_portal.db_health import database_connection_lost
 from oso_portal.security import redact_identifiers
 from requests.dossier.types import DossierError, ParsedDossier
 from students.models import (
@@ -244,6 +245,8 @@ def _merge_sub_chunk_safely(
                 entries, signup_group=signup_group, received_by=received_by, deferred=deferred
             )
     except DatabaseError:
+        if database_connection_lost():
+            raise  # the connection is gone: file by file would fail (and log) each time
         if len(entries) == 1:
             logger.exception("Storing one dossier failed; it is recorded as failed")
             return [(entries[0], _record_storage_failure(entries[0], received_by=received_by))]

@@ -46,7 +46,7 @@ def export_rows(queryset: QuerySet[TransferRequest]) -> Iterator[list]:
     for request in rows:
         student = request.student
         remarks = [request.error] if request.error else []
-        remarks.extend(str(r) for r in request.remarks or [])
+        remarks.extend(request.remark_texts)
         # Errors and remarks are masked where they are made; this export is a default one,
         # so it masks again whatever an older row or a future message might hold.
         remarks = [redact_identifiers(remark) for remark in remarks]

@@ -83,7 +83,7 @@ def _postgresql_only():
         pytest.skip("concurrent connections need PostgreSQL; SQLite serialises writers anyway")
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_forty_wrong_passwords_at_once_cost_at_most_the_limit_of_password_checks(
     counted_checks, settings
 ):
@@ -97,7 +97,7 @@ def test_forty_wrong_passwords_at_once_cost_at_most_the_limit_of_password_checks
     assert LoginFailure.objects.filter(username="marieke").count() == len(counted_checks)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_right_password_among_39_wrong_ones_does_not_get_in_once_the_limit_is_reached(
     counted_checks, settings
 ):

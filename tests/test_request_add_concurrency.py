@@ -47,7 +47,7 @@ def test_an_add_that_lands_between_our_check_and_our_insert_is_not_counted_as_ou
     assert sorted(AuditEntry.objects.values_list("student_id", flat=True)) == sorted(ids)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_parallel_adds_of_a_group_write_one_audit_entry_per_request():
     if connection.vendor != "postgresql":
         pytest.skip("concurrent connections need PostgreSQL; SQLite serialises writers anyway")

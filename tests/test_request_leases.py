@@ -33,7 +33,7 @@ def test_renewing_extends_only_the_rows_that_still_carry_the_token(settings):
     assert taken.claimed_until == soon
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_step_that_runs_longer_than_its_claim_keeps_it(settings):
     settings.OSO_REQUEST_CLAIM_SECONDS = 1
     settings.OSO_REQUEST_CLAIM_RENEW_SECONDS = 10  # capped at a third of the claim
@@ -119,13 +119,14 @@ def test_an_error_on_a_working_connection_is_raised_as_before(monkeypatch):
 @pytest.mark.django_db
 def test_the_merge_does_not_go_file_by_file_when_the_connection_is_lost(monkeypatch, caplog):
     from students.services import dossier_merge
+    from students.services.dossier_merge import merge
     from tests.test_dossier_merge import make_parsed
 
     def lose_connection(*args, **kwargs):
         raise OperationalError("terminating connection due to administrator command")
 
-    monkeypatch.setattr(dossier_merge, "_merge_sub_chunk", lose_connection)
-    monkeypatch.setattr(dossier_merge, "database_connection_lost", lambda: True)
+    monkeypatch.setattr(merge, "_merge_sub_chunk", lose_connection)
+    monkeypatch.setattr(merge, "database_connection_lost", lambda: True)
 
     with pytest.raises(OperationalError):
         dossier_merge.dossiers_merge_parsed(

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('oso_requests', '0003_mask_stored_identifiers'),
+        ('oso_requests', '0003_request_failure_code'),
     ]
 
     operations = [

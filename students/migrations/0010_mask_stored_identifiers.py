@@ -31,6 +31,6 @@ def mask(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("students", "0007_codelist_labels_without_voorlopig")]
+    dependencies = [("students", "0009_remarks_as_codes")]
 
     operations = [migrations.RunPython(mask, migrations.RunPython.noop, elidable=True)]

@@ -29,12 +29,24 @@ T = TypeVar("T")
 _state = threading.local()
 
 
-def database_connection_lost() -> bool:
-    """True when the default connection is closed or no longer answers."""
-    try:
-        return connection.connection is None or not connection.is_usable()
-    except Exception:  # is_usable on a half-closed connection may raise itself
+def database_connection_lost(exc: BaseException) -> bool:
+    """Whether this database error means the connection itself was lost.
+
+    Asked of the error, not of the connection: by the time the error has left a
+    ``transaction.atomic`` block, Django has dropped the dead connection and opened a
+    new one. PostgreSQL says so with SQLSTATE class 08 (connection exception) or 57P
+    (the server shut the session down); psycopg raises an OperationalError without a
+    SQLSTATE when the socket closed under it. A deadlock or a constraint is no outage.
+    """
+    if isinstance(exc, InterfaceError):
         return True
+    if not isinstance(exc, OperationalError):
+        return False
+    sqlstate = getattr(exc.__cause__, "sqlstate", None)
+    if sqlstate is None:
+        # SQLite's own OperationalErrors ("database is locked") are no lost connection.
+        return connection.vendor == "postgresql"
+    return sqlstate.startswith(("08", "57P"))
 
 
 def _in_outage() -> bool:
@@ -46,7 +58,7 @@ def database_outage_guard(run: Callable[[], T], *, lost: T) -> T:
     try:
         result = run()
     except (OperationalError, InterfaceError) as exc:
-        if not database_connection_lost():
+        if not database_connection_lost(exc):
             raise  # a real error on a working connection: Celery logs it as such
         connection.close()  # the next task connects afresh
         if not _in_outage():

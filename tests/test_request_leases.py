@@ -78,7 +78,7 @@ def test_a_lost_database_connection_is_one_warning_per_outage_and_no_error(monke
     from requests import tasks
 
     lost = {"now": True}
-    monkeypatch.setattr(db_health, "database_connection_lost", lambda: lost["now"])
+    monkeypatch.setattr(db_health, "database_connection_lost", lambda exc: lost["now"])
     monkeypatch.setattr(db_health.connection, "close", lambda: None)
 
     def poll(*, request_ids):
@@ -105,7 +105,7 @@ def test_an_error_on_a_working_connection_is_raised_as_before(monkeypatch):
     from oso_portal import db_health
     from requests import tasks
 
-    monkeypatch.setattr(db_health, "database_connection_lost", lambda: False)
+    monkeypatch.setattr(db_health, "database_connection_lost", lambda exc: False)
 
     def broken(*, request_ids):
         raise OperationalError("deadlock detected")
@@ -126,7 +126,7 @@ def test_the_merge_does_not_go_file_by_file_when_the_connection_is_lost(monkeypa
         raise OperationalError("terminating connection due to administrator command")
 
     monkeypatch.setattr(merge, "_merge_sub_chunk", lose_connection)
-    monkeypatch.setattr(merge, "database_connection_lost", lambda: True)
+    monkeypatch.setattr(merge, "database_connection_lost", lambda exc: True)
 
     with pytest.raises(OperationalError):
         dossier_merge.dossiers_merge_parsed(
@@ -135,3 +135,31 @@ def test_the_merge_does_not_go_file_by_file_when_the_connection_is_lost(monkeypa
         )
     assert "one by one" not in caplog.text
     assert "Storing one dossier failed" not in caplog.text
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_killed_database_backend_is_told_apart_from_other_database_errors():
+    import psycopg
+    from django.db import IntegrityError, connection, transaction
+
+    from oso_portal.db_health import database_connection_lost
+
+    if connection.vendor != "postgresql":
+        pytest.skip("killing a backend needs PostgreSQL")
+    connection.ensure_connection()
+    pid = connection.connection.info.backend_pid
+    params = connection.get_connection_params()
+    with psycopg.connect(
+        host=params.get("host"), port=params.get("port"), user=params.get("user"),
+        dbname="postgres", autocommit=True,
+    ) as other:  # fmt: skip
+        other.execute("SELECT pg_terminate_backend(%s)", [pid])
+    time.sleep(0.2)
+
+    with pytest.raises(OperationalError) as lost, transaction.atomic():
+        connection.cursor().execute("SELECT 1")
+    with pytest.raises(IntegrityError) as refused, transaction.atomic():
+        TransferRequestFactory(student=None)
+
+    assert database_connection_lost(lost.value)
+    assert not database_connection_lost(refused.value)

@@ -13,8 +13,10 @@ dossier may carry one attachment (base64 in one element) as large as the file
 limit allows. What huge_tree guards against is already bounded here: the size of
 the whole file is checked first, and there are no entities to expand.
 
-Only UTF-8 is read (the encoding OSO prescribes): a file that declares another
-encoding is refused before parsing, as the message says.
+Encodings: OSO prescribes UTF-8, but a primary school's system may write ISO-8859-1
+and say so in the XML declaration; libxml2 reads any such ASCII-compatible encoding.
+UTF-16 and UTF-32 are refused (on the bytes: a DOCTYPE could hide in them), and the
+message says exactly that.
 """
 
 from __future__ import annotations
@@ -46,7 +48,10 @@ _PARSER_OPTIONS = {
 _DECLARED_ENCODING = re.compile(
     rb"\A(?:\xef\xbb\xbf)?\s*<\?xml\s[^>]*?\bencoding\s*=\s*[\"']([^\"']*)[\"']"
 )
-_UTF8_NAMES = frozenset({"utf-8", "utf8"})
+_WIDE_ENCODINGS = ("utf-16", "utf16", "utf-32", "utf32", "ucs-2", "ucs2", "ucs-4", "ucs4")
+_UNKNOWN_ENCODING_ERRORS = frozenset(
+    {etree.ErrorTypes.ERR_UNSUPPORTED_ENCODING, etree.ErrorTypes.ERR_UNKNOWN_ENCODING}
+)
 _ENCODING_ERRORS = frozenset(
     {etree.ErrorTypes.ERR_INVALID_ENCODING, etree.ErrorTypes.ERR_INVALID_CHAR}
 )
@@ -79,15 +84,26 @@ def check_raw(raw: bytes) -> None:
     if (
         raw.startswith(_NON_ASCII_BOMS)
         or b"\x00" in raw[:4]
-        or (declared and declared.group(1).decode("ascii", "replace").lower() not in _UTF8_NAMES)
-    ):
-        raise DossierError(
-            _("The dossier is not valid XML: only UTF-8 encoded files are accepted.")
-        )
+        or (declared and declared.group(1).decode("ascii", "replace").lower().startswith(
+            _WIDE_ENCODINGS
+        ))
+    ):  # fmt: skip
+        raise DossierError(_wide_encoding_message())
     # XML is case-sensitive: a DOCTYPE is spelled exactly so. Any occurrence is refused,
     # even inside a comment or CDATA section, which no real dossier needs.
     if _DOCTYPE in raw:
         raise_doctype()
+
+
+def _unknown_encoding_message() -> str:
+    return _("The dossier is not valid XML: the encoding its XML declaration names is unknown.")
+
+
+def _wide_encoding_message() -> str:
+    return _(
+        "The dossier is not valid XML: UTF-16 and UTF-32 files are not accepted; save it as "
+        "UTF-8 (or ISO-8859-1)."
+    )
 
 
 def _size(count: int) -> str:
@@ -107,6 +123,8 @@ def parse_xml(raw: bytes) -> etree._Element:
         root = etree.fromstring(raw, _parser())  # hardened parser, see above
     except etree.XMLSyntaxError as exc:
         # libxml2's own reason is English (and may quote the file): the line is what helps.
+        if getattr(exc, "code", None) in _UNKNOWN_ENCODING_ERRORS:
+            raise DossierError(_unknown_encoding_message()) from None
         if getattr(exc, "code", None) in _ENCODING_ERRORS:
             message = _(
                 "The dossier is not valid XML (line {line}, column {column}): the file holds "
@@ -116,9 +134,7 @@ def parse_xml(raw: bytes) -> etree._Element:
             message = _("The dossier is not valid XML (line {line}, column {column}).")
         raise DossierError(message.format(line=exc.lineno or 1, column=_column(exc))) from None
     except (ValueError, etree.LxmlError):  # e.g. an encoding libxml2 does not know
-        raise DossierError(
-            _("The dossier is not valid XML: only UTF-8 encoded files are accepted.")
-        ) from None
+        raise DossierError(_unknown_encoding_message()) from None
     docinfo = root.getroottree().docinfo
     if docinfo.doctype or docinfo.internalDTD is not None or docinfo.system_url:
         raise_doctype()

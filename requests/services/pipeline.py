@@ -410,8 +410,8 @@ def _merge(
     try:
         with transaction.atomic():
             results = dossiers_merge(items=items, received_by=received_by)
-    except Exception:
-        if database_connection_lost():
+    except Exception as exc:
+        if database_connection_lost(exc):
             raise  # every smaller step would fail the same way (and log it)
         # A bug, not a bad file (those come back as "failed"): merge one by one so
         # that only the file that trips it fails, and the chunk does not loop.

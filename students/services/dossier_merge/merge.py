@@ -127,8 +127,8 @@ def _merge_sub_chunk_safely(
             return _merge_sub_chunk(
                 entries, signup_group=signup_group, received_by=received_by, deferred=deferred
             )
-    except DatabaseError:
-        if database_connection_lost():
+    except DatabaseError as exc:
+        if database_connection_lost(exc):
             raise  # the connection is gone: file by file would fail (and log) each time
         if len(entries) == 1:
             logger.exception("Storing one dossier failed; it is recorded as failed")

@@ -470,3 +470,20 @@ def test_the_move_to_group_action_moves_the_selection_and_puts_it_on_record(staf
     assert "2 leerlingen verplaatst naar" in response.content.decode()
     moved = AuditEntry.objects.filter(action=AuditAction.STUDENT_MOVED)
     assert [e.details["to"] for e in moved] == [new.name, new.name]
+
+
+def test_an_admin_search_on_a_bsn_is_redirected_without_it_and_says_why(staff):
+    from tests.factories import StudentFactory
+
+    student = StudentFactory()
+
+    response = staff.get(
+        "/admin/students/student/",
+        {"q": f"x {student.bsn}", "o": "1"},
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE="nl",
+    )
+
+    assert response.redirect_chain == [("/admin/students/student/?o=1", 302)]
+    assert student.bsn not in response.content.decode()
+    assert "Zoeken op een BSN kan hier niet" in response.content.decode()

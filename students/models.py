@@ -359,6 +359,9 @@ class ReceivedDossier(models.Model):
     collection_date = models.DateField(_("collection date"), null=True, blank=True)
     outcome = models.CharField(_("outcome"), max_length=30, choices=DossierOutcome.choices)
     remarks = models.JSONField(_("remarks"), default=list, blank=True)
+    # The official stylesheet's meldingen, in its own words, with the portal's class:
+    # [{"location": "/dossier[1]/huidigeschool[1]", "text": "...", "severity": "fout"}].
+    meldingen = models.JSONField(_("official OSO messages"), default=list, blank=True)
     # [{"filename": "cet_uitslag.png", "description": "..."}]; the content stays in raw_xml.
     attachments = models.JSONField(_("attachments"), default=list, blank=True)
     source_name = models.CharField(_("file name"), max_length=255, blank=True, default="")

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from oso_format.official_rules import Melding
+
 
 @dataclass(frozen=True, slots=True)
 class ReferenceLevel:
@@ -99,11 +101,17 @@ class ParsedDossier:
     transfer_type: str = ""  # dossier/overdrachtsoort, e.g. "overstapdossier"
     final_test_taken: bool | None = None  # eindtoets_basisonderwijs/deelgenomen; None: no block
     oso_version: str = "2019.1"  # the OSO dataset version, from the root namespace
+    # The official stylesheet's meldingen (none is a fout here: a fout refuses the file).
+    meldingen: tuple[Melding, ...] = ()
 
 
 class DossierError(Exception):
-    """The dossier cannot be used. ``message`` is one Dutch sentence naming the field."""
+    """The dossier cannot be used. ``message`` is one Dutch sentence naming the field.
 
-    def __init__(self, message: str) -> None:
+    ``meldingen``: the official stylesheet's meldingen, when it ran before the refusal.
+    """
+
+    def __init__(self, message: str, *, meldingen: tuple[Melding, ...] = ()) -> None:
         super().__init__(message)
         self.message = message
+        self.meldingen = meldingen

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 XSD_DIR = Path(__file__).resolve().parent / "xsd"
+XSL_DIR = Path(__file__).resolve().parent / "xsl"
+STYLESHEET_NAME = "ValideerOverstapprofielen.xsl"
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,6 +21,8 @@ class OsoVersion:
     version: str
     namespace: str
     xsd_path: Path
+    # The official validation stylesheet (with its include/ folder beside it).
+    stylesheet_path: Path
 
     def tag(self, local_name: str) -> str:
         """The Clark-notation tag of an element in this version's namespace."""
@@ -30,6 +34,7 @@ OSO_VERSIONS: dict[str, OsoVersion] = {
         version="2019.1",
         namespace="http://www.edustandaard.nl/oso_gegevensset/2019/dossier",
         xsd_path=XSD_DIR / "OSO_gegevensset_2019.1.xsd",
+        stylesheet_path=XSL_DIR / "2019.1" / STYLESHEET_NAME,
     ),
 }
 DEFAULT_OSO_VERSION = "2019.1"

@@ -35,6 +35,7 @@ from django.utils.translation import gettext as _
 
 from audit.models import SYSTEM_ACTOR, AuditAction
 from audit.services import AuditInput, audit_record_many
+from oso_format.official_rules import Melding
 from oso_portal.bulk import bulk_update_rows
 from requests.dossier.types import DossierError, ParsedDossier
 from students.models import (
@@ -133,6 +134,7 @@ def dossiers_merge_parsed(
             item=item,
             parsed=value if isinstance(value, ParsedDossier) else None,
             error=value.message if isinstance(value, DossierError) else "",
+            meldingen=value.meldingen,
         )
         for i, (item, value) in enumerate(zip(items, parsed, strict=True))
     ]
@@ -174,6 +176,7 @@ class _Entry:
     item: DossierIn
     parsed: ParsedDossier | None
     error: str = ""
+    meldingen: tuple[Melding, ...] = ()
 
     def pupil_keys(self) -> set[tuple]:
         keys: set[tuple] = set()
@@ -703,6 +706,7 @@ def _archive_row(plan: _Plan, *, received_by: str) -> ReceivedDossier:
         collection_date=parsed.collection_date if parsed is not None else None,
         outcome=plan.outcome,
         remarks=[*plan.remarks, *([plan.reason] if plan.reason else [])],
+        meldingen=[melding.as_dict() for melding in plan.entry.meldingen],
         attachments=[
             {"filename": a.filename, "description": a.description, "index": a.index}
             for a in (parsed.attachments if parsed is not None else ())

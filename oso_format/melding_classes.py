@@ -48,7 +48,7 @@ REFUSING_ELEMENTS: frozenset[str] = frozenset(
 REFUSING_TEXTS: frozenset[str] = frozenset(
     {
         "Een overstapdossier moet de aanduiding voor soort overstap bevatten.",
-        "Het veld 'Soort overstap' heeft waarde \"POPO\", \"POVO\" of \"VOVO\" binnen een "
+        'Het veld \'Soort overstap\' heeft waarde "POPO", "POVO" of "VOVO" binnen een '
         "overstapdossier.",
         "BSN of onderwijsnummer is verplicht bij een leerling in een overstapdossier.",
         "Advies VO is verplicht bij een POVO-overstap, SO-scholen uitgezonderd.",

@@ -165,6 +165,10 @@ def parse_meldingen(output: str) -> list[tuple[str, str, str]]:
     for melding in document:
         if not isinstance(melding.tag, str) or etree.QName(melding).localname != "melding":
             continue
-        parts = {etree.QName(child).localname: " ".join((child.text or "").split()) for child in melding if isinstance(child.tag, str)}
+        parts = {
+            etree.QName(child).localname: " ".join((child.text or "").split())
+            for child in melding
+            if isinstance(child.tag, str)
+        }
         found.append((parts.get("type", ""), parts.get("locatie", ""), parts.get("tekst", "")))
     return found

@@ -508,8 +508,8 @@ def test_overstapdossier_of_another_transfer_kind_fails():
     message = read_error(crafted("POVO_opt_out", lambda d: d.set("metadata/overstap", "VOMBO")))
 
     assert message == (
-        f"{OFFICIAL}metadata[1]: Het veld 'Soort overstap' heeft waarde \"POPO\", \"POVO\" of "
-        "\"VOVO\" binnen een overstapdossier."
+        f'{OFFICIAL}metadata[1]: Het veld \'Soort overstap\' heeft waarde "POPO", "POVO" of '
+        '"VOVO" binnen een overstapdossier.'
     )
 
 

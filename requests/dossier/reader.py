@@ -37,8 +37,7 @@ from django.utils.translation import ngettext
 from lxml import etree
 
 from oso_format.melding_classes import dossier_meldingen
-from oso_format.official_rules import FOUT, Melding, OfficialRulesError
-
+from oso_format.official_rules import FOUT, Melding, OfficialRulesError, saxon_warm_up
 from requests.dossier import schema
 from requests.dossier.mapping import to_parsed
 from requests.dossier.paths import ROOT_NAME
@@ -90,9 +89,7 @@ def dossier_read(*, raw: bytes, today: date | None = None) -> ParsedDossier:
     remarks = tuple(
         official_warning_remark(melding) for melding in meldingen if melding.severity != FOUT
     )
-    return dataclasses.replace(
-        parsed, meldingen=meldingen, notices=(*parsed.notices, *remarks)
-    )
+    return dataclasses.replace(parsed, meldingen=meldingen, notices=(*parsed.notices, *remarks))
 
 
 def dossier_check(*, raw: bytes) -> tuple[Melding, ...]:
@@ -118,6 +115,11 @@ def official_meldingen(root: etree._Element, version: OsoVersion) -> tuple[Meldi
                 "not read. Reinstall the version with: python manage.py oso_version_add PATH"
             ).format(version=version.version)
         ) from None
+
+
+def official_check_warm_up() -> None:
+    """Make this process's Saxon processor and compile every version's stylesheet."""
+    saxon_warm_up([version.stylesheet_path for version in OSO_VERSIONS.values()])
 
 
 def official_fault_message(faults: list[Melding]) -> str:

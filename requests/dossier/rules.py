@@ -26,9 +26,9 @@ from datetime import date, timedelta
 from django.utils.translation import gettext as _
 from lxml import etree
 
+from requests.dossier import codelists
 from requests.dossier.paths import field_path
 from requests.dossier.types import DossierError
-from requests.dossier import codelists
 from requests.dossier.values import dutch_date, text, xs_boolean, xs_date
 from requests.dossier.versions import OsoVersion
 from students.validators import is_valid_bsn, is_valid_education_number

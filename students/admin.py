@@ -405,6 +405,7 @@ class ReceivedDossierAdmin(admin.ModelAdmin):
         "collection_date",
         "outcome",
         "remark_list",
+        "melding_list",
         "attachment_list",
         "sha256",
         "compare_link",
@@ -433,6 +434,14 @@ class ReceivedDossierAdmin(admin.ModelAdmin):
     @admin.display(description=_("remarks"))
     def remark_list(self, dossier: ReceivedDossier) -> str:
         return redact_identifiers("\n".join(dossier.remarks)) or "-"
+
+    @admin.display(description=_("official OSO messages"))
+    def melding_list(self, dossier: ReceivedDossier) -> str:
+        lines = (
+            f"{item.get('severity', '')} {item.get('location', '')}: {item.get('text', '')}"
+            for item in dossier.meldingen
+        )
+        return "\n".join(lines) or "-"
 
     @admin.display(description=_("attachments"))
     def attachment_list(self, dossier: ReceivedDossier) -> str:

@@ -335,6 +335,7 @@ class DossierImportView(PortalAccessMixin, View):
                 "student_number": r.student_number,
                 "remarks": list(r.remarks),
                 "reason": r.reason,
+                "meldingen": list(r.meldingen),
             }
             for r in results
         ]

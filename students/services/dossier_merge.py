@@ -96,6 +96,8 @@ class MergeResult:
     dossier_id: int | None  # the ReceivedDossier row
     remarks: list[str] = field(default_factory=list)  # Dutch
     reason: str = ""  # Dutch; only when outcome == failed
+    # The official stylesheet's meldingen: {"location", "text", "severity"} each.
+    meldingen: list[dict[str, str]] = field(default_factory=list)
 
 
 def dossiers_merge(
@@ -337,6 +339,7 @@ def _merge_sub_chunk(
                     dossier_id=row.pk,
                     remarks=list(plan.remarks),
                     reason=plan.reason,
+                    meldingen=list(row.meldingen),
                 ),
             )
         )

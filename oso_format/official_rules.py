@@ -94,6 +94,14 @@ def saxon_warm_up(stylesheets: list[Path]) -> None:
         _executable(path)
 
 
+def stylesheet_forget(stylesheet: Path) -> None:
+    """Drop a compiled stylesheet (its files moved or were replaced)."""
+    state = _saxon
+    if state is not None and state.pid == os.getpid():
+        with state.lock:
+            state.executables.pop(str(stylesheet), None)
+
+
 def compiled_count() -> int:
     """How many stylesheets this process has compiled (for tests of the once-only rule)."""
     state = _saxon

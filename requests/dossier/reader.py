@@ -39,13 +39,18 @@ from lxml import etree
 from oso_format.melding_classes import dossier_meldingen
 from oso_format.official_rules import FOUT, Melding, OfficialRulesError, saxon_warm_up
 from requests.dossier import schema
-from requests.dossier.mapping import to_parsed
+from requests.dossier.mapping import moved_fields, to_parsed
 from requests.dossier.paths import ROOT_NAME
 from requests.dossier.rules import check_rules
 from requests.dossier.safe_xml import read_root
 from requests.dossier.types import DossierError, ParsedDossier
 from requests.dossier.values import text
-from requests.dossier.versions import OSO_VERSIONS, OsoVersion, oso_version_for_namespace
+from requests.dossier.versions import (
+    BUILT_IN_VERSIONS,
+    OSO_VERSIONS,
+    OsoVersion,
+    oso_version_for_namespace,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -89,6 +94,9 @@ def dossier_read(*, raw: bytes, today: date | None = None) -> ParsedDossier:
     remarks = tuple(
         official_warning_remark(melding) for melding in meldingen if melding.severity != FOUT
     )
+    if version.version not in BUILT_IN_VERSIONS:
+        # The mapping was written for the built-in version; an installed one may move a field.
+        remarks = (*moved_fields(root, version), *remarks)
     return dataclasses.replace(parsed, meldingen=meldingen, notices=(*parsed.notices, *remarks))
 
 
@@ -218,8 +226,11 @@ def _root_and_version(raw: bytes) -> tuple[etree._Element, OsoVersion]:
         raise DossierError(
             _(
                 "The file is not an OSO dossier: unknown namespace '{namespace}' "
-                "(supported: OSO {versions})."
-            ).format(namespace=(qname.namespace or "")[:100], versions=", ".join(OSO_VERSIONS))
+                "(supported: OSO {versions}). A newer OSO version is added with: "
+                "python manage.py oso_version_add PATH (or in the admin, under OSO versions)."
+            ).format(
+                namespace=(qname.namespace or "")[:100], versions=", ".join(sorted(OSO_VERSIONS))
+            )
         )
     if qname.localname != ROOT_NAME:
         raise DossierError(

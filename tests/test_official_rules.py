@@ -247,3 +247,13 @@ def test_the_vendored_stylesheet_is_edustandaards_own():
 
     assert stylesheet.is_file() and (stylesheet.parent / "include").is_dir()
     assert f'xmlns:od="{NS}"' in stylesheet.read_text(encoding="utf-8")
+
+
+def test_a_worker_child_compiles_the_stylesheets_when_it_starts(monkeypatch):
+    from oso_portal.celery import official_check_per_process
+
+    monkeypatch.setattr(official_rules, "_saxon", None)  # as in a fresh child
+
+    official_check_per_process()
+
+    assert compiled_count() == len(OSO_VERSIONS)

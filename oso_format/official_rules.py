@@ -29,13 +29,6 @@ FOUT = "fout"
 WAARSCHUWING = "waarschuwing"
 SEVERITIES = (FOUT, WAARSCHUWING)
 
-_OUTPUT_PARSER_OPTIONS = {
-    "resolve_entities": False,
-    "no_network": True,
-    "load_dtd": False,
-    "huge_tree": False,
-}
-
 
 class OfficialRulesError(Exception):
     """The stylesheet could not be compiled or run (a broken installation, not a bad file)."""
@@ -164,7 +157,9 @@ def parse_meldingen(output: str) -> list[tuple[str, str, str]]:
     """The (type, location, text) of each <melding> in the stylesheet's output."""
     if not output.strip():
         raise OfficialRulesError("the stylesheet gave no output")
-    parser = etree.XMLParser(**_OUTPUT_PARSER_OPTIONS)
+    parser = etree.XMLParser(
+        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
+    )
     try:
         document = etree.fromstring(output.encode("utf-8"), parser)
     except etree.XMLSyntaxError as exc:

@@ -24,7 +24,11 @@ IDENTIFIER_RULE = "BSN of onderwijsnummer is verplicht bij een leerling in een o
 def _codes_refused(path: str, codes: list[str]) -> set[str]:
     refused = set()
     for code in codes:
-        meldingen = dossier_check(raw=crafted("POVO_opt_out", lambda d, c=code: d.set(path, c)))
+
+        def set_code(d: Edit, code: str = code) -> None:
+            d.set(path, code)
+
+        meldingen = dossier_check(raw=crafted("POVO_opt_out", set_code))
         if any(m.severity == FOUT for m in meldingen):
             refused.add(code)
     return refused

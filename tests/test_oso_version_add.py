@@ -255,7 +255,8 @@ def _expected_outcomes(paths) -> list[str]:
         root = etree.parse(str(path)).getroot()
         ns = etree.QName(root).namespace
         pupil = root.find(f"{{{ns}}}huidigeschool/{{{ns}}}leerling")
-        key = (pupil.findtext(f"{{{ns}}}bsn"), pupil.findtext(f"{{{ns}}}geboortedatum"))
+        assert pupil is not None
+        key = (str(pupil.findtext(f"{{{ns}}}bsn")), str(pupil.findtext(f"{{{ns}}}geboortedatum")))
         outcomes.append(
             "Leerlinginfo niet gewijzigd" if key in seen else "Nieuwe leerling aangemaakt"
         )

@@ -43,6 +43,7 @@ def check_rules(root: etree._Element, version: OsoVersion, *, today: date) -> No
     metadata = root.find(t("metadata"))
     school = root.find(t("huidigeschool"))
     pupil = school.find(t("leerling"))
+    assert school is not None and metadata is not None and pupil is not None  # XSD
 
     collection_date = xs_date(metadata.find(t("datum")))
     if collection_date > today + FUTURE_TOLERANCE:

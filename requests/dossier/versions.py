@@ -49,7 +49,7 @@ BUILT_IN_VERSIONS = frozenset(OSO_VERSIONS)
 
 _BY_NAMESPACE: dict[str, OsoVersion] = {v.namespace: v for v in OSO_VERSIONS.values()}
 _lock = threading.Lock()
-_loaders: list[Callable[[], None]] = []
+_loaders: list[Callable[[], object]] = []
 
 
 class VersionTakenError(ValueError):
@@ -79,7 +79,7 @@ def oso_version_unregister(version: str) -> None:
             _BY_NAMESPACE.pop(removed.namespace, None)
 
 
-def oso_version_loader_add(loader: Callable[[], None]) -> None:
+def oso_version_loader_add(loader: Callable[[], object]) -> None:
     """A function that registers installed versions; called again for an unknown namespace."""
     if loader not in _loaders:
         _loaders.append(loader)

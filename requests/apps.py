@@ -8,6 +8,25 @@ class OsoRequestsConfig(AppConfig):
     verbose_name = _("OSO requests")
 
     def ready(self) -> None:
+        # Every stored reason's code must be known before a page renders one.
+        import requests.client.texts
+        import requests.services.texts  # noqa: F401
+        from requests.audit_summaries import summaries_register
+
+        summaries_register()
+
+        # Students shows a pupil's latest request status (the card exports) without
+        # importing this app: it is given the way to read it here.
+        from requests.selectors import latest_request_status, request_status_label
+        from students.request_status import (
+            LatestRequestStatusSource,
+            latest_request_status_provide,
+        )
+
+        latest_request_status_provide(
+            LatestRequestStatusSource(expression=latest_request_status, label=request_status_label)
+        )
+
         # The versions staff installed are files with a manifest: registered at start-up
         # (no database query) and looked for again when a file names an unknown namespace.
         from requests.dossier.versions import oso_version_loader_add

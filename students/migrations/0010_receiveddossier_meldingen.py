@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('students', '0005_student_dossier_identity'),
+        ('students', '0009_remarks_as_codes'),
     ]
 
     operations = [

@@ -19,6 +19,9 @@ from oso_format.official_rules import FOUT, WAARSCHUWING, Melding, compiled_coun
 from requests.dossier.reader import dossier_check, dossier_read
 from requests.dossier.types import DossierError
 from requests.dossier.versions import DEFAULT_OSO_VERSION, OSO_VERSIONS
+from students.models import ReceivedDossier
+from students.services.dossier_merge import DossierIn, dossiers_merge
+from tests.factories import SignupGroupFactory
 from tests.test_dossier_reader import ADVICE, EXAMPLES, FINAL_TEST, NS, PUPIL, Edit, crafted
 
 DATA = Path(__file__).resolve().parent / "data" / "dossiers"
@@ -45,7 +48,7 @@ def test_the_official_examples_give_no_melding(name):
     assert read(raw).meldingen == ()
 
 
-def test_missing_categorie_uitlevering_gives_the_official_message_as_a_remark():
+def test_missing_categorie_uitlevering_gives_the_official_message_as_a_remark(db):
     raw = crafted("POVO_full", lambda d: d.remove("metadata/categorie_uitlevering"))
 
     melding = Melding(
@@ -56,10 +59,23 @@ def test_missing_categorie_uitlevering_gives_the_official_message_as_a_remark():
     assert dossier_check(raw=raw) == (melding,)
     dossier = read(raw)
     assert dossier.meldingen == (melding,)
-    assert dossier.notices[-1] == (
-        f"Officiële OSO-controle (waarschuwing) bij {METADATA}: "
-        'Een overstapdossier moet het blok "Categorie uitlevering" bevatten.'
+    [result] = dossiers_merge(
+        items=[DossierIn(raw=raw, source_name="a.xml")], signup_group=SignupGroupFactory()
     )
+    stored = ReceivedDossier.objects.get(pk=result.dossier_id)
+    assert stored.meldingen == [melding.as_dict()]
+    assert stored.remarks == [
+        {
+            "code": "merge.official_warning",
+            "params": {"location": METADATA, "text": melding.text},
+        }
+    ]
+    with translation.override("nl"):
+        assert result.remarks == [
+            f"Officiële OSO-controle (waarschuwing) bij {METADATA}: {melding.text}"
+        ]
+    with translation.override("en"):
+        assert result.remarks == [f"Official OSO check (warning) at {METADATA}: {melding.text}"]
 
 
 def test_the_sending_schools_own_contact_details_do_not_refuse_the_pupils_file():
@@ -82,8 +98,9 @@ def test_the_sending_schools_own_contact_details_do_not_refuse_the_pupils_file()
     assert read(raw).naw.surname == "Berg"
 
 
-def test_a_bad_advice_code_refuses_the_file_in_the_official_words():
-    error = refused(crafted("POVO_full", lambda d: d.set(f"{ADVICE}/advies", "99")))
+def test_a_bad_advice_code_refuses_the_file_in_the_official_words(db):
+    raw = crafted("POVO_full", lambda d: d.set(f"{ADVICE}/advies", "99"))
+    error = refused(raw)
 
     location = f"{SCHOOL}/leerling[1]/overstapadvies[1]/advies[1]"
     text = (
@@ -91,6 +108,12 @@ def test_a_bad_advice_code_refuses_the_file_in_the_official_words():
     )
     assert error.meldingen == (Melding(location=location, text=text, severity=FOUT),)
     assert error.message == f"Officiële OSO-regel bij {location}: {text}"
+    [result] = dossiers_merge(items=[DossierIn(raw=raw, source_name="b.xml")])
+    stored = ReceivedDossier.objects.get(pk=result.dossier_id)
+    assert stored.remarks == [
+        {"code": "merge.official_fault", "params": {"location": location, "text": text}}
+    ]
+    assert stored.meldingen == [{"location": location, "text": text, "severity": FOUT}]
 
 
 def test_several_faults_name_the_first_and_count_the_rest():

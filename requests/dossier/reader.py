@@ -89,15 +89,14 @@ def dossier_read(*, raw: bytes, today: date | None = None) -> ParsedDossier:
     except DossierError as error:
         raise DossierError(error.message, meldingen=meldingen) from None
     if faults:
-        raise DossierError(official_fault_message(faults), meldingen=meldingen)
+        raise DossierError(official_fault_message(faults), meldingen=meldingen, official=True)
     parsed = to_parsed(root, version, sha256=dossier_sha256(raw))
-    remarks = tuple(
-        official_warning_remark(melding) for melding in meldingen if melding.severity != FOUT
-    )
+    # Each *waarschuwing* becomes a remark, quoting it, when the file is merged.
+    moved: tuple[str, ...] = ()
     if version.version not in BUILT_IN_VERSIONS:
         # The mapping was written for the built-in version; an installed one may move a field.
-        remarks = (*moved_fields(root, version), *remarks)
-    return dataclasses.replace(parsed, meldingen=meldingen, notices=(*parsed.notices, *remarks))
+        moved = tuple(moved_fields(root, version))
+    return dataclasses.replace(parsed, meldingen=meldingen, notices=(*parsed.notices, *moved))
 
 
 def dossier_check(*, raw: bytes) -> tuple[Melding, ...]:
@@ -141,13 +140,6 @@ def official_fault_message(faults: list[Melding]) -> str:
             "(and {count} more error)", "(and {count} more errors)", len(faults) - 1
         ).format(count=len(faults) - 1)
     return message
-
-
-def official_warning_remark(melding: Melding) -> str:
-    """The remark for a melding that does not refuse the file: the official text, quoted."""
-    return _("Official OSO check (warning) at {location}: {text}").format(
-        location=melding.location, text=melding.text
-    )
 
 
 def dossier_validate_many(

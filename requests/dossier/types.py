@@ -111,7 +111,11 @@ class DossierError(Exception):
     ``meldingen``: the official stylesheet's meldingen, when it ran before the refusal.
     """
 
-    def __init__(self, message: str, *, meldingen: tuple[Melding, ...] = ()) -> None:
+    def __init__(
+        self, message: str, *, meldingen: tuple[Melding, ...] = (), official: bool = False
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.meldingen = meldingen
+        # True when the official stylesheet's *fout* meldingen are the reason.
+        self.official = official

@@ -8,10 +8,12 @@ from collections.abc import Sequence
 from django.db import DatabaseError, transaction
 from django.utils import timezone, translation
 
+from oso_format.official_rules import FOUT
 from oso_portal.bulk import bulk_update_rows
 from portal_text import Message, legacy
 from requests.dossier.types import DossierError, ParsedDossier
 from students.models import DossierOutcome, ReceivedDossier, SignupGroup, Student
+from students.services.dossier_merge import texts
 from students.services.dossier_merge.apply import STUDENT_UPDATE_FIELDS, student_apply, student_new
 from students.services.dossier_merge.archive import (
     archive_row,
@@ -72,7 +74,15 @@ def dossiers_merge(
 
 def _error_message(error: DossierError) -> Message:
     text = getattr(error, "text", None)
-    return text if isinstance(text, Message) else legacy(error.message)
+    if isinstance(text, Message):
+        return text
+    faults = [melding for melding in error.meldingen if melding.severity == FOUT]
+    if faults and error.official:
+        first = faults[0]
+        if len(faults) == 1:
+            return texts.OFFICIAL_FAULT(location=first.location, text=first.text)
+        return texts.OFFICIAL_FAULTS(location=first.location, text=first.text, more=len(faults) - 1)
+    return legacy(error.message)
 
 
 def dossiers_merge_parsed(

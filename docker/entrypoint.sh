@@ -12,7 +12,7 @@ case "${1:-web}" in
     python manage.py migrate --noinput
     python manage.py sync_schedules
     python manage.py collectstatic --noinput --verbosity 0
-    exec gunicorn oso_portal.wsgi:application \
+    exec gunicorn --config python:oso_portal.gunicorn_conf oso_portal.wsgi:application \
       --bind "0.0.0.0:${PORT:-8000}" \
       --workers "${WEB_CONCURRENCY:-3}" \
       --access-logfile - \

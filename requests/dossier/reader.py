@@ -38,6 +38,7 @@ from lxml import etree
 
 from oso_format.melding_classes import dossier_meldingen
 from oso_format.official_rules import FOUT, Melding, OfficialRulesError, saxon_warm_up
+from oso_portal.security import redact_identifiers
 from requests.dossier import schema
 from requests.dossier.mapping import moved_fields, to_parsed
 from requests.dossier.paths import ROOT_NAME
@@ -169,7 +170,8 @@ def dossier_attachment(*, raw: bytes, index: int) -> tuple[str, bytes]:
             _("Attachment {number} does not exist in the dossier.").format(number=index + 1)
         )
     document = documents[index]
-    filename = text(document.find(version.tag("bestandsnaam")))
+    # Shown and sent as a download name: a BSN in it is masked like everywhere else.
+    filename = redact_identifiers(text(document.find(version.tag("bestandsnaam"))))
     content = text(document.find(version.tag("bestandsinhoud")))
     try:
         return filename, binascii.a2b_base64(content, strict_mode=False)

@@ -20,6 +20,7 @@ from django.utils import translation
 
 from oso_format.official_rules import FOUT
 from oso_portal.cli import dossier_file_read
+from oso_portal.security import redact_identifiers
 from requests.dossier.reader import dossier_check
 from requests.dossier.types import DossierError
 
@@ -39,9 +40,10 @@ class Command(BaseCommand):
         if refused:
             raise CommandError(f"{refused} van {len(files)} bestanden afgekeurd.", returncode=1)
 
-    def _check(self, name: str) -> bool:
+    def _check(self, path: str) -> bool:
         """Print one file's lines; False when it has a fout or could not be read."""
-        raw, error = dossier_file_read(name)
+        raw, error = dossier_file_read(path)
+        name = redact_identifiers(path)  # a file name may carry a BSN
         if raw is not None:
             try:
                 meldingen = dossier_check(raw=raw)

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('oso_requests', '0003_request_failure_code'),
+        ('oso_requests', '0004_transferrequest_resubmits'),
     ]
 
     operations = [

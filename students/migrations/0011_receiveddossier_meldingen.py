@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('students', '0009_remarks_as_codes'),
+        ('students', '0010_mask_stored_identifiers'),
     ]
 
     operations = [

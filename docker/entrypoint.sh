@@ -12,11 +12,8 @@ case "${1:-web}" in
     python manage.py migrate --noinput
     python manage.py sync_schedules
     python manage.py collectstatic --noinput --verbosity 0
-    exec gunicorn oso_portal.wsgi:application \
-      --bind "0.0.0.0:${PORT:-8000}" \
-      --workers "${WEB_CONCURRENCY:-3}" \
-      --access-logfile - \
-      --forwarded-allow-ips "${FORWARDED_ALLOW_IPS:-127.0.0.1}"
+    # Bind address, workers (WEB_CONCURRENCY), access log, trusted proxies: gunicorn.conf.py.
+    exec gunicorn oso_portal.wsgi:application --config docker/gunicorn.conf.py
     ;;
   worker)
     exec celery -A oso_portal worker -l info \

@@ -95,6 +95,7 @@ def main() -> None:
     parser.add_argument("--keep-db", action="store_true")
     parser.add_argument("--profile", metavar="PATH", help="pyinstrument in-process instead")
     parser.add_argument("--profile-renders", type=int, default=30)
+    parser.add_argument("--json", metavar="PATH", help="also write the results here")
     args = parser.parse_args()
     sizes = [int(part) for part in args.rows.split(",") if part.strip()]
     if not shutil.which("wrk") and not args.profile:
@@ -159,6 +160,8 @@ def main() -> None:
         RESULTS_DIR.mkdir(exist_ok=True)
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
         (RESULTS_DIR / f"pages-{stamp}.json").write_text(json.dumps(results, indent=2))
+        if args.json:
+            Path(args.json).write_text(json.dumps(results, indent=2))
 
 
 # --- Data -------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models import CharField, Count, OuterRef, QuerySet, Subquery
 
 from requests.models import FINAL_STATUSES, RequestStatus, TransferRequest
 
@@ -12,6 +12,24 @@ from requests.models import FINAL_STATUSES, RequestStatus, TransferRequest
 # asked again periodically, but it may take weeks). Progress bars and
 # `request_dossiers --wait` stop once every request is settled.
 SETTLED_STATUSES: tuple[str, ...] = (*FINAL_STATUSES, RequestStatus.WAITING)
+
+
+def latest_request_status() -> Subquery:
+    """On a Student queryset: the status of the student's latest request (NULL without one)."""
+    return Subquery(
+        TransferRequest.objects.filter(student_id=OuterRef("pk"))
+        .order_by("-created_at", "-id")
+        .values("status")[:1],
+        output_field=CharField(),
+    )
+
+
+def request_status_label(status: str) -> str:
+    """A status value's label in the active language (the value itself if unknown)."""
+    try:
+        return str(RequestStatus(status).label)
+    except ValueError:
+        return status
 
 
 def request_status_counts(

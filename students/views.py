@@ -23,13 +23,22 @@ from audit.models import AuditAction
 from audit.services import actor_for, audit_record
 from oso_portal import page_text as text
 from oso_portal.access import PortalAccessMixin
+from portal_text import messages_to_json, render_all
+from portal_text import render as text_render
 from requests.dossier.reader import dossier_attachment_file
 from requests.dossier.types import DossierError
 from requests.services.transfer_requests import signup_group_rerequest, transfer_requests_add
 from students import page_selectors
 from students.filters import StudentSearchFilter
 from students.forms import DossierImportForm
-from students.models import NAW_FIELDS, DossierOutcome, SignupGroup, Student, mask_identifier
+from students.models import (
+    NAW_FIELDS,
+    DossierOutcome,
+    SignupGroup,
+    Student,
+    changed_fields_text,
+    mask_identifier,
+)
 from students.selectors import dossier_diff
 from students.services.corrections import naw_correction_release
 from students.services.dossier_merge import DossierIn, dossiers_merge
@@ -333,8 +342,10 @@ class DossierImportView(PortalAccessMixin, View):
                 "source_name": r.source_name,
                 "outcome": str(r.outcome),
                 "student_number": r.student_number,
-                "remarks": list(r.remarks),
-                "reason": r.reason,
+                # Codes, not text: the page renders them in the language it is read in.
+                "remarks": messages_to_json(r.remark_messages),
+                "reason": r.reason_message.as_json() if r.reason_message else None,
+                "changed_fields": list(r.changed_fields),
             }
             for r in results
         ]
@@ -345,6 +356,9 @@ class DossierImportView(PortalAccessMixin, View):
             labels = dict(DossierOutcome.choices)
             for row in results:
                 row["outcome_label"] = labels.get(row["outcome"], row["outcome"])
+                row["remarks"] = render_all(row.get("remarks"))
+                row["reason"] = text_render(row.get("reason"))
+                row["changed"] = changed_fields_text(row.get("changed_fields"))
         return render(
             request,
             self.template_name,

@@ -241,8 +241,9 @@ def _claim_ready(
             sent_at=None,
             attempts=0,
             polls=0,
-            error="",
+            failure=None,
             remarks=[],
+            changed_fields=[],
             dossier=None,
             completed_at=None,
             claim_token=None,
@@ -270,8 +271,9 @@ _RESEND_FIELDS = (
     "sent_at",
     "attempts",
     "polls",
-    "error",
+    "failure",
     "remarks",
+    "changed_fields",
     "dossier",
     "completed_at",
     "claim_token",
@@ -329,6 +331,7 @@ def transfer_requests_retry(*, request_ids: Iterable[int], user: str) -> int:
             row.polls = 0
             row.error = ""
             row.remarks = []
+            row.changed_fields = []
             row.dossier = None
             row.completed_at = None
             row.claim_token = None

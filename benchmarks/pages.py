@@ -193,9 +193,15 @@ def _data_make(start: int, stop: int, group_id: int | None) -> int:
     """Pupils ``start``..``stop`` in groups of 2,000, one request each; the first group's id."""
     from django.db import connection, transaction
 
+    from portal_text import Message
     from requests.models import RequestBatch, RequestMode, RequestStatus, TransferRequest
     from students.models import ElkDot, ElkStatus, PrimarySchool, SignupGroup, Student
 
+    # Remarks and failure reasons as the pipeline stores them: codes with parameters.
+    kept = Message(
+        "merge.corrected_kept", {"field": "surname", "local": "Jansen", "dossier": "Janssen"}
+    )
+    timeout = Message("client.timeout")
     rng = random.Random(start * 7 + stop)
     with transaction.atomic():
         schools = list(PrimarySchool.objects.order_by("pk"))
@@ -249,7 +255,7 @@ def _data_make(start: int, stop: int, group_id: int | None) -> int:
                 status = rng.choice(statuses)
                 remarks = []
                 if status == RequestStatus.PROCESSED_WITH_REMARKS:
-                    remarks = ["Achternaam: lokale correctie behouden (dossier: Jansen)."]
+                    remarks = [kept.as_json()]
                 requests.append(
                     TransferRequest(
                         student=student,
@@ -258,7 +264,7 @@ def _data_make(start: int, stop: int, group_id: int | None) -> int:
                         mode=RequestMode.CURRENT,
                         created_by="bench",
                         remarks=remarks,
-                        error="Het eindpunt antwoordde niet." if status == "failed" else "",
+                        failure=timeout.as_json() if status == RequestStatus.FAILED else None,
                         attempts=1,
                     )
                 )

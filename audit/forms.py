@@ -9,7 +9,12 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from audit.login_throttle import login_failure_record, login_failures_clear, login_throttled
+from audit.login_throttle import (
+    login_attempt_reserve,
+    login_attempt_succeeded,
+    login_attempt_withdraw,
+    login_failure_record,
+)
 from audit.models import AuditAction
 from oso_portal.security import client_address
 
@@ -17,7 +22,11 @@ THROTTLED_MESSAGE = _("Too many failed login attempts. Try again in %(minutes)s 
 
 
 class _LoginThrottleMixin:
-    """Refuses before checking the password when the throttle is on; counts failures."""
+    """Refuses before checking the password when the throttle is on; counts failures.
+
+    Each password check is reserved first (see audit.login_throttle), so attempts
+    sent at the same moment cannot all slip under the limit.
+    """
 
     def clean(self):
         username = self.cleaned_data.get("username")
@@ -25,7 +34,8 @@ class _LoginThrottleMixin:
         if username is None or not password:
             return super().clean()
         address = client_address(self.request) if self.request is not None else "unknown"
-        if login_throttled(username=username, address=address):
+        attempt_id = login_attempt_reserve(username=username, address=address)
+        if attempt_id is None:
             raise ValidationError(
                 self.error_messages["throttled"],
                 code="throttled",
@@ -37,9 +47,14 @@ class _LoginThrottleMixin:
             # Only a wrong username or password counts, not a valid login that
             # confirm_login_allowed refuses (a non-staff user at the admin).
             if self.user_cache is None:
-                login_failure_record(username=username, address=address)
+                login_failure_record(username=username, address=address, attempt_id=attempt_id)
+            else:
+                login_attempt_withdraw(attempt_id=attempt_id)
             raise
-        login_failures_clear(username=username)
+        except BaseException:
+            login_attempt_withdraw(attempt_id=attempt_id)
+            raise
+        login_attempt_succeeded(attempt_id=attempt_id, username=username)
         return cleaned
 
 

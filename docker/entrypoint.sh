@@ -12,8 +12,11 @@ case "${1:-web}" in
     python manage.py migrate --noinput
     python manage.py sync_schedules
     python manage.py collectstatic --noinput --verbosity 0
-    # Bind address, workers (WEB_CONCURRENCY), access log, trusted proxies: gunicorn.conf.py.
-    exec gunicorn oso_portal.wsgi:application --config docker/gunicorn.conf.py
+    exec gunicorn --config python:oso_portal.gunicorn_conf oso_portal.wsgi:application \
+      --bind "0.0.0.0:${PORT:-8000}" \
+      --workers "${WEB_CONCURRENCY:-4}" \
+      --access-logfile - \
+      --forwarded-allow-ips "${FORWARDED_ALLOW_IPS:-127.0.0.1}"
     ;;
   worker)
     exec celery -A oso_portal worker -l info \

@@ -132,6 +132,14 @@ NO_FILES = _("Choose at least one file.")
 FILE_TOO_LARGE = _(
     "The file %(name)s is too large (%(size)s; at most %(limit)s). Nothing was imported."
 )
+ADMIN_SEARCH_NO_BSN = _(
+    "Searching for a citizen service number is not possible here: it would end up in the "
+    "address bar and the logs. Find the student by BSN on Search students."
+)
+UPLOAD_TOO_LARGE = _(
+    "These files are too large together (%(size)s; at most %(limit)s in one upload). "
+    "Nothing was imported: import them in smaller groups."
+)
 
 # --- Export -------------------------------------------------------------------------------
 EXPORT_FORMAT_INVALID = _("Unknown export format.")

@@ -71,9 +71,13 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before the CSRF check, which reads the whole body: a too-large upload is refused unread.
+    "oso_portal.upload_limit.UploadTotalLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A BSN typed into an admin search box is taken out of the URL (after messages: it says why).
+    "oso_portal.admin_search.AdminSearchWithoutIdentifiersMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # CSP, Permissions-Policy, no-store for logged-in users (after auth: it reads request.user).
     "oso_portal.middleware.SecurityHeadersMiddleware",
@@ -156,6 +160,10 @@ STATIC_ROOT = VAR_DIR / "staticfiles"
 # several scanned reports stay well below this. Larger files are refused.
 OSO_DOSSIER_MAX_BYTES = env_int("OSO_DOSSIER_MAX_BYTES", 25 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = OSO_DOSSIER_MAX_BYTES + 1024 * 1024
+# All files of one upload on the import page together: the page refuses a larger
+# request from its Content-Length, before a byte of it is read (and checks the sum
+# of the files again once they are in).
+OSO_UPLOAD_MAX_TOTAL_BYTES = env_int("OSO_UPLOAD_MAX_TOTAL_BYTES", 200 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- The domain -----------------------------------------------------------------
@@ -219,11 +227,16 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_MAX_LOOP_INTERVAL = env_int("CELERY_BEAT_MAX_LOOP_INTERVAL", 5)
 
 # --- Request pipeline (requests/services/pipeline.py) ---------------------------
-# A worker acting on requests holds them this long; the sweeper frees them after.
-OSO_REQUEST_CLAIM_SECONDS = env_int("OSO_REQUEST_CLAIM_SECONDS", 300)
+# A worker acting on requests holds them this long, and renews the claim every
+# OSO_REQUEST_CLAIM_RENEW_SECONDS while it works; the sweeper frees the rows of a worker
+# that died once the claim has run out. Short, so a killed worker's rows go on soon.
+OSO_REQUEST_CLAIM_SECONDS = env_int("OSO_REQUEST_CLAIM_SECONDS", 30)
+OSO_REQUEST_CLAIM_RENEW_SECONDS = env_float("OSO_REQUEST_CLAIM_RENEW_SECONDS", 10.0)
 # A queued task must claim its requests within this time, or the sweeper queues
-# another one (covers messages lost with a killed worker on the filesystem broker).
-OSO_REQUEST_DISPATCH_GRACE_SECONDS = env_int("OSO_REQUEST_DISPATCH_GRACE_SECONDS", 300)
+# another one (a duplicate message is harmless: the claim decides). This covers the
+# messages a killed worker held: Redis gives them back only after the visibility
+# timeout (an hour), the filesystem broker never; the rows must not wait for that.
+OSO_REQUEST_DISPATCH_GRACE_SECONDS = env_int("OSO_REQUEST_DISPATCH_GRACE_SECONDS", 30)
 # First look for results this long after the endpoint accepted the requests.
 OSO_POLL_FIRST_DELAY_SECONDS = env_float("OSO_POLL_FIRST_DELAY_SECONDS", 1.0)
 # "Wacht op basisschool": asked again after 30 s, 60 s, ... up to this many seconds.
@@ -234,11 +247,15 @@ OSO_POLL_MAX_DELAY_SECONDS = env_float("OSO_POLL_MAX_DELAY_SECONDS", 900.0)
 OSO_RETRY_BASE_SECONDS = env_float("OSO_RETRY_BASE_SECONDS", 2.0)
 OSO_RETRY_MAX_DELAY_SECONDS = env_float("OSO_RETRY_MAX_DELAY_SECONDS", 300.0)
 OSO_REQUEST_MAX_ATTEMPTS = env_int("OSO_REQUEST_MAX_ATTEMPTS", 8)
+# An endpoint that restarted (or lost a session) no longer knows requests it accepted:
+# each is submitted again with its own request id, at most this often, then it fails.
+OSO_REQUEST_MAX_RESUBMITS = env_int("OSO_REQUEST_MAX_RESUBMITS", 3)
 # No task countdown is ever longer than this (nor than the visibility timeout).
 OSO_MAX_COUNTDOWN_SECONDS = env_float("OSO_MAX_COUNTDOWN_SECONDS", 600.0)
 # Beat intervals, the defaults for oso_portal/schedules.py (staff may retime them).
 OSO_POLL_DUE_INTERVAL_SECONDS = env_int("OSO_POLL_DUE_INTERVAL_SECONDS", 30)
-OSO_SWEEP_INTERVAL_SECONDS = env_int("OSO_SWEEP_INTERVAL_SECONDS", 60)
+# Often: each run is one indexed query, and a killed worker's rows wait for it.
+OSO_SWEEP_INTERVAL_SECONDS = env_int("OSO_SWEEP_INTERVAL_SECONDS", 10)
 # The demo reads the feed every minute, so a blue dot shows soon after the mock's clock moves.
 OSO_ELK_FEED_INTERVAL_SECONDS = env_int("OSO_ELK_FEED_INTERVAL_SECONDS", 60 if DEMO_MODE else 300)
 # A blue dot re-requests a student automatically, except within this many hours of
@@ -311,7 +328,12 @@ DEFAULT_EXCEPTION_REPORTER_FILTER = "oso_portal.security.RedactingExceptionRepor
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact_bsn": {"()": "oso_portal.security.RedactBsnFilter"}},
+    "filters": {
+        "redact_bsn": {"()": "oso_portal.security.RedactBsnFilter"},
+        "forbidden_without_traceback": {
+            "()": "oso_portal.log_filters.ForbiddenWithoutTracebackFilter"
+        },
+    },
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {
         "console": {
@@ -324,6 +346,12 @@ LOGGING = {
     "loggers": {
         "django": {"handlers": [], "level": "INFO", "propagate": True},
         "django.server": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.request": {
+            "handlers": [],
+            "level": "INFO",
+            "propagate": True,
+            "filters": ["forbidden_without_traceback"],
+        },
         "httpx": {"level": "WARNING"},
         "httpcore": {"level": "WARNING"},
     },

@@ -16,6 +16,7 @@ from openpyxl import Workbook
 
 from oso_portal import page_text as text
 from oso_portal.exports import spreadsheet_safe
+from oso_portal.security import redact_identifiers
 from requests.models import TransferRequest
 
 ITERATOR_CHUNK = 2000
@@ -46,6 +47,9 @@ def export_rows(queryset: QuerySet[TransferRequest]) -> Iterator[list]:
         student = request.student
         remarks = [request.error] if request.error else []
         remarks.extend(request.remark_texts)
+        # Errors and remarks are masked where they are made; this export is a default one,
+        # so it masks again whatever an older row or a future message might hold.
+        remarks = [redact_identifiers(remark) for remark in remarks]
         yield [
             request.get_status_display(),
             timezone.localtime(request.last_activity_at).replace(tzinfo=None),

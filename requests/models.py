@@ -118,6 +118,9 @@ class TransferRequest(models.Model):
     claim_token = models.UUIDField(_("claim"), null=True, blank=True, editable=False)
     # How often the endpoint was asked for the result (the poll backoff grows with it).
     polls = models.PositiveIntegerField(_("result polls"), default=0)
+    # How often the request was handed to the endpoint again because the endpoint had
+    # lost it (a restart, a lost session): bounded by OSO_REQUEST_MAX_RESUBMITS.
+    resubmits = models.PositiveIntegerField(_("resubmits"), default=0)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
     # Why it failed, or the last transient error while it waits for a retry:
     # {"code": ..., "params": {...}} (portal_text), rendered by ``error``. Null: none.

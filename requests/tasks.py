@@ -12,6 +12,7 @@ import logging
 
 from celery import shared_task
 
+from oso_portal.db_health import database_outage_guard
 from requests.services.elk_feed import elk_feed_sync
 from requests.services.pipeline import (
     transfer_requests_dispatch_due,
@@ -31,7 +32,11 @@ logger = logging.getLogger(__name__)
 )
 def submit_requests(request_ids: list[int]) -> dict[str, int]:
     """Send a chunk of requests to the endpoint; queues their results poll."""
-    outcome = transfer_requests_submit(request_ids=request_ids)
+    outcome = database_outage_guard(
+        lambda: transfer_requests_submit(request_ids=request_ids), lost=None
+    )
+    if outcome is None:
+        return {"database_lost": 1}
     return {"claimed": outcome.claimed, "sent": len(outcome.poll_ids), "final": outcome.final}
 
 
@@ -43,7 +48,11 @@ def submit_requests(request_ids: list[int]) -> dict[str, int]:
 )
 def poll_requests(request_ids: list[int]) -> dict[str, int]:
     """Fetch the results of a chunk of sent requests and merge the files that came back."""
-    outcome = transfer_requests_poll(request_ids=request_ids)
+    outcome = database_outage_guard(
+        lambda: transfer_requests_poll(request_ids=request_ids), lost=None
+    )
+    if outcome is None:
+        return {"database_lost": 1}
     return {"claimed": outcome.claimed, "final": outcome.final, "waiting": outcome.waiting}
 
 
@@ -55,7 +64,9 @@ def poll_requests(request_ids: list[int]) -> dict[str, int]:
 )
 def poll_due_requests() -> dict[str, int]:
     """Beat: ask again for every request whose next attempt is due (Wacht op basisschool)."""
-    result = transfer_requests_dispatch_due()
+    result = database_outage_guard(transfer_requests_dispatch_due, lost=None)
+    if result is None:
+        return {"database_lost": 1}
     return {"submit": len(result.submit_ids), "poll": len(result.poll_ids)}
 
 
@@ -67,7 +78,9 @@ def poll_due_requests() -> dict[str, int]:
 )
 def sweep_stuck_requests() -> dict[str, int]:
     """Beat: queue again the requests whose worker died or whose message was lost."""
-    result = transfer_requests_sweep()
+    result = database_outage_guard(transfer_requests_sweep, lost=None)
+    if result is None:
+        return {"database_lost": 1}
     if result.total:
         logger.warning("swept %d stuck requests back onto the queue", result.total)
     return {"submit": len(result.submit_ids), "poll": len(result.poll_ids)}

@@ -133,4 +133,18 @@ class DossierImportForm(forms.Form):
         ]
         if errors:
             raise forms.ValidationError(errors)
+        total = sum(f.size for f in files)
+        if total > settings.OSO_UPLOAD_MAX_TOTAL_BYTES:
+            raise forms.ValidationError(upload_too_large_error(total))
         return files
+
+
+def upload_too_large_error(size: int) -> forms.ValidationError:
+    return forms.ValidationError(
+        text.UPLOAD_TOO_LARGE,
+        code="upload_too_large",
+        params={
+            "size": filesizeformat(size),
+            "limit": filesizeformat(settings.OSO_UPLOAD_MAX_TOTAL_BYTES),
+        },
+    )

@@ -23,6 +23,7 @@ from audit.models import AuditAction
 from audit.services import actor_for, audit_record
 from oso_portal import page_text as text
 from oso_portal.access import PortalAccessMixin
+from oso_portal.upload_limit import upload_refused_pop
 from portal_text import messages_to_json, render_all
 from portal_text import render as text_render
 from requests.dossier.reader import dossier_attachment_file
@@ -325,7 +326,8 @@ class DossierImportView(PortalAccessMixin, View):
 
     def get(self, request):
         results = request.session.pop(IMPORT_RESULTS_KEY, None)
-        return self.render(request, DossierImportForm(), results)
+        refused = upload_refused_pop(request)
+        return self.render(request, DossierImportForm(), results, upload_refused=refused)
 
     def post(self, request):
         form = DossierImportForm(request.POST, request.FILES)
@@ -351,7 +353,7 @@ class DossierImportView(PortalAccessMixin, View):
         ]
         return redirect("students:dossier_import")
 
-    def render(self, request, form, results):
+    def render(self, request, form, results, upload_refused=None):
         if results:
             labels = dict(DossierOutcome.choices)
             for row in results:
@@ -362,5 +364,10 @@ class DossierImportView(PortalAccessMixin, View):
         return render(
             request,
             self.template_name,
-            {"nav": "import", "form": form, "results": results},
+            {
+                "nav": "import",
+                "form": form,
+                "results": results,
+                "upload_refused": upload_refused,
+            },
         )

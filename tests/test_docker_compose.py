@@ -102,7 +102,9 @@ def test_each_service_runs_a_role_the_entrypoint_knows_and_web_is_gunicorn(compo
 
     for name in ("web", "worker", "beat", "mock"):
         assert compose["services"][name]["command"][0] in roles
-    assert "exec gunicorn oso_portal.wsgi:application" in web_branch
+    assert "exec gunicorn --config python:oso_portal.gunicorn_conf oso_portal.wsgi:application" in (
+        web_branch
+    )
     assert "migrate --noinput" in web_branch and "sync_schedules" in web_branch
     assert os.access(ENTRYPOINT, os.X_OK)
     dockerfile = (ROOT / "Dockerfile").read_text()

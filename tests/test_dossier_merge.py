@@ -186,6 +186,37 @@ def test_same_bsn_with_another_birth_date_is_not_a_match():
     assert result.outcome == DossierOutcome.FAILED
 
 
+OTHER_BIRTH_DATE_REASON = (
+    "Er bestaat al een leerling met dit BSN/onderwijsnummer, met een andere geboortedatum. "
+    "Controleer de geboortedatum; is die van de leerling onjuist, corrigeer die dan in beheer "
+    "en lees het bestand opnieuw in."
+)
+
+
+@pytest.mark.parametrize("identifier", ["bsn", "education_number"])
+def test_same_number_with_another_birth_date_and_a_signup_group_fails_without_a_second_pupil(
+    group, identifier
+):
+    number = {"bsn": BSN, "education_number": "101010103"}[identifier]
+    known = {"bsn": "", "education_number": ""} | {identifier: number}
+    StudentFactory(**known, birth_date=dt.date(2010, 1, 1))
+
+    [result] = merge(make_parsed(**known), group=group)
+
+    assert (result.outcome, result.reason) == (DossierOutcome.FAILED, OTHER_BIRTH_DATE_REASON)
+    assert Student.objects.filter(**{identifier: number}).count() == 1
+
+
+def test_two_files_with_one_bsn_and_two_birth_dates_in_one_chunk_make_one_pupil(group):
+    first, second = merge(
+        make_parsed(), make_parsed(birth_date=dt.date(2010, 1, 1), sha256="b"), group=group
+    )
+
+    assert first.outcome == DossierOutcome.CREATED
+    assert (second.outcome, second.reason) == (DossierOutcome.FAILED, OTHER_BIRTH_DATE_REASON)
+    assert Student.objects.filter(bsn=BSN).count() == 1
+
+
 def test_pupil_is_matched_by_education_number_and_birth_date():
     student = StudentFactory(bsn="", education_number="101010103", birth_date=BIRTH)
 

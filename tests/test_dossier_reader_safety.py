@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.server
+import re
 import threading
 from pathlib import Path
 
@@ -123,16 +124,81 @@ def test_oversized_file_is_refused_before_parsing():
     assert message.endswith("de grens is 1000 bytes.")
 
 
-def test_text_node_over_the_parser_limit_is_refused_clearly():
-    raw = example("POVO_full")
+def _with_attachment_content(raw: bytes, content: bytes) -> bytes:
     start = raw.index(b"<bestandsinhoud>") + len(b"<bestandsinhoud>")
-    line = raw[:start].count(b"\n") + 1
-    raw = raw[:start] + b"QUFB" * 2_750_000 + raw[start:]  # 11 MB of base64
+    end = raw.index(b"</bestandsinhoud>", start)
+    return raw[:start] + content + raw[end:]
+
+
+def test_an_attachment_over_the_parsers_10_mb_text_limit_is_read():
+    raw = _with_attachment_content(example("POVO_full"), b"QUFB" * 2_750_000)  # 11 MB base64
+
+    parsed = dossier_read(raw=raw)
+
+    assert parsed.attachments
+    assert dossier_attachment(raw=raw, index=0)[1] == b"AAA" * 2_750_000
+
+
+def test_nesting_deeper_than_the_parser_allows_is_refused_in_dutch():
+    raw = example("POVO_opt_out").replace(
+        b"</dossier>", b"<a>" * 100_000 + b"</a>" * 100_000 + b"</dossier>", 1
+    )
+
+    message = read_error(raw)
+
+    assert message.startswith("Het dossier is geen geldige XML (regel ")
+    assert "XML_PARSE_HUGE" not in message and "depth" not in message
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"<dossier><metadata></dossier>",
+        b"<?xml version='1.0'?>\n<dossier>\n  <a>&unknown;</a>\n</dossier>",
+        b"<dossier>\n" + b"x" * 20 + b"<",
+    ],
+)
+def test_a_syntax_error_is_one_dutch_sentence_with_line_and_column(raw):
+    message = read_error(raw)
+
+    assert re.fullmatch(r"Het dossier is geen geldige XML \(regel \d+, kolom \d+\)\.", message)
+
+
+WIDE_REFUSED = (
+    "Het dossier is geen geldige XML: bestanden in UTF-16 of UTF-32 worden niet geaccepteerd; "
+    "sla het op als UTF-8 (of ISO-8859-1)."
+)
+
+
+def test_a_file_declared_and_written_in_iso_8859_1_is_read_as_the_message_allows():
+    raw = example("POVO_opt_out").decode("utf-8")
+    raw = raw.replace('encoding="UTF-8"', 'encoding="ISO-8859-1"', 1)
+    raw = raw.replace("Testschool", "Tëstschool", 1).encode("iso-8859-1")
+
+    parsed = dossier_read(raw=raw)
+
+    assert parsed.school.name == "Tëstschool"
+
+
+@pytest.mark.parametrize("encoding", ["UTF-16", "utf-32", "UCS-2"])
+def test_a_file_declaring_a_wide_encoding_is_refused_as_the_message_says(encoding):
+    raw = example("POVO_opt_out").replace(b'encoding="UTF-8"', f'encoding="{encoding}"'.encode(), 1)
+
+    assert read_error(raw) == WIDE_REFUSED
+
+
+def test_an_unknown_declared_encoding_is_refused_in_dutch():
+    raw = example("POVO_opt_out").replace(b'encoding="UTF-8"', b'encoding="x-made-up"', 1)
 
     assert read_error(raw) == (
-        f"Het dossier heeft een te groot tekstveld (regel {line}),"
-        " bijvoorbeeld een bijlage van meer dan 7 MB."
+        "Het dossier is geen geldige XML: de codering die de XML-declaratie noemt is onbekend."
     )
+
+
+def test_a_file_declaring_utf8_in_lower_case_is_read():
+    raw = example("POVO_opt_out").replace(b'encoding="UTF-8"', b'encoding="utf-8"', 1)
+
+    assert dossier_read(raw=raw).sha256
 
 
 def test_text_instead_of_bytes_is_a_programming_error():
@@ -172,9 +238,7 @@ def test_invalid_utf8_inside_a_dossier_is_refused():
 def test_utf16_file_is_refused():
     raw = example("POVO_opt_out").decode().replace("UTF-8", "UTF-16").encode("utf-16")
 
-    assert read_error(raw) == (
-        "Het dossier is geen geldige XML: alleen UTF-8-gecodeerde bestanden worden geaccepteerd."
-    )
+    assert read_error(raw) == WIDE_REFUSED
 
 
 def test_wrong_namespace_is_refused():

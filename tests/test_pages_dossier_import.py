@@ -112,3 +112,54 @@ def test_posting_without_files_asks_for_one(portal_client):
     response = portal_client.post(IMPORT, {}, HTTP_ACCEPT_LANGUAGE="nl")
 
     assert "Kies minstens één bestand." in response.content.decode()
+
+
+def test_an_upload_over_the_total_cap_is_refused_before_any_file_is_read(
+    portal_client, group, oso_examples, settings, monkeypatch
+):
+    from django.http.multipartparser import MultiPartParser
+
+    parsed = []
+    original_parse = MultiPartParser.parse
+    monkeypatch.setattr(
+        MultiPartParser, "parse", lambda self: parsed.append(1) or original_parse(self)
+    )
+    settings.OSO_UPLOAD_MAX_TOTAL_BYTES = 40 * 1024
+    files = [upload(path) for path in oso_examples]  # about 750 KB together
+
+    response = portal_client.post(
+        IMPORT, {"files": files, "signup_group": group.pk}, HTTP_ACCEPT_LANGUAGE="nl"
+    )
+
+    assert parsed == []  # the body was never parsed, not even by the CSRF check
+    assert (response.status_code, response["Location"]) == (302, IMPORT)
+    html = portal_client.get(IMPORT, HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    html = html.replace("\xa0", " ")  # filesizeformat's no-break space
+    assert "Deze bestanden zijn samen te groot (" in html
+    assert "hoogstens 40,0 KB per keer" in html
+    assert not ReceivedDossier.objects.exists()
+    # Said once: the next visit is a plain page.
+    html = portal_client.get(IMPORT, HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    assert "samen te groot" not in html
+
+
+def test_files_over_the_total_cap_together_are_refused_by_the_form_too(oso_examples, settings):
+    from students.forms import DossierImportForm
+
+    settings.OSO_UPLOAD_MAX_TOTAL_BYTES = 40 * 1024
+    form = DossierImportForm(data={}, files={"files": [upload(p) for p in oso_examples]})
+    form.fields["files"].widget.value_from_datadict = lambda data, files, name: files[name]
+
+    assert not form.is_valid()
+    assert form.errors.as_data()["files"][0].code == "upload_too_large"
+
+
+def test_an_upload_within_the_total_cap_is_imported(portal_client, group, oso_examples, settings):
+    settings.OSO_UPLOAD_MAX_TOTAL_BYTES = 2 * 1024 * 1024
+
+    response = portal_client.post(
+        IMPORT, {"files": [upload(p) for p in oso_examples], "signup_group": group.pk}
+    )
+
+    assert response.status_code == 302
+    assert ReceivedDossier.objects.count() == len(oso_examples)

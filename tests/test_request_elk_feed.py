@@ -184,3 +184,33 @@ def test_a_blue_dot_rerequest_is_on_record_as_added_and_sent_by_the_elk_feed():
     assert sent.student_number == student.student_number
     assert (sent.details["batch_id"], sent.details["changed_since"]) == (batch.pk, "2021-03-20")
     assert student.bsn not in sent.summary + str(sent.details)
+
+
+def test_a_file_released_a_week_after_its_collection_date_is_no_blue_dot_once_fetched(
+    elk_mock, demo_students
+):
+    from requests.services import transfer_requests_add, transfer_requests_send
+    from requests.services.pipeline import transfer_requests_poll, transfer_requests_submit
+
+    late = demo_students["demo-12"]  # collected 10 May, released 25 May
+    elk_mock.set_clock(dt.date(2021, 5, 24))
+    elk_feed_read()  # the feed has been read before the release
+    elk_mock.set_clock(dt.date(2021, 5, 26))
+    transfer_requests_add(student_ids=[late.pk], user="anna")
+    ready = list(TransferRequest.objects.filter(student=late).values_list("id", flat=True))
+    batch = transfer_requests_send(
+        request_ids=ready, mode=RequestMode.CURRENT, changed_since=None, user="anna"
+    )
+    ids = list(batch.requests.values_list("id", flat=True))
+    transfer_requests_submit(request_ids=ids)
+    transfer_requests_poll(request_ids=ids)
+    assert TransferRequest.objects.get(id=ids[0]).status == RequestStatus.PROCESSED
+
+    read = elk_feed_sync()
+
+    late.refresh_from_db()
+    assert late.elk_dot == ElkDot.GREEN
+    assert late.elk_changed_at == datetime(2021, 5, 25, tzinfo=UTC)
+    # The other pupils' May files were news to that feed; this one's was fetched already.
+    assert not TransferRequest.objects.filter(student=late).exclude(id__in=ids).exists()
+    assert read.blue_dots == 0

@@ -361,3 +361,47 @@ def test_giving_up_after_transient_failures_is_on_record(elk_mock, demo_students
     (entry,) = _finished_entries()
     assert entry.student_id == student.pk
     assert entry.summary.startswith("Mislukt: Opgegeven na 2 pogingen")
+
+
+def test_requests_the_restarted_endpoint_lost_are_submitted_again_and_end_processed(
+    elk_mock, demo_students, django_capture_on_commit_callbacks
+):
+    elk_mock.set_clock(AFTER_MAY)
+    students = [demo_students["demo-01"], demo_students["demo-02"]]
+    ids = _send(students)
+    transfer_requests_submit(request_ids=ids)
+    elk_mock.reset(faults=False, stats=False, requests=True)  # what a restart forgets
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        transfer_requests_poll(request_ids=ids)
+
+    lost = list(TransferRequest.objects.filter(id__in=ids))
+    assert {(r.status, r.sent_at, r.resubmits, r.error) for r in lost} == {
+        (RequestStatus.REQUESTED, None, 1, "")
+    }
+    assert [(c.task.name, sorted(c.request_ids)) for c in callbacks] == [
+        ("oso_requests.submit_requests", sorted(ids))
+    ]
+    public_ids = {str(r.public_id) for r in lost}
+    transfer_requests_submit(request_ids=ids)
+    transfer_requests_poll(request_ids=ids)
+
+    final = list(TransferRequest.objects.filter(id__in=ids))
+    assert {r.status for r in final} == {RequestStatus.PROCESSED}
+    assert {str(r.public_id) for r in final} == public_ids  # the same request ids
+
+
+def test_a_request_the_endpoint_keeps_losing_fails_after_the_bounded_resubmits(
+    elk_mock, demo_students, settings
+):
+    settings.OSO_REQUEST_MAX_RESUBMITS = 2
+    ids = _send([demo_students["demo-01"]])
+    for _round in range(3):
+        transfer_requests_submit(request_ids=ids)
+        elk_mock.reset(faults=False, stats=False, requests=True)
+        transfer_requests_poll(request_ids=ids)
+
+    request = TransferRequest.objects.get(id=ids[0])
+    assert (request.status, request.resubmits) == (RequestStatus.FAILED, 2)
+    with translation.override("nl"):
+        assert request.error == "Het eindpunt kent deze aanvraag niet."

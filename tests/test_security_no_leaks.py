@@ -233,3 +233,62 @@ def test_the_dossier_archive_in_the_admin_masks_the_bsn_without_reveal_permissio
 
     assert response.status_code == 200
     assert _leaks([("admin", response.content.decode())], _identifiers()) == []
+
+
+def _with_bsn_in(raw: bytes, element: str, bsn: str) -> bytes:
+    start = raw.index(f"<{element}>".encode()) + len(element) + 2
+    end = raw.index(f"</{element}>".encode(), start)
+    return raw[:start] + bsn.encode() + raw[end:]
+
+
+@pytest.mark.parametrize("element", ["advies", "geslacht"])
+def test_a_bsn_in_a_code_field_and_the_file_name_shows_nowhere(
+    client, raw_log, oso_examples, tmp_path, element
+):
+    from django.core.management import call_command
+
+    from students.services.dossier_merge import DossierIn, dossiers_merge
+    from tests.factories import StudentFactory, TransferRequestFactory
+
+    povo = next(path for path in oso_examples if "POVO_full" in path.name)
+    bsn = "269326728"  # the pupil of the example
+    raw = _with_bsn_in(povo.read_bytes(), element, bsn)
+    name = f"leerling_{bsn}.xml"
+    staff = _user("toelating", "students.use_portal")
+    client.force_login(staff)
+    web = _Recorder(client)
+
+    # Dossier inlezen: the result page names the file and gives the reason.
+    web.post(
+        reverse("students:dossier_import"),
+        {"files": [SimpleUploadedFile(name, raw, content_type="text/xml")]},
+        follow=True,
+    )
+    [archived] = ReceivedDossier.objects.all()
+    assert archived.outcome == "failed"
+    # The same file as the endpoint's answer to a request: its error on every page.
+    student = StudentFactory(bsn=bsn)
+    [merged] = dossiers_merge(
+        items=[DossierIn(raw=raw, source_name=name, expected_student_id=student.pk)]
+    )
+    request = TransferRequestFactory(student=student, status="failed", error=merged.reason)
+    web.get(reverse("oso_requests:overview"))
+    web.get(reverse("oso_requests:export", args=["csv"]))
+    web.get(reverse("oso_requests:export", args=["xlsx"]))
+    web.get(reverse("students:detail", args=[student.student_number]))
+    # And through the command.
+    path = tmp_path / name
+    path.write_bytes(raw)
+    output = io.StringIO()
+    with pytest.raises(Exception):
+        call_command("import_dossier", str(path), stdout=output, stderr=output)
+
+    stored = [
+        ("request error", request.error),
+        *(("archive", f"{d.source_name} {d.remarks}") for d in ReceivedDossier.objects.all()),
+        *(("audit", f"{e.summary} {e.details}") for e in AuditEntry.objects.all()),
+        ("command", output.getvalue()),
+        *(("log", text) for text in raw_log.texts),
+    ]
+    assert "codelijst" in request.error or "XSD" in request.error
+    assert _leaks(web.seen + stored, {bsn}) == []

@@ -448,3 +448,20 @@ def test_the_dossier_page_says_in_dutch_that_identifiers_are_masked(staff, versi
     ).content.decode()
 
     assert "Het burgerservicenummer en het onderwijsnummer zijn gemaskeerd." in page
+
+
+def test_an_admin_search_on_a_bsn_is_redirected_without_it_and_says_why(staff):
+    from tests.factories import StudentFactory
+
+    student = StudentFactory()
+
+    response = staff.get(
+        "/admin/students/student/",
+        {"q": f"x {student.bsn}", "o": "1"},
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE="nl",
+    )
+
+    assert response.redirect_chain == [("/admin/students/student/?o=1", 302)]
+    assert student.bsn not in response.content.decode()
+    assert "Zoeken op een BSN kan hier niet" in response.content.decode()

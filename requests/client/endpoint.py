@@ -39,7 +39,11 @@ MAX_ITEMS_PER_CALL = 1000  # the endpoint's limit; callers send chunks of at mos
 
 
 def _safe_parser() -> etree.XMLParser:
-    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+    # huge_tree: a results envelope carries each dossier as one base64 text node, a third
+    # larger than the file; without it libxml2 refuses any node over 10 MB, so a dossier of
+    # 7.5 MB could never come through. Entities are never expanded, so this lifts no guard
+    # against entity bombs; the size of each dossier is checked before it is decoded.
+    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True)
 
 
 def _text_or_empty(value: str | None) -> str:
@@ -153,11 +157,19 @@ class EndpointClient:
     def _result(self, request_id: str, element: etree._Element) -> RequestResult:
         state = element.get("state")
         collection_date = _optional_date(element.get("collectionDate"))
+        published_on = _optional_date(element.get("publishedOn"))
         if state == ResultState.PENDING:
             return RequestResult(request_id, ResultState.PENDING, None, None, "", False)
         if state == ResultState.NOT_CHANGED:
             return RequestResult(
-                request_id, ResultState.NOT_CHANGED, None, None, "", False, collection_date
+                request_id,
+                ResultState.NOT_CHANGED,
+                None,
+                None,
+                "",
+                False,
+                collection_date,
+                published_on,
             )
         if state == ResultState.ERROR:
             code = element.get("code") or "error"
@@ -175,27 +187,40 @@ class EndpointClient:
         payload = element.find("dossier")
         if payload is None or payload.get("encoding", "base64") != "base64":
             return _error(request_id, messages.UNKNOWN_STATE, transient=False)
+        encoded = payload.text or ""
+        # Four base64 characters carry three bytes: too large is known before decoding.
+        if self._too_large(len(encoded) // 4 * 3 - encoded[-2:].count("=")):
+            return self._too_large_result(request_id)
         try:
-            xml = base64.b64decode(payload.text or "", validate=True)
+            xml = base64.b64decode(encoded, validate=True)
         except (binascii.Error, ValueError):
             return _error(request_id, messages.CHECKSUM_MISMATCH, transient=True)
         expected = element.get("sha256")
         if expected and hashlib.sha256(xml).hexdigest() != expected.lower():
             return _error(request_id, messages.CHECKSUM_MISMATCH, transient=True)
-        if self.max_dossier_bytes is not None and len(xml) > self.max_dossier_bytes:
-            return RequestResult(
-                request_id,
-                ResultState.ERROR,
-                None,
-                messages.DOSSIER_TOO_LARGE,
-                messages.too_large_message(self.max_dossier_bytes),
-                False,
-            )
+        if self._too_large(len(xml)):
+            return self._too_large_result(request_id)
         if not _well_formed(xml):
             logger.warning("endpoint results: request %s served XML that is not well-formed",
                            request_id)  # fmt: skip
             return _error(request_id, messages.INVALID_DOSSIER, transient=False)
-        return RequestResult(request_id, ResultState.DOSSIER, xml, None, "", False, collection_date)
+        return RequestResult(
+            request_id, ResultState.DOSSIER, xml, None, "", False, collection_date, published_on
+        )
+
+    def _too_large(self, size: int) -> bool:
+        return self.max_dossier_bytes is not None and size > self.max_dossier_bytes
+
+    def _too_large_result(self, request_id: str) -> RequestResult:
+        assert self.max_dossier_bytes is not None
+        return RequestResult(
+            request_id,
+            ResultState.ERROR,
+            None,
+            messages.DOSSIER_TOO_LARGE,
+            messages.too_large_message(self.max_dossier_bytes),
+            False,
+        )
 
     # -- feed ----------------------------------------------------------------------------
     def feed(self, *, since: datetime | None = None) -> Feed:

@@ -48,6 +48,9 @@ class RequestResult:
     message: str  # Dutch for ERROR, "" otherwise
     transient: bool  # ERROR only: True = ask again later, False = give up
     collection_date: date | None = None  # of the file served (DOSSIER, NOT_CHANGED), if given
+    # The day the primary school released that file (publishedOn), if given: a file can be
+    # released days after its collection date, and ELK's feed dates a change by its release.
+    published_on: date | None = None
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,10 @@
 None in NawValues means "the dossier does not supply this": a secret address, a
 secret phone or e-mail (their placeholders never overwrite real data), or a file
 that simply has none. A secret value also leaves a Dutch notice for the remarks.
+
+Only the ``bsn`` and ``onderwijsnummer`` elements are read as they are. A BSN that
+a primary school's system put in any other element (a name, a street, a file name)
+is masked as it is read, so it never reaches a card, a page, an export or a remark.
 """
 
 from __future__ import annotations
@@ -10,7 +14,8 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from lxml import etree
 
-from requests.dossier import codelists
+from oso_portal.security import redact_identifiers
+from requests.dossier import codelists, values
 from requests.dossier.types import (
     Attachment,
     FinalTest,
@@ -19,11 +24,16 @@ from requests.dossier.types import (
     ReferenceLevel,
     SchoolRef,
 )
-from requests.dossier.values import dutch_date, text, xs_boolean, xs_date
+from requests.dossier.values import dutch_date, xs_boolean, xs_date
 from requests.dossier.versions import OsoVersion
 from students.validators import normalise_postcode
 
 _ADDRESS_FIELDS = ("street", "house_number", "house_number_suffix", "postcode", "town")
+
+
+def text(element: etree._Element | None) -> str:
+    """The element's text with every BSN and education number in it masked."""
+    return redact_identifiers(values.text(element))
 
 
 def to_parsed(root: etree._Element, version: OsoVersion, *, sha256: str) -> ParsedDossier:
@@ -85,8 +95,8 @@ def to_parsed(root: etree._Element, version: OsoVersion, *, sha256: str) -> Pars
             branch=text(school.find(t("vestigingscode"))),
             name=text(school.find(t("naam"))),
         ),
-        bsn=text(pupil.find(t("bsn"))),
-        education_number=text(pupil.find(t("onderwijsnummer"))),
+        bsn=values.text(pupil.find(t("bsn"))),
+        education_number=values.text(pupil.find(t("onderwijsnummer"))),
         birth_date=birth_date,
         first_names=" ".join(name for name in first_names if name),
         initials=text(pupil.find(t("voorletters-1"))),

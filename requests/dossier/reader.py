@@ -31,6 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from lxml import etree
 
+from oso_portal.security import redact_identifiers
 from requests.dossier import schema
 from requests.dossier.mapping import to_parsed
 from requests.dossier.paths import ROOT_NAME
@@ -98,7 +99,8 @@ def dossier_attachment(*, raw: bytes, index: int) -> tuple[str, bytes]:
             _("Attachment {number} does not exist in the dossier.").format(number=index + 1)
         )
     document = documents[index]
-    filename = text(document.find(version.tag("bestandsnaam")))
+    # Shown and sent as a download name: a BSN in it is masked like everywhere else.
+    filename = redact_identifiers(text(document.find(version.tag("bestandsnaam"))))
     content = text(document.find(version.tag("bestandsinhoud")))
     try:
         return filename, binascii.a2b_base64(content, strict_mode=False)

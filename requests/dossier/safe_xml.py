@@ -7,6 +7,16 @@ declared: billion laughs, external entities). The parser itself is configured no
 to resolve entities, load DTDs or touch the network either, so a DOCTYPE that
 slipped past the byte check would still be harmless; the parsed tree is checked
 for one again.
+
+``huge_tree`` is on: without it libxml2 refuses any text node over 10 MB, and a
+dossier may carry one attachment (base64 in one element) as large as the file
+limit allows. What huge_tree guards against is already bounded here: the size of
+the whole file is checked first, and there are no entities to expand.
+
+Encodings: OSO prescribes UTF-8, but a primary school's system may write ISO-8859-1
+and say so in the XML declaration; libxml2 reads any such ASCII-compatible encoding.
+UTF-16 and UTF-32 are refused (on the bytes: a DOCTYPE could hide in them), and the
+message says exactly that.
 """
 
 from __future__ import annotations
@@ -29,13 +39,22 @@ _PARSER_OPTIONS = {
     "no_network": True,
     "load_dtd": False,
     "dtd_validation": False,
-    "huge_tree": False,
+    "huge_tree": True,
     "remove_comments": True,
     "remove_pis": True,
     "collect_ids": False,
 }
-_HUGE_TEXT = "Text node too long"
-_POSITION_SUFFIX = re.compile(r",\s*line \d+, column \d+$")
+# The encoding named in the XML declaration, if any (the declaration is ASCII).
+_DECLARED_ENCODING = re.compile(
+    rb"\A(?:\xef\xbb\xbf)?\s*<\?xml\s[^>]*?\bencoding\s*=\s*[\"']([^\"']*)[\"']"
+)
+_WIDE_ENCODINGS = ("utf-16", "utf16", "utf-32", "utf32", "ucs-2", "ucs2", "ucs-4", "ucs4")
+_UNKNOWN_ENCODING_ERRORS = frozenset(
+    {etree.ErrorTypes.ERR_UNSUPPORTED_ENCODING, etree.ErrorTypes.ERR_UNKNOWN_ENCODING}
+)
+_ENCODING_ERRORS = frozenset(
+    {etree.ErrorTypes.ERR_INVALID_ENCODING, etree.ErrorTypes.ERR_INVALID_CHAR}
+)
 _local = threading.local()
 
 
@@ -61,14 +80,30 @@ def check_raw(raw: bytes) -> None:
         )
     if not raw or raw.isspace():
         raise DossierError(_("The dossier is empty."))
-    if raw.startswith(_NON_ASCII_BOMS) or b"\x00" in raw[:4]:
-        raise DossierError(
-            _("The dossier is not valid XML: only UTF-8 encoded files are accepted.")
-        )
+    declared = _DECLARED_ENCODING.match(raw[:1024])
+    if (
+        raw.startswith(_NON_ASCII_BOMS)
+        or b"\x00" in raw[:4]
+        or (declared and declared.group(1).decode("ascii", "replace").lower().startswith(
+            _WIDE_ENCODINGS
+        ))
+    ):  # fmt: skip
+        raise DossierError(_wide_encoding_message())
     # XML is case-sensitive: a DOCTYPE is spelled exactly so. Any occurrence is refused,
     # even inside a comment or CDATA section, which no real dossier needs.
     if _DOCTYPE in raw:
         raise_doctype()
+
+
+def _unknown_encoding_message() -> str:
+    return _("The dossier is not valid XML: the encoding its XML declaration names is unknown.")
+
+
+def _wide_encoding_message() -> str:
+    return _(
+        "The dossier is not valid XML: UTF-16 and UTF-32 files are not accepted; save it as "
+        "UTF-8 (or ISO-8859-1)."
+    )
 
 
 def _size(count: int) -> str:
@@ -87,23 +122,19 @@ def parse_xml(raw: bytes) -> etree._Element:
     try:
         root = etree.fromstring(raw, _parser())  # hardened parser, see above
     except etree.XMLSyntaxError as exc:
-        if _HUGE_TEXT in (exc.msg or ""):
-            # huge_tree=False caps one text node at 10 MB: a base64 attachment of ~7.5 MB.
-            raise DossierError(
-                _(
-                    "The dossier has a text field that is too large (line {line}), "
-                    "such as an attachment over 7 MB."
-                ).format(line=exc.lineno or 1)
-            ) from None
-        raise DossierError(
-            _("The dossier is not valid XML (line {line}): {detail}.").format(
-                line=exc.lineno or 1, detail=_syntax_detail(exc)
+        # libxml2's own reason is English (and may quote the file): the line is what helps.
+        if getattr(exc, "code", None) in _UNKNOWN_ENCODING_ERRORS:
+            raise DossierError(_unknown_encoding_message()) from None
+        if getattr(exc, "code", None) in _ENCODING_ERRORS:
+            message = _(
+                "The dossier is not valid XML (line {line}, column {column}): the file holds "
+                "characters that are not UTF-8."
             )
-        ) from None
-    except (ValueError, etree.LxmlError) as exc:  # e.g. an unsupported encoding
-        raise DossierError(
-            _("The dossier is not valid XML: {detail}.").format(detail=str(exc).rstrip("."))
-        ) from None
+        else:
+            message = _("The dossier is not valid XML (line {line}, column {column}).")
+        raise DossierError(message.format(line=exc.lineno or 1, column=_column(exc))) from None
+    except (ValueError, etree.LxmlError):  # e.g. an encoding libxml2 does not know
+        raise DossierError(_unknown_encoding_message()) from None
     docinfo = root.getroottree().docinfo
     if docinfo.doctype or docinfo.internalDTD is not None or docinfo.system_url:
         raise_doctype()
@@ -116,8 +147,6 @@ def read_root(raw: bytes) -> etree._Element:
     return parse_xml(raw)
 
 
-def _syntax_detail(exc: etree.XMLSyntaxError) -> str:
-    """libxml2's own (English) reason without its position suffix, kept short."""
-    message = (exc.msg or str(exc)).strip()
-    message = _POSITION_SUFFIX.sub("", message)
-    return message[:200].rstrip(". ")
+def _column(exc: etree.XMLSyntaxError) -> int:
+    position = getattr(exc, "position", None)
+    return position[1] if position and position[1] else 1

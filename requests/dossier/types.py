@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from oso_portal.security import redact_identifiers
+
 
 @dataclass(frozen=True, slots=True)
 class ReferenceLevel:
@@ -102,8 +104,15 @@ class ParsedDossier:
 
 
 class DossierError(Exception):
-    """The dossier cannot be used. ``message`` is one Dutch sentence naming the field."""
+    """The dossier cannot be used. ``message`` is one Dutch sentence naming the field.
+
+    The message may quote a value from the file (a code not in its codelist, a
+    value the XSD refuses), and a file may carry a pupil's BSN in any element:
+    every BSN and education number in it is masked here, once for every caller
+    (request errors, archive remarks, pages, exports, command output).
+    """
 
     def __init__(self, message: str) -> None:
+        message = redact_identifiers(message)
         super().__init__(message)
         self.message = message

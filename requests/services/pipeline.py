@@ -30,16 +30,17 @@ import os
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
 from django.utils import timezone, translation
 
 from audit.models import SYSTEM_ACTOR, AuditAction
 from audit.services import AuditInput, audit_record_many
 from oso_portal.bulk import bulk_update_rows
+from oso_portal.db_health import database_connection_lost
 from portal_text import Message, legacy, messages_to_json
 from requests.client import (
     EndpointClient,
@@ -50,6 +51,7 @@ from requests.client import (
     endpoint_client_from_settings,
     submit_item_for,
 )
+from requests.client.messages import UNKNOWN_REQUEST
 from requests.client.texts import endpoint_error_text, refusal_text, result_error_text
 from requests.models import (
     OPEN_STATUSES,
@@ -60,6 +62,7 @@ from requests.models import (
 from requests.services import texts
 from requests.services.backoff import pending_delay, retry_delay
 from requests.services.enqueue import capped_countdown, chunked, enqueue_poll, enqueue_submit
+from requests.services.lease import claim_lease, claims_kept
 from students.models import DossierOutcome, ElkDot, Student
 from students.services.dossier_merge import DossierIn, MergeResult, dossiers_merge
 from students.services.dossier_merge.texts import INTERNAL_ERROR
@@ -79,11 +82,16 @@ _STATUS_FOR_OUTCOME: dict[str, str] = {
 }
 
 # Every field a step may change (bulk_update_rows needs them listed).
+# A request that ends so has the endpoint's current file (or was told nothing is newer).
+_FETCHED_STATUSES = frozenset(
+    {RequestStatus.PROCESSED, RequestStatus.PROCESSED_WITH_REMARKS, RequestStatus.NOT_CHANGED}
+)
 _ROW_FIELDS = (
     "status",
     "sent_at",
     "attempts",
     "polls",
+    "resubmits",
     "next_attempt_at",
     "claimed_until",
     "claim_token",
@@ -130,6 +138,11 @@ def transfer_requests_submit(*, request_ids: Sequence[int]) -> StepOutcome:
     )
     if not rows:
         return StepOutcome()
+    with claims_kept(request_ids=[row.id for row in rows], token=token):
+        return _submit_claimed(rows, token=token, now=now)
+
+
+def _submit_claimed(rows: list[TransferRequest], *, token: uuid.UUID, now: datetime) -> StepOutcome:
     with translation.override(STORED_LANGUAGE):
         items = []
         sendable: list[TransferRequest] = []
@@ -230,8 +243,15 @@ def transfer_requests_poll(*, request_ids: Sequence[int]) -> StepOutcome:
     )
     if not rows:
         return StepOutcome()
+    with claims_kept(request_ids=[row.id for row in rows], token=token):
+        return _poll_claimed(rows, token=token, now=now)
+
+
+def _poll_claimed(rows: list[TransferRequest], *, token: uuid.UUID, now: datetime) -> StepOutcome:
     retry_rows: list[TransferRequest] = []
+    resubmit_rows: list[TransferRequest] = []
     to_merge: list[tuple[TransferRequest, bytes]] = []
+    released_on: dict[int, date] = {}
     with translation.override(STORED_LANGUAGE):
         results = _fetch_results(rows)
         for row in rows:
@@ -247,12 +267,22 @@ def transfer_requests_poll(*, request_ids: Sequence[int]) -> StepOutcome:
                 else:
                     _finish(row, RequestStatus.FAILED, now=now, error=endpoint_error_text(result))
                 continue
+            if _endpoint_lost_it(row, result):
+                _resubmit(row, now=now)
+                resubmit_rows.append(row)
+                continue
+            if result.published_on is not None:
+                released_on[row.id] = result.published_on
             _apply_result(row, result, now=now, retry_rows=retry_rows, to_merge=to_merge)
-    ours = _record(rows, token=token, to_merge=to_merge, now=now)
+    ours = _record(rows, token=token, to_merge=to_merge, now=now, released_on=released_on)
     ours_ids = {r.id for r in ours}
     retry_rows = [r for r in retry_rows if r.id in ours_ids and r.status in OPEN_STATUSES]
     if retry_rows:
         enqueue_poll([r.id for r in retry_rows], countdown=_retry_in(retry_rows, now=now))
+    resubmit_ids = [r.id for r in resubmit_rows if r.id in ours_ids]
+    if resubmit_ids:
+        logger.info("endpoint lost %d requests; submitting them again", len(resubmit_ids))
+        enqueue_submit(resubmit_ids, countdown=_retry_in(resubmit_rows, now=now))
     return StepOutcome(
         claimed=len(ours),
         retry_ids=[r.id for r in retry_rows],
@@ -312,6 +342,30 @@ def _endpoint_client() -> EndpointClient:
     return client
 
 
+def _endpoint_lost_it(row: TransferRequest, result: RequestResult) -> bool:
+    """The endpoint no longer knows a request it accepted (it restarted, or lost a session).
+
+    Nothing was wrong with the request: it is handed over again, with the same request
+    id (the endpoint's idempotency key, so a submit that it did remember stays one
+    request), a bounded number of times before the request fails.
+    """
+    return (
+        result.state == ResultState.ERROR
+        and result.error_code == UNKNOWN_REQUEST
+        and row.resubmits < settings.OSO_REQUEST_MAX_RESUBMITS
+    )
+
+
+def _resubmit(row: TransferRequest, *, now: datetime) -> None:
+    row.resubmits += 1
+    row.status = RequestStatus.REQUESTED
+    row.sent_at = None  # what the submit step claims
+    row.error = ""
+    row.next_attempt_at = now + timedelta(seconds=capped_countdown(retry_delay(row.resubmits)))
+    row.last_activity_at = now
+    _reserve(row, until=row.next_attempt_at + _grace())
+
+
 def _apply_result(
     row: TransferRequest,
     result: RequestResult,
@@ -356,7 +410,9 @@ def _merge(
     try:
         with transaction.atomic():
             results = dossiers_merge(items=items, received_by=received_by)
-    except Exception:
+    except Exception as exc:
+        if database_connection_lost(exc):
+            raise  # every smaller step would fail the same way (and log it)
         # A bug, not a bad file (those come back as "failed"): merge one by one so
         # that only the file that trips it fails, and the chunk does not loop.
         logger.exception("merging a chunk of %d dossiers failed; merging one by one", len(items))
@@ -475,7 +531,7 @@ def _claim(
     student; poll only the batch, the merge loads and locks the students itself).
     """
     ids = list(dict.fromkeys(request_ids))
-    lease = now + timedelta(seconds=settings.OSO_REQUEST_CLAIM_SECONDS)
+    lease = now + claim_lease()
     free = Q(claim_token__isnull=True) | Q(claimed_until__lt=now)
     claimed: list[TransferRequest] = []
     for start in range(0, len(ids), 500):
@@ -561,8 +617,12 @@ def _record(
     token: uuid.UUID,
     to_merge: list[tuple[TransferRequest, bytes]] | None = None,
     now: datetime | None = None,
+    released_on: dict[int, date] | None = None,
 ) -> list[TransferRequest]:
-    """Write the rows whose claim is still ours, with their merges, in one transaction."""
+    """Write the rows whose claim is still ours, with their merges, in one transaction.
+
+    ``released_on``: per row, the day the endpoint says the file it served was released.
+    """
     with transaction.atomic():
         ours_ids = set(
             TransferRequest.objects.select_for_update()
@@ -578,25 +638,43 @@ def _record(
                 _merge(merging, received_by=_received_by(merging), now=now or timezone.now())
         bulk_update_rows(ours, _ROW_FIELDS)
         _audit_finished_unmerged(ours)
-        fetched = [
-            row.student_id
-            for row in ours
-            if row.status
-            in (
-                RequestStatus.PROCESSED,
-                RequestStatus.PROCESSED_WITH_REMARKS,
-                RequestStatus.NOT_CHANGED,
-            )
-        ]
+        fetched = [row.student_id for row in ours if row.status in _FETCHED_STATUSES]
         if fetched:
             # ELK's green dot: the file was fetched.
             Student.objects.filter(id__in=fetched).exclude(elk_dot=ElkDot.GREEN).update(
                 elk_dot=ElkDot.GREEN
             )
+            _changes_known_until(ours, released_on or {})
         finished_batches = {row.batch_id for row in ours if row.batch_id and not row.is_open}
         if finished_batches:
             _batches_mark_finished(finished_batches, now=now or timezone.now())
     return ours
+
+
+def _changes_known_until(rows: list[TransferRequest], released_on: dict[int, date]) -> None:
+    """Record that each fetched student's file includes the changes up to its release.
+
+    ELK's feed dates a change by the moment the primary school released it, which can be
+    a week after the file's collection date. A feed that lists the release of the file we
+    just fetched is no news (requests/services/elk_feed.py skips a change no newer than
+    ``elk_changed_at``): without this it would turn the dot blue and re-request at once.
+    One UPDATE for the chunk, whatever the number of release days in it.
+    """
+    by_day: dict[date, list[int]] = {}
+    for row in rows:
+        day = released_on.get(row.id)
+        if day is not None and row.status in _FETCHED_STATUSES:
+            by_day.setdefault(day, []).append(row.student_id)
+    if not by_day:
+        return
+    whens = []
+    for day, student_ids in by_day.items():
+        moment = datetime(day.year, day.month, day.day, tzinfo=UTC)  # the feed's day moment
+        newer = Q(elk_changed_at__isnull=True) | Q(elk_changed_at__lt=moment)
+        whens.append(When(Q(id__in=student_ids) & newer, then=Value(moment)))
+    Student.objects.filter(id__in=[sid for ids in by_day.values() for sid in ids]).update(
+        elk_changed_at=Case(*whens, default=F("elk_changed_at"))
+    )
 
 
 def _audit_finished_unmerged(rows: list[TransferRequest]) -> None:

@@ -60,24 +60,25 @@ def transfer_requests_add(*, student_ids: Iterable[int], user: str) -> AddResult
                 ).values_list("student_id", flat=True)
             )
         to_add = sorted(set(existing) - with_open)
-        started = timezone.now()
+        rows = [
+            TransferRequest(student_id=student_id, status=RequestStatus.READY, created_by=user)
+            for student_id in to_add
+        ]
         TransferRequest.objects.bulk_create(
-            [
-                TransferRequest(student_id=student_id, status=RequestStatus.READY, created_by=user)
-                for student_id in to_add
-            ],
+            rows,
             batch_size=1000,
             # A request added meanwhile by someone else wins; ours is dropped.
             ignore_conflicts=True,
         )
+        # Our rows are the ones with the request ids we made: a concurrent add (the
+        # same user's double click) has other ids, so neither call counts or audits
+        # the other's rows.
+        ours = [row.public_id for row in rows]
         added_rows: list[tuple[int, int, str]] = []
-        for ids in _slices(to_add):
-            added_rows += TransferRequest.objects.filter(
-                student_id__in=ids,
-                status=RequestStatus.READY,
-                created_by=user,
-                created_at__gte=started,
-            ).values_list("id", "student_id", "student__student_number")
+        for ids in _slices(ours):
+            added_rows += TransferRequest.objects.filter(public_id__in=ids).values_list(
+                "id", "student_id", "student__student_number"
+            )
         _audit_requests(
             [
                 _AuditRow(request_id, student_id, student_number, summary="ready")
@@ -90,7 +91,7 @@ def transfer_requests_add(*, student_ids: Iterable[int], user: str) -> AddResult
     return AddResult(added=added, skipped_open=len(existing) - added)
 
 
-def _slices(ids: list[int], size: int = 2000) -> list[list[int]]:
+def _slices(ids: list, size: int = 2000) -> list[list]:
     """Ids in slices, so that no statement binds more parameters than SQLite allows."""
     return [ids[start : start + size] for start in range(0, len(ids), size)]
 

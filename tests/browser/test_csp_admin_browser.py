@@ -119,3 +119,32 @@ def test_admin_pages_run_without_csp_violations(live_server, browser_page, setti
     page.click("#calendarlink0")
     assert page.is_visible("#calendarbox0")
     assert _violations(page) == []
+
+
+def test_a_bsn_typed_into_the_admin_search_is_never_sent(live_server, browser_page, settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    UserFactory(username="beheer", is_staff=True, is_superuser=True)
+    student = StudentFactory()
+    page = browser_page
+    base = live_server.url
+    sent: list[str] = []
+    page.on("request", lambda request: sent.append(request.url))
+    page.goto(f"{base}/admin/login/")
+    page.fill("#id_username", "beheer")
+    page.fill("#id_password", "secret-pass-123")
+    page.click("input[type=submit]")
+    page.wait_for_url(f"{base}/admin/")
+
+    page.goto(f"{base}/admin/students/student/")
+    page.fill("#searchbar", student.bsn)
+    page.press("#searchbar", "Enter")
+    page.wait_for_selector("[data-no-bsn-search-note]")
+
+    assert "BSN" in page.inner_text("[data-no-bsn-search-note]")
+    assert page.url == f"{base}/admin/students/student/"
+    assert not [url for url in sent if student.bsn in url]
+    # An ordinary search still goes.
+    page.fill("#searchbar", student.surname)
+    page.press("#searchbar", "Enter")
+    page.wait_for_url(f"{base}/admin/students/student/?q=*")
+    assert _violations(page) == []

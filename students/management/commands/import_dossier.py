@@ -26,6 +26,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from oso_portal.cli import os_username
+from oso_portal.security import redact_identifiers
 from students.models import DossierOutcome, SignupGroup
 from students.services.dossier_merge import DossierIn, MergeResult, dossiers_merge
 from students.services.students import signup_group_for_import, signup_group_name_clean
@@ -93,7 +94,9 @@ class Command(BaseCommand):
                 for name, raw, error in chunk:
                     if raw is None:
                         failed += 1
-                        self.stdout.write(f"{name}: -: {DossierOutcome.FAILED.label}: {error}")
+                        self.stdout.write(
+                            f"{redact_identifiers(name)}: -: {DossierOutcome.FAILED.label}: {error}"
+                        )
                         continue
                     result = next(results)
                     failed += result.outcome == DossierOutcome.FAILED
@@ -141,7 +144,8 @@ class Command(BaseCommand):
         label = DossierOutcome(result.outcome).label
         if result.outcome == DossierOutcome.FAILED:
             label = f"{label}: {result.reason}"
-        self.stdout.write(f"{name}: {result.student_number or '-'}: {label}")
+        # A file may be named after the pupil's BSN: the name is printed masked.
+        self.stdout.write(f"{redact_identifiers(name)}: {result.student_number or '-'}: {label}")
         for remark in result.remarks:
             self.stdout.write(f"  {remark}")
 

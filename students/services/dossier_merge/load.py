@@ -29,6 +29,13 @@ class StudentIndex:
     def all_ids(self) -> list[int]:
         return list(self.by_id)
 
+    def same_number(self, parsed: ParsedDossier) -> bool:
+        """Whether a student has the file's BSN or education number (any birth date)."""
+        return bool(
+            (parsed.bsn and self.by_bsn.get(parsed.bsn))
+            or (parsed.education_number and self.by_education_number.get(parsed.education_number))
+        )
+
     def matches(self, parsed: ParsedDossier) -> list[Student]:
         """Students with the file's BSN or education number and its birth date.
 

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import replace
 
 from django.db import DatabaseError, transaction
 from django.utils import timezone, translation
 
 from oso_portal.bulk import bulk_update_rows
+from oso_portal.db_health import database_connection_lost
+from oso_portal.security import redact_identifiers
 from portal_text import Message, legacy
 from requests.dossier.types import DossierError, ParsedDossier
 from students.models import DossierOutcome, ReceivedDossier, SignupGroup, Student
@@ -85,6 +88,8 @@ def dossiers_merge_parsed(
     """Like ``dossiers_merge`` for files the reader has already validated (same order)."""
     if len(items) != len(parsed):
         raise ValueError("items and parsed must have the same length")
+    # A file may be named after the pupil's BSN: the name is kept masked.
+    items = [replace(item, source_name=redact_identifiers(item.source_name)) for item in items]
     entries: list[Entry] = [
         ValidEntry(index=i, item=item, parsed=value)
         if isinstance(value, ParsedDossier)
@@ -122,7 +127,9 @@ def _merge_sub_chunk_safely(
             return _merge_sub_chunk(
                 entries, signup_group=signup_group, received_by=received_by, deferred=deferred
             )
-    except DatabaseError:
+    except DatabaseError as exc:
+        if database_connection_lost(exc):
+            raise  # the connection is gone: file by file would fail (and log) each time
         if len(entries) == 1:
             logger.exception("Storing one dossier failed; it is recorded as failed")
             return [(entries[0], storage_failure_record(entries[0], received_by=received_by))]

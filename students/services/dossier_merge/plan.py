@@ -62,6 +62,10 @@ def plan_decide(
         return Plan(entry, DossierOutcome.FAILED, reason=texts.AMBIGUOUS())
     elif matches:
         student = matches[0]
+    elif students.same_number(parsed):
+        # Never a second pupil with one BSN: either this file's birth date or the
+        # student's is wrong, and only staff can tell which.
+        return Plan(entry, DossierOutcome.FAILED, reason=texts.OTHER_BIRTH_DATE())
     elif signup_group is not None:
         return Plan(entry, DossierOutcome.CREATED, remarks=notices_of(parsed), created=True)
     else:

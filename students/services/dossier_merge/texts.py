@@ -50,6 +50,14 @@ AMBIGUOUS = define(
         "number and this birth date."
     ),
 )
+OTHER_BIRTH_DATE = define(
+    "merge.other_birth_date",
+    gettext_noop(
+        "A student with this citizen service number/education number already exists, with "
+        "another birth date. Check the birth date; if the student's is wrong, correct it in "
+        "the admin and import the file again."
+    ),
+)
 NO_STUDENT = define(
     "merge.no_student",
     gettext_noop(

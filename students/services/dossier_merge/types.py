@@ -53,10 +53,12 @@ class ValidEntry:
         keys: set[tuple[object, ...]] = set()
         if self.item.expected_student_id is not None:
             keys.add(("id", self.item.expected_student_id))
+        # Without the birth date: two files with one BSN and different birth dates
+        # go in turn, so the second sees the pupil the first may have created.
         if self.parsed.bsn:
-            keys.add(("bsn", self.parsed.bsn, self.parsed.birth_date))
+            keys.add(("bsn", self.parsed.bsn))
         if self.parsed.education_number:
-            keys.add(("edu", self.parsed.education_number, self.parsed.birth_date))
+            keys.add(("edu", self.parsed.education_number))
         return keys
 
 

@@ -1,0 +1,65 @@
+"""One upload may not exceed ``OSO_UPLOAD_MAX_TOTAL_BYTES``, refused before it is read.
+
+Django reads a multipart body as soon as anything asks for ``request.POST`` (the CSRF
+check does, before any view), spooling every file to disk, and the import page then
+holds every file in memory. So the cap is checked here, in a middleware before the
+CSRF check, on the size the client announces: a larger POST is answered without a
+byte of its body read. To the import page the answer is a redirect back to it, which
+shows the refusal in Dutch (through the session: the messages framework is not set
+up yet at this point); any other URL answers 413.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
+
+from oso_portal import page_text as text
+
+REFUSED_KEY = "upload_refused_bytes"
+
+
+def announced_size(request: HttpRequest) -> int:
+    """The body size the client announced (0 when it did not say)."""
+    try:
+        return max(int(request.META.get("CONTENT_LENGTH") or 0), 0)
+    except ValueError:
+        return 0
+
+
+def upload_too_large_message(size: int) -> str:
+    return text.UPLOAD_TOO_LARGE % {
+        "size": filesizeformat(size),
+        "limit": filesizeformat(settings.OSO_UPLOAD_MAX_TOTAL_BYTES),
+    }
+
+
+def upload_refused_pop(request: HttpRequest) -> str | None:
+    """The Dutch refusal of the last upload that was too large, once."""
+    size = request.session.pop(REFUSED_KEY, None)
+    return upload_too_large_message(size) if isinstance(size, int) else None
+
+
+class UploadTotalLimitMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        size = announced_size(request)
+        if request.method == "POST" and size > settings.OSO_UPLOAD_MAX_TOTAL_BYTES:
+            # The body stays unread; the connection is closed so that a client
+            # still sending it does not have it taken for the next request.
+            if request.path == reverse("students:dossier_import"):
+                request.session[REFUSED_KEY] = size
+                response: HttpResponse = HttpResponseRedirect(request.path)
+            else:
+                response = HttpResponse(
+                    upload_too_large_message(size), status=413, content_type="text/plain"
+                )
+            response["Connection"] = "close"
+            return response
+        return self.get_response(request)

@@ -14,7 +14,7 @@ case "${1:-web}" in
     python manage.py collectstatic --noinput --verbosity 0
     exec gunicorn --config python:oso_portal.gunicorn_conf oso_portal.wsgi:application \
       --bind "0.0.0.0:${PORT:-8000}" \
-      --workers "${WEB_CONCURRENCY:-3}" \
+      --workers "${WEB_CONCURRENCY:-4}" \
       --access-logfile - \
       --forwarded-allow-ips "${FORWARDED_ALLOW_IPS:-127.0.0.1}"
     ;;

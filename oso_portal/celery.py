@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 
 from celery import Celery
-from celery.signals import after_setup_logger, after_setup_task_logger
+from celery.signals import after_setup_logger, after_setup_task_logger, worker_process_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "oso_portal.settings")
 
@@ -47,3 +47,15 @@ def redact_worker_logs(sender=None, logger=None, **kwargs) -> None:
 
     if logger is not None:
         install_redact_filter(logger)
+
+
+@worker_process_init.connect
+def official_check_per_process(**kwargs) -> None:
+    """Each prefork child makes its own Saxon processor and compiles the stylesheets.
+
+    SaxonC's state must not cross a fork, so nothing is made in the parent; doing it
+    here keeps the first task of a child from paying for the compilation.
+    """
+    from requests.dossier.reader import official_check_warm_up
+
+    official_check_warm_up()

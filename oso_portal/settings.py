@@ -159,6 +159,8 @@ STATIC_ROOT = VAR_DIR / "staticfiles"
 # The official example dossiers with attachments are about 180 kB; real ones with
 # several scanned reports stay well below this. Larger files are refused.
 OSO_DOSSIER_MAX_BYTES = env_int("OSO_DOSSIER_MAX_BYTES", 25 * 1024 * 1024)
+# OSO gegevensset versions installed by staff (oso_version_add, the admin): data, not code.
+OSO_VERSIONS_DIR = Path(env_str("OSO_PORTAL_VERSIONS_DIR", str(VAR_DIR / "oso_versions")))
 DATA_UPLOAD_MAX_MEMORY_SIZE = OSO_DOSSIER_MAX_BYTES + 1024 * 1024
 # All files of one upload on the import page together: the page refuses a larger
 # request from its Content-Length, before a byte of it is read (and checks the sum

@@ -7,17 +7,32 @@ own *Periodic tasks* (pause or retime them there; see oso_portal/schedules.py).
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
+from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from requests.models import ElkFeedRead, RequestBatch, RequestMode, TransferRequest
+from oso_format.version_package import VersionPackageError
+from requests.models import (
+    ElkFeedRead,
+    InstalledOsoVersion,
+    RequestBatch,
+    RequestMode,
+    TransferRequest,
+)
 from requests.services import (
     transfer_requests_delete,
     transfer_requests_retry,
     transfer_requests_send,
 )
+from requests.services.oso_versions import oso_version_install
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -192,3 +207,70 @@ class ElkFeedReadAdmin(ReadOnlyAdmin):
         "requests_sent",
         "error",
     )
+
+
+class OsoVersionUploadForm(forms.Form):
+    package = forms.FileField(
+        label=_("Version package (.zip)"),
+        help_text=_(
+            "The .zip that Edustandaard publishes for a gegevensset version: one "
+            "OSO_gegevensset_<version>.xsd and ValideerOverstapprofielen.xsl with its includes."
+        ),
+    )
+
+
+@admin.register(InstalledOsoVersion)
+class InstalledOsoVersionAdmin(admin.ModelAdmin):
+    """The installed versions; *Add* is an upload of the version's .zip (no shell needed)."""
+
+    list_display = ("version", "namespace", "installed_at", "installed_by")
+    fields = readonly_fields = (
+        "version",
+        "namespace",
+        "xsd_file",
+        "stylesheet_file",
+        "installed_at",
+        "installed_by",
+    )
+    add_form_template = "admin/oso_requests/installedosoversion/upload.html"
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # Files of that version may be archived already: a version stays installed.
+        return False
+
+    def add_view(self, request, form_url="", extra_context=None):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = OsoVersionUploadForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            row = self._install(request, form.cleaned_data["package"], form)
+            if row is not None:
+                messages.success(
+                    request,
+                    _("Version %(version)s added: %(namespace)s")
+                    % {"version": row.version, "namespace": row.namespace},
+                )
+                return redirect("admin:oso_requests_installedosoversion_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "form": form,
+            "title": _("Add an OSO version"),
+            **(extra_context or {}),
+        }
+        return TemplateResponse(request, self.add_form_template, context)
+
+    def _install(self, request, upload, form):
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "package.zip"
+            with path.open("wb") as out:
+                for chunk in upload.chunks():
+                    out.write(chunk)
+            try:
+                return oso_version_install(source=path, installed_by=request.user.get_username())
+            except VersionPackageError as error:
+                form.add_error("package", error.message)
+                return None

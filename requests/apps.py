@@ -26,3 +26,11 @@ class OsoRequestsConfig(AppConfig):
         latest_request_status_provide(
             LatestRequestStatusSource(expression=latest_request_status, label=request_status_label)
         )
+
+        # The versions staff installed are files with a manifest: registered at start-up
+        # (no database query) and looked for again when a file names an unknown namespace.
+        from requests.dossier.versions import oso_version_loader_add
+        from requests.services.oso_versions import installed_versions_load
+
+        installed_versions_load()
+        oso_version_loader_add(installed_versions_load)

@@ -200,3 +200,26 @@ class ElkFeedRead(models.Model):
 
     def __str__(self) -> str:
         return f"{self.read_at:%Y-%m-%d %H:%M:%S}"
+
+
+class InstalledOsoVersion(models.Model):
+    """An OSO gegevensset version that staff installed (the built-in 2019.1 is not a row).
+
+    The files live under ``settings.OSO_VERSIONS_DIR/<version>/`` with a manifest
+    that every process reads at start-up; this row records who added it and when.
+    """
+
+    version = models.CharField(_("version"), max_length=20, unique=True)
+    namespace = models.CharField(_("namespace"), max_length=255, unique=True)
+    xsd_file = models.CharField(_("XSD"), max_length=255)
+    stylesheet_file = models.CharField(_("validation stylesheet"), max_length=255)
+    installed_at = models.DateTimeField(_("installed at"), auto_now_add=True)
+    installed_by = models.CharField(_("installed by"), max_length=150, blank=True, default="")
+
+    class Meta:
+        verbose_name = _("OSO version")
+        verbose_name_plural = _("OSO versions")
+        ordering = ["version"]
+
+    def __str__(self) -> str:
+        return f"OSO {self.version}"

@@ -3,14 +3,36 @@
 from __future__ import annotations
 
 import django_tables2 as tables
+from django.core.paginator import Paginator
 from django.template.loader import render_to_string
+from django.utils.functional import cached_property
+from django.utils.html import format_html
 
 from oso_portal import page_text as text
-from requests.models import TransferRequest
-from students.tables import SelectColumn
+from requests.models import RequestStatus, TransferRequest
+from students.tables import (
+    RowsInPython,
+    SelectColumn,
+    date_cell,
+    select_cell,
+    student_link_cell,
+    text_cell,
+)
 
 
-class TransferRequestTable(tables.Table):
+class CountedPaginator(Paginator):
+    """A paginator told its number of rows by a query the page runs anyway."""
+
+    def __init__(self, object_list, per_page, *args, count: int, **kwargs) -> None:
+        super().__init__(object_list, per_page, *args, **kwargs)
+        self._count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._count
+
+
+class TransferRequestTable(RowsInPython, tables.Table):
     select = SelectColumn(
         name="request_ids",
         row_label=lambda r: f"{r.student.student_number} {r.student.full_name}",
@@ -66,3 +88,47 @@ class TransferRequestTable(tables.Table):
 
     def render_remarks(self, record):
         return render_to_string("includes/request_remarks.html", {"request": record})
+
+    # --- The body rows in Python (RowsInPython) ---------------------------------------
+    def cell_select(self, request: TransferRequest) -> str:
+        student = request.student
+        label = f"{student.student_number} {student.full_name}"
+        template = self.page_text(text.SELECT_ROW)
+        return select_cell(name="request_ids", value=request.pk, label=label, template=template)
+
+    def cell_status(self, request: TransferRequest) -> str:
+        # includes/request_status.html, without a template per row.
+        return str(
+            format_html(
+                '<span class="status status--{}">{}</span>',
+                request.status,
+                self._status_labels().get(request.status, request.status),
+            )
+        )
+
+    def _status_labels(self) -> dict[str, str]:
+        # The labels are lazy translations: resolve each once a page, not once a row.
+        if not hasattr(self, "_labels"):
+            self._labels = {value: str(label) for value, label in RequestStatus.choices}
+        return self._labels
+
+    def cell_last_activity_at(self, request: TransferRequest) -> str:
+        return date_cell(request.last_activity_at, "d-m-Y H:i")
+
+    def cell_created_at(self, request: TransferRequest) -> str:
+        return date_cell(request.created_at, "d-m-Y")
+
+    def cell_student_number(self, request: TransferRequest) -> str:
+        return student_link_cell(request.student.student_number)
+
+    def cell_given_name(self, request: TransferRequest) -> str:
+        return text_cell(request.student.given_name)
+
+    def cell_prefix(self, request: TransferRequest) -> str:
+        return text_cell(request.student.prefix)
+
+    def cell_surname(self, request: TransferRequest) -> str:
+        return text_cell(request.student.surname)
+
+    def cell_remarks(self, request: TransferRequest) -> str:
+        return self.render_remarks(request)

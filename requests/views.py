@@ -29,16 +29,16 @@ from audit.services import actor_for, audit_record
 from oso_portal import page_text as text
 from oso_portal.access import PortalAccessMixin
 from requests import exports, page_selectors
-from requests.filters import TransferRequestFilter
+from requests.filters import OPEN, TransferRequestFilter
 from requests.forms import SendForm
-from requests.models import RequestBatch, RequestStatus, TransferRequest
+from requests.models import OPEN_STATUSES, RequestBatch, RequestStatus, TransferRequest
 from requests.selectors import batch_progress, request_status_counts, requests_overview_queryset
 from requests.services.transfer_requests import (
     transfer_requests_delete,
     transfer_requests_retry,
     transfer_requests_send,
 )
-from requests.tables import TransferRequestTable
+from requests.tables import CountedPaginator, TransferRequestTable
 
 OVERVIEW_PER_PAGE = 50
 LIST_PARAMS = frozenset({"page", "sort", "per_page"})
@@ -63,6 +63,22 @@ def filtered_requests(
     return filterset.queryset.none()
 
 
+def rows_counted(cleaned: dict, counts: dict[str, int]) -> int | None:
+    """How many rows the overview's filter selects, when the status counts already say so.
+
+    Without a signup group or batch the chips count every request, so the table needs no
+    COUNT of its own (at 16,000 requests that scan was a third of the page's database time).
+    """
+    if cleaned.get("signup_group") or cleaned.get("batch"):
+        return None
+    status = cleaned.get("status")
+    if not status:
+        return sum(counts.values())
+    if status == OPEN:
+        return sum(counts.get(value, 0) for value in OPEN_STATUSES)
+    return counts.get(status, 0)
+
+
 def overview_url(query: str = "") -> str:
     url = reverse("oso_requests:overview")
     return f"{url}?{query}" if query else url
@@ -84,13 +100,17 @@ class RequestOverviewView(PortalAccessMixin, View):
         filterset = overview_filterset(request.GET)
         valid = filterset.is_valid()
         queryset = filterset.qs if valid else filterset.queryset.none()
-        table = TransferRequestTable(queryset)
-        RequestConfig(request, paginate={"per_page": OVERVIEW_PER_PAGE}).configure(table)
         cleaned = filterset.form.cleaned_data if valid else {}
         batch_id = cleaned.get("batch")
         batch = page_selectors.batch_to_follow(batch_id=int(batch_id) if batch_id else None)
         signup_group = cleaned.get("signup_group")
         counts = request_status_counts(signup_group_id=signup_group.pk if signup_group else None)
+        table = TransferRequestTable(queryset)
+        paginate: dict = {"per_page": OVERVIEW_PER_PAGE}
+        total = rows_counted(cleaned, counts) if valid else None
+        if total is not None:
+            paginate.update(paginator_class=CountedPaginator, count=total)
+        RequestConfig(request, paginate=paginate).configure(table)
         context = {
             "nav": "requests",
             "filter": filterset,

@@ -445,6 +445,7 @@ class ReceivedDossierAdmin(admin.ModelAdmin):
         "collection_date",
         "outcome",
         "remark_list",
+        "melding_list",
         "changed_fields_text",
         "attachment_list",
         "sha256",
@@ -478,6 +479,14 @@ class ReceivedDossierAdmin(admin.ModelAdmin):
     @admin.display(description=_("changed fields"))
     def changed_fields_text(self, dossier: ReceivedDossier) -> str:
         return dossier.changed_fields_text or "-"
+
+    @admin.display(description=_("official OSO messages"))
+    def melding_list(self, dossier: ReceivedDossier) -> str:
+        lines = (
+            f"{item.get('severity', '')} {item.get('location', '')}: {item.get('text', '')}"
+            for item in dossier.meldingen
+        )
+        return "\n".join(lines) or "-"
 
     @admin.display(description=_("attachments"))
     def attachment_list(self, dossier: ReceivedDossier) -> str:

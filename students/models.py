@@ -456,6 +456,9 @@ class ReceivedDossier(models.Model):
     outcome = models.CharField(_("outcome"), max_length=30, choices=DossierOutcome.choices)
     # [{"code": ..., "params": {...}}]: rendered in the reader's language (portal_text).
     remarks = models.JSONField(_("remarks"), default=list, blank=True)
+    # The official stylesheet's meldingen, in its own words, with the portal's class:
+    # [{"location": "/dossier[1]/huidigeschool[1]", "text": "...", "severity": "fout"}].
+    meldingen = models.JSONField(_("official OSO messages"), default=list, blank=True)
     # The ChangedField keys this file changed when it was applied; information, not a remark.
     changed_fields = models.JSONField(_("changed fields"), default=list, blank=True)
     # [{"filename": "cet_uitslag.png", "description": "..."}]; the content stays in raw_xml.

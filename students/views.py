@@ -351,6 +351,7 @@ class DossierImportView(PortalAccessMixin, View):
                 "remarks": messages_to_json(r.remark_messages),
                 "reason": r.reason_message.as_json() if r.reason_message else None,
                 "changed_fields": list(r.changed_fields),
+                "meldingen": list(r.meldingen),
             }
             for r in results
         ]

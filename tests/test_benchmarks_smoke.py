@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import uuid
@@ -113,3 +114,34 @@ def test_the_region_benchmark_settles_every_request_through_real_workers(server,
     assert run["worker"]["queries"] > 0
     assert run["memory"]["peak_rss_tree_mib"] > 0
     assert run["floor"]["dossiers"] == 20
+
+
+def test_the_pages_benchmark_serves_both_pages_under_gunicorn_to_wrk(server, tmp_path):
+    if shutil.which("wrk") is None:
+        pytest.skip("wrk is not installed")
+    database = f"oso_bench_smoke_{uuid.uuid4().hex[:8]}"
+    result = _run(
+        "pages.py",
+        "--rows",
+        "60",
+        "--duration",
+        "1",
+        "--single-seconds",
+        "1",
+        "--sessions",
+        "2",
+        "--clients",
+        "2",
+        "--database",
+        database,
+        tmp_path=tmp_path,
+        env={"OSO_BENCH_PG": server},
+    )
+
+    assert result["workers"] == 4
+    (size,) = result["sizes"]
+    assert set(size["pages"]) == {"search", "overview"}
+    for page in size["pages"].values():
+        for run in (page["single"], page["concurrent"]):
+            assert run["requests"] > 0 and run["non_200"] == 0 and run["errors"] == 0
+            assert run["server_ms"]["p50"] > 0

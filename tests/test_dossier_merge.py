@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -59,7 +60,7 @@ def make_parsed(**changes) -> ParsedDossier:
     for key in list(changes):
         if key.startswith("naw_"):
             naw[key[4:]] = changes.pop(key)
-    values = {
+    values: dict[str, Any] = {
         "sha256": "",
         "collection_date": dt.date(2021, 3, 1),
         "transfer_kind": "POVO",

@@ -271,6 +271,11 @@ def test_secret_address_gives_no_address_and_a_notice():
     assert dossier.notices == (
         "Adres is geheim in het dossier (adresgeheim): het bestaande adres is behouden.",
     )
+    # The example keeps its foreign address, which the official rules forbid with a
+    # secret address: a warning, which the merge quotes as a remark.
+    assert [m.text for m in dossier.meldingen] == [
+        "Indien een adres van leerling geheim, is een buitenlands leerlingadres verboden."
+    ]
 
 
 def test_secret_placeholders_give_no_phone_or_email_and_notices():
@@ -424,12 +429,24 @@ def test_dossier_without_bsn_or_education_number_fails():
     assert message == "Veld leerling/bsn: het dossier bevat geen BSN en geen onderwijsnummer."
 
 
-@pytest.mark.parametrize("field", ["advies", "wensouders", "wensleerling"])
-def test_advice_code_outside_codelist_2_fails(field):
+OFFICIAL = "Officiële OSO-regel bij /dossier[1]/"
+LEERLING = "huidigeschool[1]/leerling[1]"
+
+
+@pytest.mark.parametrize(
+    ("field", "label"),
+    [
+        ("advies", "VO advies volgens school"),
+        ("wensouders", "VO advies volgens ouders"),
+        ("wensleerling", "VO advies volgens leerling"),
+    ],
+)
+def test_advice_code_outside_codelist_2_fails_in_the_official_words(field, label):
     message = read_error(crafted("POVO_opt_out", lambda d: d.set(f"{ADVICE}/{field}", "99")))
 
     assert message == (
-        f"Veld leerling/overstapadvies/{field}: code '99' staat niet in codelijst 2 (schooladvies)."
+        f"{OFFICIAL}{LEERLING}/overstapadvies[1]/{field}[1]: Het veld '{label}' bevat een "
+        "waarde die niet voorkomt in in codelijst 2."
     )
 
 
@@ -440,8 +457,10 @@ def test_revised_advice_code_outside_codelist_2_fails():
 
     message = read_error(crafted("POVO_opt_out", revised))
 
-    assert "leerling/overstapadvies/herzienadvies" in message
-    assert "codelijst 2" in message
+    assert message == (
+        f"{OFFICIAL}{LEERLING}/overstapadvies[1]/herzienadvies[1]: Het veld 'Herzien VO advies' "
+        "bevat een waarde die niet voorkomt in in codelijst 2."
+    )
 
 
 def test_test_type_outside_codelist_42_fails():
@@ -450,8 +469,9 @@ def test_test_type_outside_codelist_42_fails():
     )
 
     assert message == (
-        "Veld leerling/eindtoets_basisonderwijs/eindtoetsresultaat/toetssoort: "
-        "code '0015' staat niet in codelijst 42 (soort eindtoets)."
+        f"{OFFICIAL}{LEERLING}/eindtoets_basisonderwijs[1]/eindtoetsresultaat[1]/toetssoort[1]: "
+        "Het veld 'Toetssoort' binnen het blok 'Eindtoets basisonderwijs' bevat een waarde die "
+        "niet voorkomt in codelijst 42."
     )
 
 
@@ -462,28 +482,35 @@ def test_reference_level_outside_codelist_45_fails():
 
     message = read_error(crafted("POVO_full", lambda d: d.set(path, "05")))
 
-    assert (
-        "dom_referentieniveau: code '05' staat niet in codelijst 45 (referentieniveau)" in message
-    )
+    assert message.startswith(f"{OFFICIAL}{LEERLING}/eindtoets_basisonderwijs[1]/")
+    assert "/dom_referentieniveau[1]: Het veld 'Domein referentiescore'" in message
+    assert message.endswith("codelijst 45.") or "(en nog " in message
 
 
 def test_sex_outside_codelist_14_fails():
     message = read_error(crafted("POVO_opt_out", lambda d: d.set(f"{PUPIL}/geslacht", "3")))
 
-    assert message == "Veld leerling/geslacht: code '3' staat niet in codelijst 14 (geslacht)."
+    assert message == (
+        f"{OFFICIAL}{LEERLING}/geslacht[1]: Het veld 'Geslacht' bevat een waarde die niet "
+        "voorkomt in codelijst 14."
+    )
 
 
 def test_agreement_outside_codelist_37_fails():
     message = read_error(crafted("POVO_opt_out", lambda d: d.set("inzage/akkoord", "Misschien")))
 
-    assert message == "Veld inzage/akkoord: code 'Misschien' staat niet in codelijst 37 (akkoord)."
+    assert message == (
+        f"{OFFICIAL}inzage[1]/akkoord[1]: Het veld 'Akkoord' bevat een waarde die niet voorkomt "
+        "in codelijst 37."
+    )
 
 
 def test_overstapdossier_of_another_transfer_kind_fails():
     message = read_error(crafted("POVO_opt_out", lambda d: d.set("metadata/overstap", "VOMBO")))
 
     assert message == (
-        "Veld metadata/overstap: een overstapdossier moet een POPO-, POVO- of VOVO-overstap zijn."
+        f'{OFFICIAL}metadata[1]: Het veld \'Soort overstap\' heeft waarde "POPO", "POVO" of '
+        '"VOVO" binnen een overstapdossier.'
     )
 
 

@@ -246,7 +246,8 @@ def test_wrong_namespace_is_refused():
 
     assert read_error(raw) == (
         "Het bestand is geen OSO-dossier: onbekende namespace 'http://example.org/other'"
-        " (ondersteund: OSO 2019.1)."
+        " (ondersteund: OSO 2019.1). Een nieuwere OSO-versie voegt u toe met: "
+        "python manage.py oso_version_add PAD (of in beheer, onder OSO-versies)."
     )
 
 

@@ -237,3 +237,75 @@ def _attachments(root: etree._Element, version: OsoVersion) -> tuple[Attachment,
         )
         for index, document in enumerate(root.iter(t("document")))
     )
+
+
+# Where the mapping reads the fields staff rely on, below the root <dossier>. A later
+# OSO version may move one; ``moved_fields`` finds it elsewhere and says so.
+MAPPED_PATHS: tuple[tuple[str, ...], ...] = (
+    ("metadata", "datum"),
+    ("metadata", "overstap"),
+    ("huidigeschool", "brincode"),
+    ("huidigeschool", "leerling", "bsn"),
+    ("huidigeschool", "leerling", "onderwijsnummer"),
+    ("huidigeschool", "leerling", "geboortedatum"),
+    ("huidigeschool", "leerling", "roepnaam"),
+    ("huidigeschool", "leerling", "achternaam"),
+    ("huidigeschool", "leerling", "voorvoegsel"),
+    ("huidigeschool", "leerling", "geslacht"),
+    ("huidigeschool", "leerling", "adresgeheim"),
+    ("huidigeschool", "leerling", "overstapadvies", "advies"),
+    ("huidigeschool", "leerling", "overstapadvies", "wensouders"),
+    ("huidigeschool", "leerling", "overstapadvies", "wensleerling"),
+    ("huidigeschool", "leerling", "overstapadvies", "herzienadvies"),
+    ("huidigeschool", "leerling", "overstapadvies", "motivatie_herzienadvies"),
+    ("huidigeschool", "leerling", "eindtoets_basisonderwijs"),
+    ("inzage", "akkoord"),
+)
+
+
+# Blocks about other people, whose names and numbers are not the pupil's.
+_OTHER_PEOPLE = frozenset({"verzorgers", "verzorger", "contactpersoon", "begeleider"})
+
+
+def moved_fields(root: etree._Element, version: OsoVersion) -> list[str]:
+    """Remarks for mapped fields that this file has, but not where the mapping reads them."""
+    remarks: list[str] = []
+    for path in MAPPED_PATHS:
+        expected = "/".join(version.tag(name) for name in path)
+        if root.find(expected) is not None:
+            continue
+        block = root.find(version.tag(path[0]))
+        found = next(
+            (
+                element
+                for element in (block.iter(version.tag(path[-1])) if block is not None else ())
+                if not any(
+                    etree.QName(parent).localname in _OTHER_PEOPLE
+                    for parent in element.iterancestors()
+                )
+            ),
+            None,
+        )
+        if found is None:
+            continue
+        remarks.append(
+            _(
+                "OSO {version}: the field {name} is at {found}, not at {expected} where the "
+                "portal reads it; it was not read."
+            ).format(
+                version=version.version,
+                name=path[-1],
+                found=_plain_path(found),
+                expected="/".join(path),
+            )
+        )
+    return remarks
+
+
+def _plain_path(element: etree._Element) -> str:
+    names: list[str] = []
+    node: etree._Element | None = element
+    while node is not None and node.getparent() is not None:
+        names.append(etree.QName(node).localname)
+        node = node.getparent()
+    return "/".join(reversed(names))

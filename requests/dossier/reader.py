@@ -13,14 +13,18 @@ Public functions (all pure: no database, no network):
 
 Steps: size, emptiness, encoding family and DOCTYPE on the bytes; a hardened lxml
 parse; root element and namespace (which names the OSO version); the version's XSD,
-compiled once per process; the XSLT business rules; then the mapping.
+compiled once per process; the official validation stylesheet (XSLT 2.0, through
+Saxon, on the parsed tree); the portal's own rules the stylesheet does not cover; then
+the mapping. A *fout* melding refuses the file; a *waarschuwing* becomes a remark.
 """
 
 from __future__ import annotations
 
 import binascii
+import dataclasses
 import hashlib
 import io
+import logging
 import zipfile
 from collections.abc import Sequence
 from datetime import date
@@ -29,17 +33,27 @@ from pathlib import PurePosixPath
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from lxml import etree
 
+from oso_format.melding_classes import dossier_meldingen
+from oso_format.official_rules import FOUT, Melding, OfficialRulesError, saxon_warm_up
 from oso_portal.security import redact_identifiers
 from requests.dossier import schema
-from requests.dossier.mapping import to_parsed
+from requests.dossier.mapping import moved_fields, to_parsed
 from requests.dossier.paths import ROOT_NAME
 from requests.dossier.rules import check_rules
 from requests.dossier.safe_xml import read_root
 from requests.dossier.types import DossierError, ParsedDossier
 from requests.dossier.values import text
-from requests.dossier.versions import OSO_VERSIONS, OsoVersion, oso_version_for_namespace
+from requests.dossier.versions import (
+    BUILT_IN_VERSIONS,
+    OSO_VERSIONS,
+    OsoVersion,
+    oso_version_for_namespace,
+)
+
+logger = logging.getLogger(__name__)
 
 # An unpacked attachment may be larger than the dossier that carried it, within reason.
 ATTACHMENT_EXPANSION_LIMIT = 4
@@ -49,6 +63,7 @@ __all__ = [
     "ParsedDossier",
     "dossier_attachment",
     "dossier_attachment_file",
+    "dossier_check",
     "dossier_read",
     "dossier_sha256",
     "dossier_validate_many",
@@ -68,8 +83,64 @@ def dossier_read(*, raw: bytes, today: date | None = None) -> ParsedDossier:
     """
     root, version = _root_and_version(raw)
     schema.validate(root, version)
-    check_rules(root, version, today=today or timezone.localdate())
-    return to_parsed(root, version, sha256=dossier_sha256(raw))
+    meldingen = official_meldingen(root, version)
+    faults = [melding for melding in meldingen if melding.severity == FOUT]
+    try:
+        check_rules(root, version, today=today or timezone.localdate())
+    except DossierError as error:
+        raise DossierError(error.message, meldingen=meldingen) from None
+    if faults:
+        raise DossierError(official_fault_message(faults), meldingen=meldingen, official=True)
+    parsed = to_parsed(root, version, sha256=dossier_sha256(raw))
+    # Each *waarschuwing* becomes a remark, quoting it, when the file is merged.
+    moved: tuple[str, ...] = ()
+    if version.version not in BUILT_IN_VERSIONS:
+        # The mapping was written for the built-in version; an installed one may move a field.
+        moved = tuple(moved_fields(root, version))
+    return dataclasses.replace(parsed, meldingen=meldingen, notices=(*parsed.notices, *moved))
+
+
+def dossier_check(*, raw: bytes) -> tuple[Melding, ...]:
+    """The official check of one file, refusing nothing: its meldingen, each with its class.
+
+    Raises DossierError when the file cannot be read at all: not XML, hostile, of an
+    unknown version, or not valid against its version's XSD.
+    """
+    root, version = _root_and_version(raw)
+    schema.validate(root, version)
+    return official_meldingen(root, version)
+
+
+def official_meldingen(root: etree._Element, version: OsoVersion) -> tuple[Melding, ...]:
+    """The version's official stylesheet on the parsed tree (never the raw bytes)."""
+    try:
+        return dossier_meldingen(root=root, stylesheet=version.stylesheet_path)
+    except OfficialRulesError:
+        logger.exception("The official OSO stylesheet of version %s failed", version.version)
+        raise DossierError(
+            _(
+                "The official OSO check of version {version} could not run; the file was "
+                "not read. Reinstall the version with: python manage.py oso_version_add PATH"
+            ).format(version=version.version)
+        ) from None
+
+
+def official_check_warm_up() -> None:
+    """Make this process's Saxon processor and compile every version's stylesheet."""
+    saxon_warm_up([version.stylesheet_path for version in OSO_VERSIONS.values()])
+
+
+def official_fault_message(faults: list[Melding]) -> str:
+    """The reason of a file the official rules refuse: the first fout, and how many more."""
+    first = faults[0]
+    message = _("Official OSO rule at {location}: {text}").format(
+        location=first.location, text=first.text
+    )
+    if len(faults) > 1:
+        message += " " + ngettext(
+            "(and {count} more error)", "(and {count} more errors)", len(faults) - 1
+        ).format(count=len(faults) - 1)
+    return message
 
 
 def dossier_validate_many(
@@ -149,8 +220,11 @@ def _root_and_version(raw: bytes) -> tuple[etree._Element, OsoVersion]:
         raise DossierError(
             _(
                 "The file is not an OSO dossier: unknown namespace '{namespace}' "
-                "(supported: OSO {versions})."
-            ).format(namespace=(qname.namespace or "")[:100], versions=", ".join(OSO_VERSIONS))
+                "(supported: OSO {versions}). A newer OSO version is added with: "
+                "python manage.py oso_version_add PATH (or in the admin, under OSO versions)."
+            ).format(
+                namespace=(qname.namespace or "")[:100], versions=", ".join(sorted(OSO_VERSIONS))
+            )
         )
     if qname.localname != ROOT_NAME:
         raise DossierError(

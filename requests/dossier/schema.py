@@ -46,6 +46,15 @@ _QUOTED = re.compile(r"'[^']*'")
 _ATTRIBUTE_NOT_ALLOWED = re.compile(r"The attribute '(?P<attribute>[^']+)' is not allowed")
 
 _locks: dict[str, threading.Lock] = {version: threading.Lock() for version in OSO_VERSIONS}
+_locks_lock = threading.Lock()
+
+
+def _lock_of(version: str) -> threading.Lock:
+    lock = _locks.get(version)
+    if lock is None:
+        with _locks_lock:
+            lock = _locks.setdefault(version, threading.Lock())
+    return lock
 
 
 def _compile_schema(version: OsoVersion) -> etree.XMLSchema:
@@ -66,7 +75,7 @@ def get_schema(version: str) -> etree.XMLSchema:
 def validate(root: etree._Element, version: OsoVersion) -> None:
     """Raise DossierError with the first XSD error, in Dutch, naming path and line."""
     schema = get_schema(version.version)
-    with _locks[version.version]:
+    with _lock_of(version.version):
         if schema.validate(root):
             return
         errors = schema.error_log.filter_from_errors()

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from oso_format.official_rules import Melding
 from oso_portal.security import redact_identifiers
 
 
@@ -101,6 +102,8 @@ class ParsedDossier:
     transfer_type: str = ""  # dossier/overdrachtsoort, e.g. "overstapdossier"
     final_test_taken: bool | None = None  # eindtoets_basisonderwijs/deelgenomen; None: no block
     oso_version: str = "2019.1"  # the OSO dataset version, from the root namespace
+    # The official stylesheet's meldingen (none is a fout here: a fout refuses the file).
+    meldingen: tuple[Melding, ...] = ()
 
 
 class DossierError(Exception):
@@ -110,9 +113,16 @@ class DossierError(Exception):
     value the XSD refuses), and a file may carry a pupil's BSN in any element:
     every BSN and education number in it is masked here, once for every caller
     (request errors, archive remarks, pages, exports, command output).
+
+    ``meldingen``: the official stylesheet's meldingen, when it ran before the refusal.
     """
 
-    def __init__(self, message: str) -> None:
+    def __init__(
+        self, message: str, *, meldingen: tuple[Melding, ...] = (), official: bool = False
+    ) -> None:
         message = redact_identifiers(message)
         super().__init__(message)
         self.message = message
+        self.meldingen = meldingen
+        # True when the official stylesheet's *fout* meldingen are the reason.
+        self.official = official

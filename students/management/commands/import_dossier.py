@@ -17,15 +17,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from oso_portal.cli import os_username
+from oso_portal.cli import dossier_file_read, os_username
 from oso_portal.security import redact_identifiers
 from students.models import DossierOutcome, SignupGroup
 from students.services.dossier_merge import DossierIn, MergeResult, dossiers_merge
@@ -153,26 +151,7 @@ class Command(BaseCommand):
 def _chunks(files: list[str], size: int) -> Iterator[list[tuple[str, bytes | None, str]]]:
     """(name, content or None, error) per file, ``size`` files at a time, read lazily."""
     for start in range(0, len(files), size):
-        yield [(name, *_read(name)) for name in files[start : start + size]]
-
-
-def _read(name: str) -> tuple[bytes | None, str]:
-    path = Path(name)
-    limit = settings.OSO_DOSSIER_MAX_BYTES
-    try:
-        with path.open("rb") as handle:
-            # One byte over the limit is enough for the reader to refuse it.
-            return handle.read(limit + 1), ""
-    except FileNotFoundError:
-        return None, _("The file does not exist.")
-    except IsADirectoryError:
-        return None, _("This is a directory, not a file.")
-    except PermissionError:
-        return None, _("The file cannot be read: permission denied.")
-    except OSError as error:
-        return None, _("The file cannot be read: %(error)s.") % {
-            "error": error.strerror or error.__class__.__name__
-        }
+        yield [(name, *dossier_file_read(name)) for name in files[start : start + size]]
 
 
 def _collection_date(raw: bytes) -> date | None:

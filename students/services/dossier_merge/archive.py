@@ -32,6 +32,7 @@ def archive_row(plan: Plan, *, received_by: str) -> ReceivedDossier:
         outcome=plan.outcome,
         remarks=messages_to_json([*plan.remarks, *([plan.reason] if plan.reason else [])]),
         changed_fields=list(plan.changed_fields),
+        meldingen=[melding.as_dict() for melding in plan.meldingen],
         attachments=[
             {"filename": a.filename, "description": a.description, "index": a.index}
             for a in (parsed.attachments if parsed is not None else ())

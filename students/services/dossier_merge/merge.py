@@ -9,12 +9,14 @@ from dataclasses import replace
 from django.db import DatabaseError, transaction
 from django.utils import timezone, translation
 
+from oso_format.official_rules import FOUT
 from oso_portal.bulk import bulk_update_rows
 from oso_portal.db_health import database_connection_lost
 from oso_portal.security import redact_identifiers
 from portal_text import Message, legacy
 from requests.dossier.types import DossierError, ParsedDossier
-from students.models import ReceivedDossier, SignupGroup, Student
+from students.models import DossierOutcome, ReceivedDossier, SignupGroup, Student
+from students.services.dossier_merge import texts
 from students.services.dossier_merge.apply import STUDENT_UPDATE_FIELDS, student_apply, student_new
 from students.services.dossier_merge.archive import (
     archive_row,
@@ -75,7 +77,15 @@ def dossiers_merge(
 
 def _error_message(error: DossierError) -> Message:
     text = getattr(error, "text", None)
-    return text if isinstance(text, Message) else legacy(error.message)
+    if isinstance(text, Message):
+        return text
+    faults = [melding for melding in error.meldingen if melding.severity == FOUT]
+    if faults and error.official:
+        first = faults[0]
+        if len(faults) == 1:
+            return texts.OFFICIAL_FAULT(location=first.location, text=first.text)
+        return texts.OFFICIAL_FAULTS(location=first.location, text=first.text, more=len(faults) - 1)
+    return legacy(error.message)
 
 
 def dossiers_merge_parsed(
@@ -93,7 +103,7 @@ def dossiers_merge_parsed(
     entries: list[Entry] = [
         ValidEntry(index=i, item=item, parsed=value)
         if isinstance(value, ParsedDossier)
-        else FailedEntry(index=i, item=item, error=_error_message(value))
+        else FailedEntry(index=i, item=item, error=_error_message(value), meldingen=value.meldingen)
         for i, (item, value) in enumerate(zip(items, parsed, strict=True))
     ]
     results: list[MergeResult | None] = [None] * len(entries)
@@ -219,6 +229,7 @@ def _merge_sub_chunk(
                     remark_messages=tuple(plan.remarks),
                     reason_message=plan.reason,
                     changed_fields=tuple(plan.changed_fields),
+                    meldingen=tuple(row.meldingen),
                 ),
             )
         )

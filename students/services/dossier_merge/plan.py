@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from oso_format.official_rules import FOUT
 from portal_text import Message, legacy
 from requests.dossier.types import ParsedDossier
 from students.models import DossierOutcome, SignupGroup
@@ -27,9 +28,18 @@ def split_by_pupil(entries: list[Entry]) -> list[list[Entry]]:
 
 
 def notices_of(parsed: ParsedDossier) -> list[Message]:
-    """The reader's notices as remarks (a notice without a code is kept as its text)."""
+    """The reader's notices as remarks (a notice without a code is kept as its text),
+    then each official *waarschuwing*, quoting the stylesheet's text."""
     return [
-        notice if isinstance(notice, Message) else legacy(str(notice)) for notice in parsed.notices
+        *(
+            notice if isinstance(notice, Message) else legacy(str(notice))
+            for notice in parsed.notices
+        ),
+        *(
+            texts.OFFICIAL_WARNING(location=melding.location, text=melding.text)
+            for melding in parsed.meldingen
+            if melding.severity != FOUT
+        ),
     ]
 
 

@@ -105,3 +105,18 @@ INTERNAL_ERROR = define(
     "merge.internal_error",
     gettext_noop("The file could not be processed because of an internal error."),
 )
+
+
+# The official stylesheet's meldingen: its location and its Dutch text are parameters,
+# the sentence around them follows the reader's language.
+OFFICIAL_WARNING = define(
+    "merge.official_warning",
+    gettext_noop("Official OSO check (warning) at %(location)s: %(text)s"),
+)
+OFFICIAL_FAULT = define(
+    "merge.official_fault", gettext_noop("Official OSO rule at %(location)s: %(text)s")
+)
+OFFICIAL_FAULTS = define(
+    "merge.official_faults",
+    gettext_noop("Official OSO rule at %(location)s: %(text)s (and %(more)s more)"),
+)

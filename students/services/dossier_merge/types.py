@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from oso_format.official_rules import Melding
 from portal_text import Message, render, render_all
 from requests.dossier.types import ParsedDossier
 from students.models import DossierOutcome, Student
@@ -29,6 +30,8 @@ class MergeResult:
     reason_message: Message | None = None  # only when outcome == failed
     # The ChangedField keys the file changed (only when it was applied).
     changed_fields: tuple[str, ...] = ()
+    # The official stylesheet's meldingen: {"location", "text", "severity"} each.
+    meldingen: tuple[dict[str, str], ...] = ()
 
     @property
     def remarks(self) -> list[str]:
@@ -69,6 +72,8 @@ class FailedEntry:
     index: int
     item: DossierIn
     error: Message
+    # The official stylesheet's meldingen, when it ran before the file was refused.
+    meldingen: tuple[Melding, ...] = ()
 
     def pupil_keys(self) -> set[tuple[object, ...]]:
         if self.item.expected_student_id is not None:
@@ -107,6 +112,14 @@ class Plan:
     @property
     def parsed(self) -> ParsedDossier | None:
         return self.entry.parsed if isinstance(self.entry, ValidEntry) else None
+
+    @property
+    def meldingen(self) -> tuple[Melding, ...]:
+        return (
+            self.entry.parsed.meldingen
+            if isinstance(self.entry, ValidEntry)
+            else (self.entry.meldingen)
+        )
 
 
 @dataclass

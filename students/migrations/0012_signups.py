@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('students', '0010_mask_stored_identifiers'),
+        ('students', '0011_receiveddossier_meldingen'),
     ]
 
     operations = [

@@ -1,0 +1,1 @@
+"""The OSO format: reading and checking dossiers. Imports no Django app."""

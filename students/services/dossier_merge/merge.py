@@ -15,7 +15,7 @@ from oso_portal.db_health import database_connection_lost
 from oso_portal.security import redact_identifiers
 from portal_text import Message, legacy
 from requests.dossier.types import DossierError, ParsedDossier
-from students.models import DossierOutcome, ReceivedDossier, SignupGroup, Student
+from students.models import ReceivedDossier, SignupGroup, Student
 from students.services.dossier_merge import texts
 from students.services.dossier_merge.apply import STUDENT_UPDATE_FIELDS, student_apply, student_new
 from students.services.dossier_merge.archive import (

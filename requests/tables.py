@@ -14,6 +14,7 @@ from students.tables import (
     RowsInPython,
     SelectColumn,
     date_cell,
+    pupil_state_cell,
     select_cell,
     student_link_cell,
     text_cell,
@@ -128,7 +129,10 @@ class TransferRequestTable(RowsInPython, tables.Table):
         return text_cell(request.student.prefix)
 
     def cell_surname(self, request: TransferRequest) -> str:
-        return text_cell(request.student.surname)
+        cell = text_cell(request.student.surname)
+        if getattr(request, "student_has_file", True):
+            return cell
+        return f"{cell} {pupil_state_cell()}"
 
     def cell_remarks(self, request: TransferRequest) -> str:
         return self.render_remarks(request)

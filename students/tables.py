@@ -10,7 +10,7 @@ from urllib.parse import quote
 import django_tables2 as tables
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix, reverse
-from django.utils import dateformat, timezone
+from django.utils import dateformat, timezone, translation
 from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
@@ -174,6 +174,16 @@ def select_cell(*, name: str, value: object, label: str, template: str) -> str:
     )
 
 
+@functools.cache
+def _pupil_state_in(language: str | None) -> str:
+    return render_to_string("includes/pupil_state.html").rstrip("\n")
+
+
+def pupil_state_cell() -> str:
+    """includes/pupil_state.html, rendered once per language: a pupil without a file yet."""
+    return _pupil_state_in(translation.get_language())
+
+
 class StudentTable(RowsInPython, tables.Table):
     select = SelectColumn(
         name="student_ids", row_label=lambda s: f"{s.student_number} {s.full_name}"
@@ -231,7 +241,8 @@ class StudentTable(RowsInPython, tables.Table):
 
     def render_signup_group(self, value, record):
         return render_to_string(
-            "includes/signup_group_cell.html", {"group": value, "has_file": record.has_file}
+            "includes/signup_group_cell.html",
+            {"group": value, "has_file": getattr(record, "has_file", True)},
         )
 
     def render_elk_status(self, record):
@@ -268,7 +279,11 @@ class StudentTable(RowsInPython, tables.Table):
 
     def cell_signup_group(self, student: Student) -> str:
         group = student.signup_group
-        return text_cell(group.name if group else None)
+        # As includes/signup_group_cell.html renders it, without a template per row.
+        cell = text_cell(group.name) if group else '<span class="muted">—</span>'
+        if getattr(student, "has_file", True):
+            return cell
+        return f"{cell} {pupil_state_cell()}"
 
     def cell_primary_school(self, student: Student) -> str:
         school = student.primary_school

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.login_throttle import login_failure_record, login_failures_clear, login_throttled
 from audit.models import AuditAction
-from oso_portal.security import client_address
+from common.security import client_address
 
 THROTTLED_MESSAGE = _("Too many failed login attempts. Try again in %(minutes)s minutes.")
 

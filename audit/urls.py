@@ -9,5 +9,4 @@ app_name = "audit"
 urlpatterns = [
     path("", views.AuditLogView.as_view(), name="log"),
     path("export.csv", views.AuditExportView.as_view(), name="export"),
-    path("students/<int:pk>/reveal-bsn/", views.BsnRevealView.as_view(), name="reveal_bsn"),
 ]

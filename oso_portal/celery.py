@@ -43,7 +43,7 @@ def redact_worker_logs(sender=None, logger=None, **kwargs) -> None:
     adding their handlers; each handler gets ``RedactBsnFilter``.
     """
     # Imported here: this module loads with the package, before the settings.
-    from oso_portal.security import install_redact_filter
+    from common.security import install_redact_filter
 
     if logger is not None:
         install_redact_filter(logger)

@@ -1,7 +1,7 @@
 """The one settings module of OSO Portal.
 
 Every value comes from the environment through the typed helpers in
-``oso_portal.env``. ``OSO_PORTAL_ENV`` picks the mode:
+``common.env``. ``OSO_PORTAL_ENV`` picks the mode:
 
 - ``demo`` (default): SQLite and a broker on the filesystem under ``var/``,
   DEBUG on, a demo login. Works on a fresh machine with nothing running.
@@ -18,7 +18,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
-from oso_portal.env import (
+from common.env import (
     ImproperlyConfiguredEnv,
     database_from_url,
     env_bool,
@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "django_tables2",
     "django_filters",
     "django_celery_beat",
+    "oso_format.apps.OsoFormatConfig",
     "students",
     # The label avoids any confusion with the PyPI package of the same name.
     "requests.apps.OsoRequestsConfig",
@@ -135,7 +136,7 @@ LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
 # One catalog per area so that strings live beside their code. makemessages files
 # each source under the first entry whose folder contains it: specific ones first.
 LOCALE_PATHS = [
-    BASE_DIR / "requests" / "dossier" / "locale",
+    BASE_DIR / "oso_format" / "locale",
     BASE_DIR / "requests" / "client" / "locale",
     BASE_DIR / "requests" / "locale",
     BASE_DIR / "students" / "locale",
@@ -154,6 +155,12 @@ STATIC_ROOT = VAR_DIR / "staticfiles"
 # --- Uploads --------------------------------------------------------------------
 # The official example dossiers with attachments are about 180 kB; real ones with
 # several scanned reports stay well below this. Larger files are refused.
+# The OSO gegevensset versions the reader knows: every OSO_gegevensset_<version>.xsd in
+# these folders (with the validation stylesheet beside it, when there is one).
+OSO_FORMAT_VERSION_DIRS = [
+    Path(folder)
+    for folder in env_list("OSO_FORMAT_VERSION_DIRS", [str(BASE_DIR / "oso_format" / "xsd")])
+]
 OSO_DOSSIER_MAX_BYTES = env_int("OSO_DOSSIER_MAX_BYTES", 25 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = OSO_DOSSIER_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -168,6 +175,8 @@ OSO_ENDPOINT_CONNECT_TIMEOUT = env_float("OSO_ENDPOINT_CONNECT_TIMEOUT", 5.0)
 OSO_ENDPOINT_READ_TIMEOUT = env_float("OSO_ENDPOINT_READ_TIMEOUT", 30.0)
 # How many requests go to the endpoint in one submit or results call.
 OSO_REQUEST_CHUNK_SIZE = env_int("OSO_REQUEST_CHUNK_SIZE", 200)
+# Ids per slice of a long id__in query or bulk write (common/chunks.py).
+OSO_ID_CHUNK_SIZE = env_int("OSO_ID_CHUNK_SIZE", 500)
 
 # --- Celery ---------------------------------------------------------------------
 # Without a broker URL the demo uses kombu's filesystem transport under var/, so
@@ -215,6 +224,9 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_RESULT_BACKEND = None
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Where every beat schedule is defined; the sync (requests/services/beat.py) reads it
+# through this name so that no app imports the project package.
+OSO_BEAT_SCHEDULES = "oso_portal.schedules.code_schedules"
 # Beat compares the database with its schedule this often (seconds).
 CELERY_BEAT_MAX_LOOP_INTERVAL = env_int("CELERY_BEAT_MAX_LOOP_INTERVAL", 5)
 
@@ -301,17 +313,17 @@ LOGIN_THROTTLE_MAX_FAILURES_PER_ADDRESS = env_int("LOGIN_THROTTLE_MAX_FAILURES_P
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 
 # Error reports (and the mails of mail_admins) mask BSNs and education numbers.
-DEFAULT_EXCEPTION_REPORTER = "oso_portal.security.RedactingExceptionReporter"
-DEFAULT_EXCEPTION_REPORTER_FILTER = "oso_portal.security.RedactingExceptionReporterFilter"
+DEFAULT_EXCEPTION_REPORTER = "common.security.RedactingExceptionReporter"
+DEFAULT_EXCEPTION_REPORTER_FILTER = "common.security.RedactingExceptionReporterFilter"
 
 # --- Logging --------------------------------------------------------------------
-# Every handler masks BSNs and education numbers (oso_portal.security.RedactBsnFilter),
+# Every handler masks BSNs and education numbers (common.security.RedactBsnFilter),
 # as a second line behind code that never logs one. Django's own loggers lose the
 # handlers of its default configuration and propagate to ours, so nothing bypasses it.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact_bsn": {"()": "oso_portal.security.RedactBsnFilter"}},
+    "filters": {"redact_bsn": {"()": "common.security.RedactBsnFilter"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {
         "console": {

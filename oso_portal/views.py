@@ -15,7 +15,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from audit.forms import ThrottledAuthenticationForm
-from oso_portal.access import PortalAccessMixin
+from common.access import PortalAccessMixin
 from requests.client import EndpointError
 from requests.services.demo_clock import demo_clock_read, demo_clock_set
 

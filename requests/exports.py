@@ -14,8 +14,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from openpyxl import Workbook
 
-from oso_portal import page_text as text
-from oso_portal.exports import spreadsheet_safe
+from common import page_text as text
+from common.exports import spreadsheet_safe
 from requests.models import TransferRequest
 
 ITERATOR_CHUNK = 2000

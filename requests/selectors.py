@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models import CharField, Count, Exists, OuterRef, QuerySet, Subquery, Value
+from django.db.models.lookups import Exact
 
-from requests.models import FINAL_STATUSES, RequestStatus, TransferRequest
+from requests.models import FINAL_STATUSES, OPEN_STATUSES, RequestStatus, TransferRequest
 
 # Settled: nothing more happens without the primary school (DOMAIN.md: waiting is
 # asked again periodically, but it may take weeks). Progress bars and
@@ -83,3 +84,31 @@ def requests_unsettled_count(*, request_ids: Iterable[int]) -> int:
         .exclude(status__in=SETTLED_STATUSES)
         .count()
     )
+
+
+# --- What the students pages show about requests (students.request_reads) -----------
+
+
+def latest_request(*, student_ref: str = "pk") -> QuerySet[TransferRequest]:
+    """The latest request of the student that ``OuterRef(student_ref)`` names (slice it)."""
+    return TransferRequest.objects.filter(student_id=OuterRef(student_ref)).order_by(
+        "-created_at", "-id"
+    )
+
+
+class StudentRequestReads:
+    """The reads students.request_reads asks for, installed by OsoRequestsConfig.ready."""
+
+    def open_request_exists(self) -> Exists:
+        return Exists(
+            TransferRequest.objects.filter(student=OuterRef("pk"), status__in=OPEN_STATUSES)
+        )
+
+    def latest_request_failed(self) -> Exact:
+        latest_status = Subquery(latest_request().values("status")[:1], output_field=CharField())
+        return Exact(latest_status, Value(RequestStatus.FAILED))
+
+    def student_requests(self, *, student_id: int) -> list[TransferRequest]:
+        return list(
+            TransferRequest.objects.filter(student_id=student_id).order_by("-created_at", "-pk")
+        )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import django_tables2 as tables
 from django.template.loader import render_to_string
 
-from oso_portal import page_text as text
+from common import page_text as text
 from requests.models import TransferRequest
 from students.tables import SelectColumn
 

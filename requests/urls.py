@@ -16,3 +16,14 @@ urlpatterns = [
         name="batch_progress",
     ),
 ]
+
+# Request actions posted from the students pages: the project's URLs serve them
+# under the students namespace, beside the pages that post them.
+student_page_actions = [
+    path("students/add-to-requests/", views.AddToRequestsView.as_view(), name="add_to_requests"),
+    path(
+        "signup-groups/<int:group_id>/rerequest/",
+        views.SignupGroupRerequestView.as_view(),
+        name="signup_group_rerequest",
+    ),
+]

@@ -1,5 +1,8 @@
 """Staff pages of the requests app: the overview (*Overstapdossier opvragen*),
-its actions (send, retry, delete), the export and the batch progress fragment.
+its actions (send, retry, delete), the export and the batch progress fragment,
+and the request actions of the students pages (*Toevoegen aan
+overstapdossier-aanvragen* on the search page, the re-request of a signup group),
+which the project's URLs serve under the ``students`` names those pages use.
 
 Views stay thin: reads from ``requests.selectors``/``page_selectors``, writes
 through ``requests.services``.
@@ -17,7 +20,7 @@ from django.http import (
     QueryDict,
     StreamingHttpResponse,
 )
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views import View
@@ -25,19 +28,23 @@ from django_tables2 import RequestConfig
 
 from audit.models import AuditAction
 from audit.services import actor_for, audit_record
-from oso_portal import page_text as text
-from oso_portal.access import PortalAccessMixin
+from common import page_text as text
+from common.access import PortalAccessMixin
 from requests import exports, page_selectors
 from requests.filters import TransferRequestFilter
 from requests.forms import SendForm
 from requests.models import RequestBatch, RequestStatus
 from requests.selectors import batch_progress, request_status_counts, requests_overview_queryset
 from requests.services.transfer_requests import (
+    signup_group_rerequest,
+    transfer_requests_add,
     transfer_requests_delete,
     transfer_requests_retry,
     transfer_requests_send,
 )
 from requests.tables import TransferRequestTable
+from students.models import SignupGroup
+from students.search import StudentSearch
 
 OVERVIEW_PER_PAGE = 50
 LIST_PARAMS = frozenset({"page", "sort", "per_page"})
@@ -255,3 +262,43 @@ class ExportRequestsView(PortalAccessMixin, View):
         )
         response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
         return response
+
+
+# --- Actions of the students pages (search, signup groups) that make requests ------------
+
+
+class AddToRequestsView(PortalAccessMixin, View):
+    """*Toevoegen aan overstapdossier-aanvragen*: the checked rows, or every result."""
+
+    def post(self, request):
+        if request.POST.get("select_all") == "1":
+            search = StudentSearch.from_params(request, QueryDict(request.POST.get("query", "")))
+            if not search.is_bound or not search.filterset.is_valid():
+                messages.error(request, text.SEARCH_INVALID)
+                return redirect("students:search")
+            student_ids = search.results().order_by().values_list("pk", flat=True)
+        else:
+            student_ids = [int(v) for v in request.POST.getlist("student_ids") if v.isdigit()]
+        if not student_ids:
+            messages.error(request, text.NOTHING_SELECTED)
+            back = request.POST.get("query", "")
+            return HttpResponseRedirect(f"{reverse('students:search')}?{back}")
+        result = transfer_requests_add(student_ids=student_ids, user=request.user.get_username())
+        messages.success(request, text.ADDED_TO_REQUESTS % {"count": result.added})
+        if result.skipped_open:
+            messages.info(request, text.ALREADY_OPEN % {"count": result.skipped_open})
+        return redirect("oso_requests:overview")
+
+
+class SignupGroupRerequestView(PortalAccessMixin, View):
+    """Queue and send a request for every student of the group that needs one."""
+
+    def post(self, request, group_id: int):
+        group = get_object_or_404(SignupGroup, pk=group_id)
+        batch = signup_group_rerequest(signup_group_id=group.pk, user=request.user.get_username())
+        if batch is None:
+            messages.info(request, text.REREQUEST_NOTHING % {"group": group})
+            return redirect("students:signup_groups")
+        count = batch.requests.count()
+        messages.success(request, text.REREQUEST_SENT % {"count": count, "group": group})
+        return redirect(f"{reverse('oso_requests:overview')}?{urlencode({'batch': batch.pk})}")

@@ -25,7 +25,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from audit.services import actor_for, bsn_reveal
-from oso_portal.security import redact_identifiers
+from common.security import redact_identifiers
 from students.models import (
     NAW_FIELDS,
     PRIOR_EDUCATION_FIELDS,

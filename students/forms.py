@@ -10,9 +10,9 @@ from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 
-from oso_portal import page_text as text
+from common import page_text as text
+from oso_format.identifiers import is_valid_bsn, is_valid_education_number
 from students.models import SignupGroup
-from students.validators import is_valid_bsn, is_valid_education_number
 
 # --- Partial birth date: a day, a month or a year ----------------------------------------
 

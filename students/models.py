@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from oso_portal.security import redact_identifiers
+from common.security import redact_identifiers
 from students.validators import validate_bsn, validate_education_number, validate_school_year
 
 

@@ -7,23 +7,21 @@ whatever the number of rows: the page tests hold them to that.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import (
-    CharField,
     Count,
     Exists,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
-    Subquery,
-    Value,
 )
 from django.db.models.lookups import Exact
 from django.shortcuts import get_object_or_404
 
-from requests.models import OPEN_STATUSES, RequestStatus, TransferRequest
 from students.models import (
     Codelist,
     CodelistEntry,
@@ -35,6 +33,7 @@ from students.models import (
     SignupGroup,
     Student,
 )
+from students.request_reads import request_reads
 
 # --- Conditions shared by the search filters and the signup-group counts ------
 # Both pages use the same expressions, so a count on the signup-group page is
@@ -56,18 +55,12 @@ def has_blue_dot() -> Q:
 
 
 def has_open_request() -> Exists:
-    return Exists(TransferRequest.objects.filter(student=OuterRef("pk"), status__in=OPEN_STATUSES))
+    return request_reads().open_request_exists()
 
 
 def latest_request_failed() -> Exact:
     """The student's most recent request ended in Mislukt (a later one supersedes it)."""
-    latest_status = Subquery(
-        TransferRequest.objects.filter(student=OuterRef("pk"))
-        .order_by("-created_at", "-pk")
-        .values("status")[:1],
-        output_field=CharField(),
-    )
-    return Exact(latest_status, Value(RequestStatus.FAILED))
+    return request_reads().latest_request_failed()
 
 
 # --- Leerlingen zoeken ---------------------------------------------------------------
@@ -170,7 +163,7 @@ class StudentPage:
     advice: dict[str, Coded | None]
     final_tests: list[FinalTestRow]
     corrections: dict[str, NawCorrection]
-    requests: list[TransferRequest]
+    requests: Sequence[Any]  # the requests app's TransferRequest rows, newest first
     dossiers: list[ReceivedDossier]
     last_dossier: ReceivedDossier | None
 
@@ -193,7 +186,7 @@ def student_page(*, student_number: str) -> StudentPage:
         .first()
     )
     tests = list(prior.final_tests.all()) if prior else []
-    requests = list(TransferRequest.objects.filter(student=student).order_by("-created_at", "-pk"))
+    requests = request_reads().student_requests(student_id=student.pk)
     dossiers = list(
         ReceivedDossier.objects.filter(student=student)
         .defer("raw_xml")

@@ -6,7 +6,7 @@ import django_tables2 as tables
 from django.template.loader import render_to_string
 from django.utils.html import format_html
 
-from oso_portal import page_text as text
+from common import page_text as text
 from students.models import Student
 
 

@@ -6,7 +6,6 @@ app_name = "students"
 
 urlpatterns = [
     path("students/", views.StudentSearchView.as_view(), name="search"),
-    path("students/add-to-requests/", views.AddToRequestsView.as_view(), name="add_to_requests"),
     path("students/<str:student_number>/", views.StudentDetailView.as_view(), name="detail"),
     path(
         "students/<str:student_number>/corrections/<str:field>/release/",
@@ -19,10 +18,10 @@ urlpatterns = [
         name="dossier_attachment",
     ),
     path("signup-groups/", views.SignupGroupListView.as_view(), name="signup_groups"),
-    path(
-        "signup-groups/<int:group_id>/rerequest/",
-        views.SignupGroupRerequestView.as_view(),
-        name="signup_group_rerequest",
-    ),
     path("dossiers/import/", views.DossierImportView.as_view(), name="dossier_import"),
+]
+
+# The audited BSN reveal: the project's URLs serve it as audit:reveal_bsn.
+audit_actions = [
+    path("students/<int:pk>/reveal-bsn/", views.BsnRevealView.as_view(), name="reveal_bsn"),
 ]

@@ -5,12 +5,10 @@ signup groups and the dossier upload. Views stay thin: reads come from
 
 from __future__ import annotations
 
-import secrets
-from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.db.models import QuerySet
+from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.http import Http404, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,86 +18,22 @@ from django.views.generic import TemplateView
 from django_tables2 import RequestConfig
 
 from audit.models import AuditAction
-from audit.services import actor_for, audit_record
-from oso_portal import page_text as text
-from oso_portal.access import PortalAccessMixin
-from requests.dossier.reader import dossier_attachment_file
-from requests.dossier.types import DossierError
-from requests.services.transfer_requests import signup_group_rerequest, transfer_requests_add
+from audit.services import REVEAL_BSN_PERMISSION, actor_for, audit_record, bsn_reveal
+from common import page_text as text
+from common.access import PORTAL_PERMISSION, PortalAccessMixin
+from oso_format.reader import dossier_attachment_file
+from oso_format.types import DossierError
 from students import page_selectors
 from students.filters import StudentSearchFilter
 from students.forms import DossierImportForm
-from students.models import NAW_FIELDS, DossierOutcome, SignupGroup, Student, mask_identifier
+from students.models import NAW_FIELDS, DossierOutcome, Student
+from students.search import LIST_PARAMS, StudentSearch, remember_bsn_search
 from students.selectors import dossier_diff
 from students.services.corrections import naw_correction_release
 from students.services.dossier_merge import DossierIn, dossiers_merge
 from students.tables import StudentTable
 
 SEARCH_PER_PAGE = 50
-# Parameters of the result list that are not search fields.
-LIST_PARAMS = frozenset({"page", "sort", "per_page"})
-
-# --- BSN search without a BSN in any URL or session ------------------------------------------
-# The search form is posted. A BSN in it is resolved at once to the students it
-# matches; the session keeps only their ids (and the number masked, to show what
-# was searched) under a random reference, and the result URL (paging, sorting,
-# "select all") carries only that reference. No full BSN is stored or echoed.
-BSN_SESSION_KEY = "student_search_bsn"
-BSN_REFS_KEPT = 5
-
-
-def remember_bsn_search(session, digits: str) -> str:
-    ids = list(
-        Student.objects.filter(page_selectors.identifier_matches(digits)).values_list(
-            "pk", flat=True
-        )
-    )
-    shown = mask_identifier(digits) if len(digits) == 9 else f"…{digits[-4:]}"
-    ref = secrets.token_urlsafe(9)
-    refs = dict(list(session.get(BSN_SESSION_KEY, {}).items())[-(BSN_REFS_KEPT - 1) :])
-    refs[ref] = {"ids": ids, "shown": shown}
-    session[BSN_SESSION_KEY] = refs
-    return ref
-
-
-@dataclass
-class StudentSearch:
-    """A search as a result URL gives it: the filter, plus a BSN search kept in the session."""
-
-    filterset: StudentSearchFilter
-    bsn_ids: list[int] | None = None
-    bsn_shown: str | None = None
-
-    @classmethod
-    def from_params(cls, request, params: QueryDict) -> StudentSearch:
-        data = params.copy()
-        data.pop("bsn", None)  # never from a URL
-        bound = any(key not in LIST_PARAMS for key in params)
-        filterset = StudentSearchFilter(
-            data if bound else None,
-            queryset=page_selectors.student_search_queryset(),
-            request=request,
-        )
-        ref = params.get("bsn_ref")
-        if not ref:
-            return cls(filterset)
-        kept = request.session.get(BSN_SESSION_KEY, {}).get(ref)
-        if kept is None:
-            messages.warning(request, text.SEARCH_EXPIRED)
-            return cls(filterset, bsn_ids=[])
-        return cls(filterset, bsn_ids=kept["ids"], bsn_shown=kept["shown"])
-
-    @property
-    def is_bound(self) -> bool:
-        return self.filterset.is_bound
-
-    def results(self) -> QuerySet[Student]:
-        if not self.filterset.is_valid():
-            return Student.objects.none()
-        queryset = self.filterset.qs
-        if self.bsn_ids is not None:
-            queryset = queryset.filter(pk__in=self.bsn_ids)
-        return queryset
 
 
 class StudentSearchView(PortalAccessMixin, View):
@@ -151,29 +85,6 @@ class StudentSearchView(PortalAccessMixin, View):
             "extra_active": any(form[name].value() for name in extra) or form.errors,
         }
         return render(request, self.template_name, context)
-
-
-class AddToRequestsView(PortalAccessMixin, View):
-    """*Toevoegen aan overstapdossier-aanvragen*: the checked rows, or every result."""
-
-    def post(self, request):
-        if request.POST.get("select_all") == "1":
-            search = StudentSearch.from_params(request, QueryDict(request.POST.get("query", "")))
-            if not search.is_bound or not search.filterset.is_valid():
-                messages.error(request, text.SEARCH_INVALID)
-                return redirect("students:search")
-            student_ids = search.results().order_by().values_list("pk", flat=True)
-        else:
-            student_ids = [int(v) for v in request.POST.getlist("student_ids") if v.isdigit()]
-        if not student_ids:
-            messages.error(request, text.NOTHING_SELECTED)
-            back = request.POST.get("query", "")
-            return HttpResponseRedirect(f"{reverse('students:search')}?{back}")
-        result = transfer_requests_add(student_ids=student_ids, user=request.user.get_username())
-        messages.success(request, text.ADDED_TO_REQUESTS % {"count": result.added})
-        if result.skipped_open:
-            messages.info(request, text.ALREADY_OPEN % {"count": result.skipped_open})
-        return redirect("oso_requests:overview")
 
 
 # --- Leerlingpagina ---------------------------------------------------------------------------
@@ -279,6 +190,34 @@ class DossierAttachmentView(PortalAccessMixin, View):
         return response
 
 
+# --- BSN reveal (audited; served as audit:reveal_bsn) ---------------------------------------
+
+
+class BsnRevealView(PermissionRequiredMixin, View):
+    """POST only: one student's full BSN as a small HTML fragment (for an htmx swap).
+
+    The number never appears in a URL, and the response is never cached.
+    """
+
+    permission_required = (PORTAL_PERMISSION, REVEAL_BSN_PERMISSION)
+    http_method_names = ["post"]
+
+    def post(self, request, pk: int, *args, **kwargs):
+        student = get_object_or_404(Student, pk=pk)
+        number = bsn_reveal(student=student, user=request.user)
+        response = render(
+            request,
+            "audit/_bsn_revealed.html",
+            {
+                "student": student,
+                "number": number,
+                "is_bsn": bool(student.bsn),
+            },
+        )
+        response["Cache-Control"] = "no-store"
+        return response
+
+
 # --- Aanmeldingsgroepen -----------------------------------------------------------------------
 
 
@@ -290,20 +229,6 @@ class SignupGroupListView(PortalAccessMixin, TemplateView):
         context["nav"] = "groups"
         context["rows"] = page_selectors.signup_group_counts()
         return context
-
-
-class SignupGroupRerequestView(PortalAccessMixin, View):
-    """Queue and send a request for every student of the group that needs one."""
-
-    def post(self, request, group_id: int):
-        group = get_object_or_404(SignupGroup, pk=group_id)
-        batch = signup_group_rerequest(signup_group_id=group.pk, user=request.user.get_username())
-        if batch is None:
-            messages.info(request, text.REREQUEST_NOTHING % {"group": group})
-            return redirect("students:signup_groups")
-        count = batch.requests.count()
-        messages.success(request, text.REREQUEST_SENT % {"count": count, "group": group})
-        return redirect(f"{reverse('oso_requests:overview')}?{urlencode({'batch': batch.pk})}")
 
 
 # --- Dossier inlezen --------------------------------------------------------------------------

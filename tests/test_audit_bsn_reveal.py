@@ -15,7 +15,8 @@ from django.utils import translation
 
 from audit.models import AuditAction, AuditEntry
 from audit.services import bsn_reveal
-from students.validators import is_valid_education_number
+from oso_format.identifiers import is_valid_education_number
+from oso_portal.urls import audit_urls
 from tests.factories import StudentFactory, UserFactory
 
 urlpatterns = [
@@ -24,7 +25,7 @@ urlpatterns = [
     path("accounts/logout/", LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
-    path("audit/", include("audit.urls")),
+    path("audit/", include(audit_urls)),
 ]
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]

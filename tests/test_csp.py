@@ -15,6 +15,7 @@ from django.urls import include, path, reverse
 
 from audit.forms import ThrottledAuthenticationForm
 from oso_portal.middleware import build_policy
+from oso_portal.urls import audit_urls
 from tests.factories import UserFactory
 
 
@@ -37,7 +38,7 @@ urlpatterns = [
     path("accounts/logout/", LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
-    path("audit/", include("audit.urls")),
+    path("audit/", include(audit_urls)),
     path("own-policy/", _own_policy),
 ]
 

@@ -9,14 +9,14 @@ from contextlib import contextmanager
 from hypothesis import given
 from hypothesis import strategies as st
 
-from oso_portal.security import (
+from common.security import (
     RedactBsnFilter,
     find_identifiers,
     install_redact_filter,
     redact_identifiers,
     redact_value,
 )
-from students.validators import is_valid_bsn, is_valid_education_number
+from oso_format.identifiers import is_valid_bsn, is_valid_education_number
 from tests.factories import bsn_from_seed
 
 BSN = "111222333"  # passes the eleven test

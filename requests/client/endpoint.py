@@ -19,6 +19,7 @@ from datetime import UTC, date, datetime
 import httpx
 from lxml import etree
 
+from oso_format.parsers import hardened_parser
 from requests.client import messages
 from requests.client.types import (
     ChangedPupil,
@@ -39,7 +40,8 @@ MAX_ITEMS_PER_CALL = 1000  # the endpoint's limit; callers send chunks of at mos
 
 
 def _safe_parser() -> etree.XMLParser:
-    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+    # A fresh one each time: the incremental feed() keeps its state in the parser.
+    return hardened_parser()
 
 
 def _text_or_empty(value: str | None) -> str:

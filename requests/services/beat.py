@@ -1,4 +1,4 @@
-"""Write the code's beat schedules (oso_portal/schedules.py) into django-celery-beat.
+"""Write the code's beat schedules (``settings.OSO_BEAT_SCHEDULES``) into django-celery-beat.
 
 Who owns what, so that a sync never undoes what staff did in the admin:
 
@@ -13,10 +13,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import transaction
+from django.utils.module_loading import import_string
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
-
-from oso_portal.schedules import code_schedules
 
 CODE_OWNED_PREFIX = "oso-"
 
@@ -30,7 +30,7 @@ class ScheduleSyncResult:
 
 def periodic_tasks_sync() -> ScheduleSyncResult:
     result = ScheduleSyncResult()
-    schedules = code_schedules()
+    schedules = import_string(settings.OSO_BEAT_SCHEDULES)()
     with transaction.atomic():
         for schedule in schedules:
             existing = PeriodicTask.objects.filter(name=schedule.name).first()

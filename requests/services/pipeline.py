@@ -40,7 +40,7 @@ from django.utils.translation import gettext as _
 
 from audit.models import SYSTEM_ACTOR, AuditAction
 from audit.services import AuditInput, audit_record_many
-from oso_portal.bulk import bulk_update_rows
+from common.bulk import bulk_update_rows
 from requests.client import (
     EndpointClient,
     EndpointError,
@@ -58,8 +58,9 @@ from requests.models import (
 )
 from requests.services.backoff import pending_delay, retry_delay
 from requests.services.enqueue import capped_countdown, chunked, enqueue_poll, enqueue_submit
-from students.models import DossierOutcome, ElkDot, Student
+from students.models import DossierOutcome, Student
 from students.services.dossier_merge import DossierIn, MergeResult, dossiers_merge
+from students.services.elk import students_elk_dot_fetched
 
 logger = logging.getLogger(__name__)
 
@@ -578,10 +579,7 @@ def _record(
             )
         ]
         if fetched:
-            # ELK's green dot: the file was fetched.
-            Student.objects.filter(id__in=fetched).exclude(elk_dot=ElkDot.GREEN).update(
-                elk_dot=ElkDot.GREEN
-            )
+            students_elk_dot_fetched(student_ids=fetched)
         finished_batches = {row.batch_id for row in ours if row.batch_id and not row.is_open}
         if finished_batches:
             _batches_mark_finished(finished_batches, now=now or timezone.now())

@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 
 from audit.models import AuditAction
 from audit.services import audit_record
+from oso_format.identifiers import normalise_postcode
 from students.models import NAW_FIELDS, NawCorrection, Student
-from students.validators import normalise_postcode
 
 _POSTCODE = re.compile(r"^[1-9][0-9]{3}[A-Z]{2}$")
 _HOUSE_NUMBER = re.compile(r"^[0-9]{1,6}$")

@@ -35,8 +35,9 @@ from django.utils.translation import gettext as _
 
 from audit.models import SYSTEM_ACTOR, AuditAction
 from audit.services import AuditInput, audit_record_many
-from oso_portal.bulk import bulk_update_rows
-from requests.dossier.types import DossierError, ParsedDossier
+from common.bulk import bulk_update_rows
+from oso_format.identifiers import normalise_postcode
+from oso_format.types import DossierError, ParsedDossier
 from students.models import (
     NAW_FIELDS,
     PRIOR_EDUCATION_FIELDS,
@@ -50,7 +51,6 @@ from students.models import (
     Student,
     StudentNumberCounter,
 )
-from students.validators import normalise_postcode
 
 logger = logging.getLogger(__name__)
 
@@ -160,7 +160,7 @@ def dossiers_merge_parsed(
 def _validate_all(raws: list[bytes]) -> list[ParsedDossier | DossierError]:
     # Imported here: the reader loads the XSD, which the rest of this module
     # does not need (and tests of the merge may feed parsed values directly).
-    from requests.dossier.reader import dossier_validate_many
+    from oso_format.reader import dossier_validate_many
 
     return dossier_validate_many(raws=raws)
 

@@ -25,7 +25,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from oso_portal.cli import os_username
+from common.cli import os_username
 from students.models import DossierOutcome, SignupGroup
 from students.services.dossier_merge import DossierIn, MergeResult, dossiers_merge
 from students.services.students import signup_group_for_import, signup_group_name_clean

@@ -24,7 +24,7 @@ from typing import Any
 from django.conf import settings
 from django.views.debug import ExceptionReporter, SafeExceptionReporterFilter
 
-from students.validators import is_valid_bsn, is_valid_education_number
+from oso_format.identifiers import is_valid_bsn, is_valid_education_number
 
 # Nine digits not inside a longer number (student numbers have ten, phone
 # numbers ten), or the written form 1234.56.782.

@@ -31,14 +31,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from lxml import etree
 
-from requests.dossier import schema
-from requests.dossier.mapping import to_parsed
-from requests.dossier.paths import ROOT_NAME
-from requests.dossier.rules import check_rules
-from requests.dossier.safe_xml import read_root
-from requests.dossier.types import DossierError, ParsedDossier
-from requests.dossier.values import text
-from requests.dossier.versions import OSO_VERSIONS, OsoVersion, oso_version_for_namespace
+from oso_format import schema
+from oso_format.mapping import to_parsed
+from oso_format.paths import ROOT_NAME
+from oso_format.rules import check_rules
+from oso_format.safe_xml import read_root
+from oso_format.types import DossierError, ParsedDossier
+from oso_format.values import text
+from oso_format.versions import OsoVersion, registry
 
 # An unpacked attachment may be larger than the dossier that carried it, within reason.
 ATTACHMENT_EXPANSION_LIMIT = 4
@@ -142,13 +142,13 @@ def dossier_attachment_file(*, raw: bytes, index: int) -> tuple[str, bytes]:
 def _root_and_version(raw: bytes) -> tuple[etree._Element, OsoVersion]:
     root = read_root(raw)
     qname = etree.QName(root)
-    version = oso_version_for_namespace(qname.namespace or "")
+    version = registry.for_namespace(qname.namespace or "")
     if version is None:
         raise DossierError(
             _(
                 "The file is not an OSO dossier: unknown namespace '{namespace}' "
                 "(supported: OSO {versions})."
-            ).format(namespace=(qname.namespace or "")[:100], versions=", ".join(OSO_VERSIONS))
+            ).format(namespace=(qname.namespace or "")[:100], versions=", ".join(registry))
         )
     if qname.localname != ROOT_NAME:
         raise DossierError(

@@ -17,9 +17,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from lxml import etree
 
-from requests.dossier.paths import field_path
-from requests.dossier.types import DossierError
-from requests.dossier.versions import OSO_VERSIONS, OsoVersion
+from oso_format.parsers import hardened_parser
+from oso_format.paths import field_path
+from oso_format.types import DossierError
+from oso_format.versions import OsoVersion, registry
 
 # Values of these elements identify a child: messages never repeat them.
 SENSITIVE_ELEMENTS = frozenset({"bsn", "onderwijsnummer", "geboortedatum", "gbageboortedatum"})
@@ -45,28 +46,38 @@ _FACET_LIMIT = re.compile(
 _QUOTED = re.compile(r"'[^']*'")
 _ATTRIBUTE_NOT_ALLOWED = re.compile(r"The attribute '(?P<attribute>[^']+)' is not allowed")
 
-_locks: dict[str, threading.Lock] = {version: threading.Lock() for version in OSO_VERSIONS}
+_locks: dict[OsoVersion, threading.Lock] = {}
+_locks_lock = threading.Lock()
 
 
 def _compile_schema(version: OsoVersion) -> etree.XMLSchema:
     """Parse and compile one version's XSD (expensive; called through ``get_schema``)."""
-    parser = etree.XMLParser(
-        resolve_entities=False, no_network=True, load_dtd=False, remove_comments=True
-    )
-    document = etree.parse(str(version.xsd_path), parser)  # our own vendored XSD
+    document = etree.parse(str(version.xsd_path), hardened_parser(remove_comments=True))
     return etree.XMLSchema(document)
 
 
 @functools.cache
-def get_schema(version: str) -> etree.XMLSchema:
-    """The compiled schema of an OSO version, once per process."""
-    return _compile_schema(OSO_VERSIONS[version])
+def get_schema(version: str | OsoVersion) -> etree.XMLSchema:
+    """The compiled schema of an OSO version, once per process.
+
+    The reader passes the registered OsoVersion, which names its XSD file, so a
+    version registered again with another file gets its own schema.
+    """
+    return _compile_schema(registry[version] if isinstance(version, str) else version)
+
+
+def _lock_for(version: OsoVersion) -> threading.Lock:
+    lock = _locks.get(version)
+    if lock is None:
+        with _locks_lock:
+            lock = _locks.setdefault(version, threading.Lock())
+    return lock
 
 
 def validate(root: etree._Element, version: OsoVersion) -> None:
     """Raise DossierError with the first XSD error, in Dutch, naming path and line."""
-    schema = get_schema(version.version)
-    with _locks[version.version]:
+    schema = get_schema(version)
+    with _lock_for(version):
         if schema.validate(root):
             return
         errors = schema.error_log.filter_from_errors()

@@ -1,0 +1,5 @@
+"""Helpers every app may use: environment readers, log redaction, bulk writes, exports, page texts.
+
+Nothing here imports an app of the portal, so any app (and the settings) can
+import from here without reaching upward; only ``oso_format`` sits below it.
+"""

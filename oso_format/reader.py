@@ -59,27 +59,40 @@ def dossier_sha256(raw: bytes) -> str:
     return hashlib.sha256(raw).hexdigest()
 
 
-def dossier_read(*, raw: bytes, today: date | None = None) -> ParsedDossier:
+def dossier_read(
+    *, raw: bytes, today: date | None = None, parsed: etree._Element | None = None
+) -> ParsedDossier:
     """Read one dossier; raise DossierError (one Dutch sentence) if it cannot be used.
 
     ``today`` is the date the collection date is checked against (default: the local
-    date); a caller with its own clock may pass it.
+    date); a caller with its own clock may pass it. ``parsed``: the tree
+    ``safe_xml.parse_tree`` made of ``raw`` already (the endpoint client's), so the
+    bytes are parsed once; every other check runs as for bytes alone.
     """
-    root, version = _root_and_version(raw)
+    root, version = _root_and_version(raw, parsed=parsed)
     schema.validate(root, version)
     check_rules(root, version, today=today or timezone.localdate())
     return to_parsed(root, version, sha256=dossier_sha256(raw))
 
 
 def dossier_validate_many(
-    *, raws: Sequence[bytes], today: date | None = None
+    *,
+    raws: Sequence[bytes],
+    today: date | None = None,
+    parsed: Sequence[etree._Element | None] | None = None,
 ) -> list[ParsedDossier | DossierError]:
-    """Read every file; failures come back as DossierError values, in input order."""
+    """Read every file; failures come back as DossierError values, in input order.
+
+    ``parsed``: for each raw, its tree from ``safe_xml.parse_tree`` or None.
+    """
     today = today or timezone.localdate()
+    trees = list(parsed) if parsed is not None else [None] * len(raws)
+    if len(trees) != len(raws):
+        raise ValueError("raws and parsed must have the same length")
     results: list[ParsedDossier | DossierError] = []
-    for raw in raws:
+    for raw, tree in zip(raws, trees, strict=True):
         try:
-            results.append(dossier_read(raw=raw, today=today))
+            results.append(dossier_read(raw=raw, today=today, parsed=tree))
         except DossierError as error:
             results.append(error)
     return results
@@ -139,8 +152,10 @@ def dossier_attachment_file(*, raw: bytes, index: int) -> tuple[str, bytes]:
     return filename or PurePosixPath(members[0].filename).name, data
 
 
-def _root_and_version(raw: bytes) -> tuple[etree._Element, OsoVersion]:
-    root = read_root(raw)
+def _root_and_version(
+    raw: bytes, *, parsed: etree._Element | None = None
+) -> tuple[etree._Element, OsoVersion]:
+    root = read_root(raw, parsed=parsed)
     qname = etree.QName(root)
     version = registry.for_namespace(qname.namespace or "")
     if version is None:

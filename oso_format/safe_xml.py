@@ -67,10 +67,16 @@ def raise_doctype() -> None:
     )
 
 
-def parse_xml(raw: bytes) -> etree._Element:
-    """Parse bytes that passed ``check_raw``; return the root element."""
+def parse_tree(raw: bytes) -> etree._Element:
+    """Parse bytes with this thread's hardened parser; raise DossierError if not XML.
+
+    The one lxml parse of a received file. The byte checks (``check_raw``) and the
+    DOCTYPE check of the tree (``check_tree``) are separate so that a caller that
+    only needs well-formed XML (the endpoint client) can parse once and hand the
+    tree on to the reader, which checks the rest.
+    """
     try:
-        root = etree.fromstring(raw, _parser())  # hardened parser, see above
+        return etree.fromstring(raw, _parser())  # hardened parser, see above
     except etree.XMLSyntaxError as exc:
         if _HUGE_TEXT in (exc.msg or ""):
             # huge_tree=False caps one text node at 10 MB: a base64 attachment of ~7.5 MB.
@@ -89,16 +95,33 @@ def parse_xml(raw: bytes) -> etree._Element:
         raise DossierError(
             _("The dossier is not valid XML: {detail}.").format(detail=str(exc).rstrip("."))
         ) from None
+
+
+def check_tree(root: etree._Element) -> None:
+    """The parsed document declares no DOCTYPE or DTD (the byte check's second line)."""
     docinfo = root.getroottree().docinfo
     if docinfo.doctype or docinfo.internalDTD is not None or docinfo.system_url:
         raise_doctype()
+
+
+def parse_xml(raw: bytes) -> etree._Element:
+    """Parse bytes that passed ``check_raw``; return the root element."""
+    root = parse_tree(raw)
+    check_tree(root)
     return root
 
 
-def read_root(raw: bytes) -> etree._Element:
-    """All the safety checks, then the parsed root element."""
+def read_root(raw: bytes, *, parsed: etree._Element | None = None) -> etree._Element:
+    """All the safety checks, then the root element.
+
+    ``parsed``: the tree ``parse_tree`` already made of these very bytes, so that
+    they are not parsed a second time.
+    """
     check_raw(raw)
-    return parse_xml(raw)
+    if parsed is None:
+        return parse_xml(raw)
+    check_tree(parsed)
+    return parsed
 
 
 def _syntax_detail(exc: etree.XMLSyntaxError) -> str:

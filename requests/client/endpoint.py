@@ -20,6 +20,8 @@ import httpx
 from lxml import etree
 
 from oso_format.parsers import hardened_parser
+from oso_format.safe_xml import parse_tree
+from oso_format.types import DossierError
 from requests.client import messages
 from requests.client.types import (
     ChangedPupil,
@@ -193,11 +195,16 @@ class EndpointClient:
                 messages.too_large_message(self.max_dossier_bytes),
                 False,
             )
-        if not _well_formed(xml):
+        try:
+            # The one parse of the file: the reader validates this tree, not the bytes again.
+            tree = parse_tree(xml)
+        except DossierError:
             logger.warning("endpoint results: request %s served XML that is not well-formed",
                            request_id)  # fmt: skip
             return _error(request_id, messages.INVALID_DOSSIER, transient=False)
-        return RequestResult(request_id, ResultState.DOSSIER, xml, None, "", False, collection_date)
+        return RequestResult(
+            request_id, ResultState.DOSSIER, xml, None, "", False, collection_date, tree
+        )
 
     # -- feed ----------------------------------------------------------------------------
     def feed(self, *, since: datetime | None = None) -> Feed:
@@ -294,14 +301,6 @@ def _parse_envelope(body: bytes) -> etree._Element:
     except etree.XMLSyntaxError as exc:
         # Everything received was fine, it just stopped: the body was cut off.
         raise TransientEndpointError(messages.truncated_message(), code="truncated") from exc
-
-
-def _well_formed(xml: bytes) -> bool:
-    try:
-        etree.fromstring(xml, _safe_parser())
-    except etree.XMLSyntaxError:
-        return False
-    return True
 
 
 def _error_code(body: bytes) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,9 @@ class RequestResult:
     message: str  # Dutch for ERROR, "" otherwise
     transient: bool  # ERROR only: True = ask again later, False = give up
     collection_date: date | None = None  # of the file served (DOSSIER, NOT_CHANGED), if given
+    # DOSSIER: the tree the client parsed ``dossier_xml`` into (oso_format.safe_xml.parse_tree),
+    # handed to the reader so that the file is parsed once.
+    dossier_tree: Any = field(default=None, repr=False, compare=False)
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,8 @@ from django.utils.translation import gettext as _
 from audit.models import SYSTEM_ACTOR, AuditAction
 from audit.services import AuditInput, audit_record_many
 from common.bulk import bulk_update_rows
+from oso_format.reader import dossier_validate_many
+from oso_format.types import DossierError, ParsedDossier
 from requests.client import (
     EndpointClient,
     EndpointError,
@@ -59,7 +61,7 @@ from requests.models import (
 from requests.services.backoff import pending_delay, retry_delay
 from requests.services.enqueue import capped_countdown, chunked, enqueue_poll, enqueue_submit
 from students.models import DossierOutcome, Student
-from students.services.dossier_merge import DossierIn, MergeResult, dossiers_merge
+from students.services.dossier_merge import DossierIn, dossiers_merge_parsed
 from students.services.elk import students_elk_dot_fetched
 
 logger = logging.getLogger(__name__)
@@ -229,7 +231,7 @@ def transfer_requests_poll(*, request_ids: Sequence[int]) -> StepOutcome:
     if not rows:
         return StepOutcome()
     retry_rows: list[TransferRequest] = []
-    to_merge: list[tuple[TransferRequest, bytes]] = []
+    to_merge: list[tuple[TransferRequest, RequestResult]] = []
     with translation.override(STORED_LANGUAGE):
         results = _fetch_results(rows)
         for row in rows:
@@ -244,7 +246,9 @@ def transfer_requests_poll(*, request_ids: Sequence[int]) -> StepOutcome:
                     _finish(row, RequestStatus.FAILED, now=now, error=result.message)
                 continue
             _apply_result(row, result, now=now, retry_rows=retry_rows, to_merge=to_merge)
-    ours = _record(rows, token=token, to_merge=to_merge, now=now)
+        # Still outside any transaction: XSD and rules run before the rows are locked.
+        received = _read_files(to_merge)
+    ours = _record(rows, token=token, received=received, now=now)
     ours_ids = {r.id for r in ours}
     retry_rows = [r for r in retry_rows if r.id in ours_ids and r.status in OPEN_STATUSES]
     if retry_rows:
@@ -314,12 +318,12 @@ def _apply_result(
     *,
     now: datetime,
     retry_rows: list[TransferRequest],
-    to_merge: list[tuple[TransferRequest, bytes]],
+    to_merge: list[tuple[TransferRequest, RequestResult]],
 ) -> None:
     row.polls += 1
     if result.state == ResultState.DOSSIER:
         if result.dossier_xml:
-            to_merge.append((row, result.dossier_xml))
+            to_merge.append((row, result))
         else:
             _finish(row, RequestStatus.FAILED, now=now, error=_("The endpoint sent an empty file."))
     elif result.state == ResultState.NOT_CHANGED:
@@ -339,49 +343,58 @@ def _apply_result(
         _finish(row, RequestStatus.FAILED, now=now, error=result.message)
 
 
-def _merge(
-    to_merge: list[tuple[TransferRequest, bytes]], *, received_by: str, now: datetime
-) -> None:
-    """Merge the files in one call (few queries); set each row's status from its outcome."""
+@dataclass(frozen=True)
+class _ReceivedFile:
+    """A file the endpoint returned, read (parsed, XSD, rules) before the merge."""
+
+    row: TransferRequest
+    raw: bytes
+    parsed: ParsedDossier | DossierError
+
+
+def _read_files(
+    to_merge: list[tuple[TransferRequest, RequestResult]],
+) -> list[_ReceivedFile]:
+    """Validate every returned file from the tree the client parsed: no second parse."""
+    if not to_merge:
+        return []
+    parsed = dossier_validate_many(
+        raws=[result.dossier_xml or b"" for _row, result in to_merge],
+        parsed=[result.dossier_tree for _row, result in to_merge],
+    )
+    return [
+        _ReceivedFile(row=row, raw=result.dossier_xml or b"", parsed=value)
+        for (row, result), value in zip(to_merge, parsed, strict=True)
+    ]
+
+
+def _merge(received: list[_ReceivedFile], *, received_by: str, now: datetime) -> None:
+    """Merge the read files in one call (few queries); set each row's status from its outcome.
+
+    The merge itself falls back to one file at a time when a sub-chunk fails, and
+    records a file that still fails as *Mislukt*, so nothing here retries.
+    """
     items = [
         DossierIn(
-            raw=raw, source_name=f"oso-{row.public_id}.xml", expected_student_id=row.student_id
+            raw=file.raw,
+            source_name=f"oso-{file.row.public_id}.xml",
+            expected_student_id=file.row.student_id,
         )
-        for row, raw in to_merge
+        for file in received
     ]
-    try:
-        with transaction.atomic():
-            results = dossiers_merge(items=items, received_by=received_by)
-    except Exception:
-        # A bug, not a bad file (those come back as "failed"): merge one by one so
-        # that only the file that trips it fails, and the chunk does not loop.
-        logger.exception("merging a chunk of %d dossiers failed; merging one by one", len(items))
-        results = []
-        for item in items:
-            try:
-                with transaction.atomic():
-                    results.extend(dossiers_merge(items=[item], received_by=received_by))
-            except Exception:
-                logger.exception("merging one dossier failed")
-                results.append(
-                    MergeResult(
-                        source_name=item.source_name,
-                        outcome=DossierOutcome.FAILED,
-                        student_id=None,
-                        student_number=None,
-                        dossier_id=None,
-                        reason=_("The file could not be processed because of an internal error."),
-                    )
-                )
-    for (row, _raw), merged in zip(to_merge, results, strict=True):
+    with transaction.atomic():
+        results = dossiers_merge_parsed(
+            items=items, parsed=[file.parsed for file in received], received_by=received_by
+        )
+    for file, merged in zip(received, results, strict=True):
         _finish(
-            row,
+            file.row,
             _STATUS_FOR_OUTCOME.get(merged.outcome, RequestStatus.FAILED),
             now=now,
             error=merged.reason if merged.outcome == DossierOutcome.FAILED else "",
             remarks=list(merged.remarks),
         )
-        row.dossier_id = merged.dossier_id
+        file.row.dossier_id = merged.dossier_id
 
 
 # --- Beat: re-poll what is due, sweep what is stuck ----------------------------------
@@ -549,7 +562,7 @@ def _record(
     rows: list[TransferRequest],
     *,
     token: uuid.UUID,
-    to_merge: list[tuple[TransferRequest, bytes]] | None = None,
+    received: list[_ReceivedFile] | None = None,
     now: datetime | None = None,
 ) -> list[TransferRequest]:
     """Write the rows whose claim is still ours, with their merges, in one transaction."""
@@ -562,7 +575,7 @@ def _record(
         ours = [row for row in rows if row.id in ours_ids]
         if len(ours) < len(rows):
             logger.warning("%d requests were taken over by another worker", len(rows) - len(ours))
-        merging = [(row, raw) for row, raw in (to_merge or []) if row.id in ours_ids]
+        merging = [file for file in (received or []) if file.row.id in ours_ids]
         if merging:
             with translation.override(STORED_LANGUAGE):
                 _merge(merging, received_by=_received_by(merging), now=now or timezone.now())
@@ -622,8 +635,8 @@ def _audit_finished_unmerged(rows: list[TransferRequest]) -> None:
     audit_record_many(entries=entries)
 
 
-def _received_by(merging: list[tuple[TransferRequest, bytes]]) -> str:
-    row = merging[0][0]
+def _received_by(merging: list[_ReceivedFile]) -> str:
+    row = merging[0].row
     user = row.batch.created_by if row.batch_id and row.batch else ""
     return user or "ELK/OSO"
 

@@ -239,10 +239,22 @@ def _merge_sub_chunk_safely(
             return _merge_sub_chunk(
                 entries, signup_group=signup_group, received_by=received_by, deferred=deferred
             )
-    except DatabaseError:
+    except Exception as exc:
+        # The one place that retries one file at a time: a database error, or a bug
+        # that one file trips, then fails that file only and the chunk goes on.
         if len(entries) == 1:
             logger.exception("Storing one dossier failed; it is recorded as failed")
-            return [(entries[0], _record_storage_failure(entries[0], received_by=received_by))]
+            reason = (
+                _("The dossier could not be stored because of a database error.")
+                if isinstance(exc, DatabaseError)
+                else _("The file could not be processed because of an internal error.")
+            )
+            return [
+                (
+                    entries[0],
+                    _record_storage_failure(entries[0], received_by=received_by, reason=reason),
+                )
+            ]
         logger.warning("Bulk merge of %d dossiers failed; retrying one by one", len(entries))
     deferred.clear()
     results: list[tuple[_Entry, MergeResult]] = []
@@ -739,9 +751,8 @@ def _iso_or_none(value: date | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def _record_storage_failure(entry: _Entry, *, received_by: str) -> MergeResult:
-    """The database refused this one file: archive it as failed, change nothing else."""
-    reason = _("The dossier could not be stored because of a database error.")
+def _record_storage_failure(entry: _Entry, *, received_by: str, reason: str) -> MergeResult:
+    """This one file could not be merged: archive it as failed, change nothing else."""
     plan = _Plan(entry, DossierOutcome.FAILED, reason=reason)
     try:
         with transaction.atomic():

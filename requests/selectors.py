@@ -1,13 +1,23 @@
-"""Reads about requests for the pages, the command line and the tasks."""
+"""Reads about requests (status counts, batches, who needs a new request) for every caller."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import timedelta
 
-from django.db.models import CharField, Count, Exists, OuterRef, QuerySet, Subquery, Value
+from django.conf import settings
+from django.db.models import CharField, Count, Exists, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.lookups import Exact
+from django.utils import timezone
 
-from requests.models import FINAL_STATUSES, OPEN_STATUSES, RequestStatus, TransferRequest
+from requests.models import (
+    FINAL_STATUSES,
+    OPEN_STATUSES,
+    RequestBatch,
+    RequestStatus,
+    TransferRequest,
+)
+from students.models import ElkDot, FinalTestResult, Student
 
 # Settled: nothing more happens without the primary school (DOMAIN.md: waiting is
 # asked again periodically, but it may take weeks). Progress bars and
@@ -31,11 +41,7 @@ def request_status_counts(
     if batch_id is not None:
         queryset = queryset.filter(batch_id=batch_id)
     if signup_group_id is not None:
-        latest = (
-            TransferRequest.objects.filter(student_id=OuterRef("student_id"))
-            .order_by("-created_at", "-id")
-            .values("id")[:1]
-        )
+        latest = latest_request(student_ref="student_id").values("id")[:1]
         queryset = queryset.filter(student__signup_group_id=signup_group_id, id=Subquery(latest))
     if request_ids is not None:
         queryset = queryset.filter(id__in=list(request_ids))
@@ -68,6 +74,14 @@ def batch_progress(*, batch_id: int) -> dict:
         "counts": counts,
         "finished": settled == total,
     }
+
+
+def batch_to_follow(*, batch_id: int | None) -> RequestBatch | None:
+    """The batch whose progress the overview shows: the one asked for, else the latest."""
+    batches = RequestBatch.objects.order_by("-created_at", "-pk")
+    if batch_id is not None:
+        return batches.filter(pk=batch_id).first()
+    return batches.first()
 
 
 def requests_overview_queryset() -> QuerySet[TransferRequest]:
@@ -112,3 +126,53 @@ class StudentRequestReads:
         return list(
             TransferRequest.objects.filter(student_id=student_id).order_by("-created_at", "-pk")
         )
+
+
+# --- Who needs a file fetched again -------------------------------------------------
+
+
+def students_needing_rerequest(*, signup_group_id: int) -> QuerySet[Student]:
+    """Students of the group who need their file fetched again.
+
+    A blue ELK dot (new data at the primary school), no final test on the card yet,
+    or a last request that failed. Students with an open request are left out.
+    """
+    latest_status = Subquery(latest_request().values("status")[:1])
+    has_final_test = Exists(
+        FinalTestResult.objects.filter(prior_education__student_id=OuterRef("pk"))
+    )
+    has_open = Exists(
+        TransferRequest.objects.filter(student_id=OuterRef("pk"), status__in=OPEN_STATUSES)
+    )
+    return (
+        Student.objects.filter(signup_group_id=signup_group_id)
+        .annotate(latest_request_status=latest_status)
+        .filter(
+            Q(elk_dot=ElkDot.BLUE) | ~has_final_test | Q(latest_request_status=RequestStatus.FAILED)
+        )
+        .exclude(has_open)
+    )
+
+
+def students_with_blue_dot_due() -> QuerySet[Student]:
+    """Blue-dot students to re-request: no open request, and no failure within the cooldown."""
+    cooldown_start = timezone.now() - timedelta(hours=settings.OSO_ELK_FAILED_COOLDOWN_HOURS)
+    return (
+        Student.objects.filter(elk_dot=ElkDot.BLUE)
+        .exclude(
+            Exists(
+                TransferRequest.objects.filter(
+                    student_id=OuterRef("pk"), status__in=OPEN_STATUSES
+                ).exclude(status=RequestStatus.READY)
+            )
+        )
+        .exclude(
+            Exists(
+                TransferRequest.objects.filter(
+                    student_id=OuterRef("pk"),
+                    status=RequestStatus.FAILED,
+                    completed_at__gte=cooldown_start,
+                )
+            )
+        )
+    )

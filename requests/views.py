@@ -4,7 +4,7 @@ and the request actions of the students pages (*Toevoegen aan
 overstapdossier-aanvragen* on the search page, the re-request of a signup group),
 which the project's URLs serve under the ``students`` names those pages use.
 
-Views stay thin: reads from ``requests.selectors``/``page_selectors``, writes
+Views stay thin: reads from ``requests.selectors``, writes
 through ``requests.services``.
 """
 
@@ -30,11 +30,16 @@ from audit.models import AuditAction
 from audit.services import actor_for, audit_record
 from common import page_text as text
 from common.access import PortalAccessMixin
-from requests import exports, page_selectors
+from requests import exports
 from requests.filters import TransferRequestFilter
 from requests.forms import SendForm
 from requests.models import RequestBatch, RequestStatus
-from requests.selectors import batch_progress, request_status_counts, requests_overview_queryset
+from requests.selectors import (
+    batch_progress,
+    batch_to_follow,
+    request_status_counts,
+    requests_overview_queryset,
+)
 from requests.services.transfer_requests import (
     signup_group_rerequest,
     transfer_requests_add,
@@ -88,7 +93,7 @@ class RequestOverviewView(PortalAccessMixin, View):
         RequestConfig(request, paginate={"per_page": OVERVIEW_PER_PAGE}).configure(table)
         cleaned = filterset.form.cleaned_data if valid else {}
         batch_id = cleaned.get("batch")
-        batch = page_selectors.batch_to_follow(batch_id=int(batch_id) if batch_id else None)
+        batch = batch_to_follow(batch_id=int(batch_id) if batch_id else None)
         signup_group = cleaned.get("signup_group")
         counts = request_status_counts(signup_group_id=signup_group.pk if signup_group else None)
         context = {

@@ -14,9 +14,9 @@ from django.db.models import QuerySet
 from django.http import QueryDict
 
 from common import page_text as text
-from students import page_selectors
 from students.filters import StudentSearchFilter
 from students.models import Student, mask_identifier
+from students.selectors import students as student_selectors
 
 # Parameters of the result list that are not search fields.
 LIST_PARAMS = frozenset({"page", "sort", "per_page"})
@@ -32,7 +32,7 @@ BSN_REFS_KEPT = 5
 
 def remember_bsn_search(session, digits: str) -> str:
     ids = list(
-        Student.objects.filter(page_selectors.identifier_matches(digits)).values_list(
+        Student.objects.filter(student_selectors.identifier_matches(digits)).values_list(
             "pk", flat=True
         )
     )
@@ -59,7 +59,7 @@ class StudentSearch:
         bound = any(key not in LIST_PARAMS for key in params)
         filterset = StudentSearchFilter(
             data if bound else None,
-            queryset=page_selectors.student_search_queryset(),
+            queryset=student_selectors.student_search_queryset(),
             request=request,
         )
         ref = params.get("bsn_ref")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from students.models import Codelist, CodelistEntry
-from students.selectors import codelist_label, codelist_labels
+from students.selectors.codelists import codelist_label, codelist_labels
 
 pytestmark = pytest.mark.django_db
 

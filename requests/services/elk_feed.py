@@ -15,26 +15,22 @@ The dot turns green again when a request for the student ends with a file or
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
 
-from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef
-from django.utils import timezone
 
 from common.chunks import id_chunks
 from common.clock import aware
 from requests.client import EndpointError, Feed, endpoint_client_from_settings
 from requests.models import (
-    OPEN_STATUSES,
     ElkFeedRead,
     RequestBatch,
     RequestMode,
     RequestStatus,
     TransferRequest,
 )
+from requests.selectors import students_with_blue_dot_due
 from requests.services.transfer_requests import transfer_requests_add, transfer_requests_send
-from students.models import ElkDot, ElkStatus, Student
+from students.models import ElkStatus
 from students.services.elk import ElkChangeIn, ElkPlacementIn, students_elk_apply
 
 logger = logging.getLogger(__name__)
@@ -102,30 +98,6 @@ def elk_feed_apply(*, feed: Feed) -> ElkFeedRead:
             changed=len(feed.changed),
             blue_dots=blue,
         )
-
-
-def students_with_blue_dot_due():
-    """Blue-dot students to re-request: no open request, and no failure within the cooldown."""
-    cooldown_start = timezone.now() - timedelta(hours=settings.OSO_ELK_FAILED_COOLDOWN_HOURS)
-    return (
-        Student.objects.filter(elk_dot=ElkDot.BLUE)
-        .exclude(
-            Exists(
-                TransferRequest.objects.filter(
-                    student_id=OuterRef("pk"), status__in=OPEN_STATUSES
-                ).exclude(status=RequestStatus.READY)
-            )
-        )
-        .exclude(
-            Exists(
-                TransferRequest.objects.filter(
-                    student_id=OuterRef("pk"),
-                    status=RequestStatus.FAILED,
-                    completed_at__gte=cooldown_start,
-                )
-            )
-        )
-    )
 
 
 def elk_blue_dots_rerequest(*, user: str = ELK_FEED_USER) -> RequestBatch | None:

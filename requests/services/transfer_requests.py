@@ -12,17 +12,18 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db.models import Exists, F, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.models import SYSTEM_ACTOR, AuditAction
 from audit.services import AuditInput, audit_record_many
+from common.chunks import id_chunk_size, id_chunks
 from requests.models import (
     OPEN_STATUSES,
     RequestBatch,
@@ -30,8 +31,9 @@ from requests.models import (
     RequestStatus,
     TransferRequest,
 )
+from requests.selectors import students_needing_rerequest
 from requests.services.enqueue import chunked, enqueue_submit
-from students.models import ElkDot, FinalTestResult, PriorEducation, SignupGroup, Student
+from students.models import PriorEducation, SignupGroup, Student
 
 
 @dataclass(frozen=True)
@@ -52,7 +54,7 @@ def transfer_requests_add(*, student_ids: Iterable[int], user: str) -> AddResult
     with transaction.atomic():
         existing: list[int] = []
         with_open: set[int] = set()
-        for ids in _slices(wanted):
+        for ids in id_chunks(wanted):
             existing += Student.objects.filter(id__in=ids).values_list("id", flat=True)
             with_open.update(
                 TransferRequest.objects.filter(
@@ -71,7 +73,7 @@ def transfer_requests_add(*, student_ids: Iterable[int], user: str) -> AddResult
             ignore_conflicts=True,
         )
         added_rows: list[tuple[int, int, str]] = []
-        for ids in _slices(to_add):
+        for ids in id_chunks(to_add):
             added_rows += TransferRequest.objects.filter(
                 student_id__in=ids,
                 status=RequestStatus.READY,
@@ -88,11 +90,6 @@ def transfer_requests_add(*, student_ids: Iterable[int], user: str) -> AddResult
         )
     added = len(added_rows)
     return AddResult(added=added, skipped_open=len(existing) - added)
-
-
-def _slices(ids: list[int], size: int = 2000) -> list[list[int]]:
-    """Ids in slices, so that no statement binds more parameters than SQLite allows."""
-    return [ids[start : start + size] for start in range(0, len(ids), size)]
 
 
 def transfer_requests_send(
@@ -229,28 +226,13 @@ def _claim_ready(
     else:
         since_value = changed_since
     claimed_total = 0
-    # SQLite allows some hundreds of parameters per statement: claim in slices.
-    for start in range(0, len(ids), 500):
+    for part in id_chunks(ids):
         claimed_total += TransferRequest.objects.filter(
-            id__in=ids[start : start + 500], status=RequestStatus.READY
+            id__in=part, status=RequestStatus.READY
         ).update(
-            status=RequestStatus.REQUESTED,
-            batch=batch,
+            **_reset_to_requested(batch=batch, now=now),
             mode=mode,
             changed_since=since_value,
-            sent_at=None,
-            attempts=0,
-            polls=0,
-            error="",
-            remarks=[],
-            dossier=None,
-            completed_at=None,
-            claim_token=None,
-            # A reservation: the submit task queued below should claim the rows by
-            # then, or the sweeper queues another one.
-            claimed_until=now + timedelta(seconds=settings.OSO_REQUEST_DISPATCH_GRACE_SECONDS),
-            next_attempt_at=now + timedelta(seconds=settings.OSO_REQUEST_DISPATCH_GRACE_SECONDS),
-            last_activity_at=now,
         )
     if not claimed_total:
         return []
@@ -260,6 +242,30 @@ def _claim_ready(
         .order_by("id")
         .values_list("id", "student_id", "student__student_number", "mode", "changed_since")
     ]
+
+
+def _reset_to_requested(*, batch: RequestBatch, now: datetime) -> dict[str, object]:
+    """The values that put a row on its way as *Aangevraagd* in ``batch``, afresh.
+
+    Nothing of an earlier try is kept. The row is reserved: the submit task queued
+    next should claim it within the grace period, or the sweeper queues another.
+    """
+    reserved_until = now + timedelta(seconds=settings.OSO_REQUEST_DISPATCH_GRACE_SECONDS)
+    return {
+        "status": RequestStatus.REQUESTED,
+        "batch": batch,
+        "sent_at": None,
+        "attempts": 0,
+        "polls": 0,
+        "error": "",
+        "remarks": [],
+        "dossier": None,
+        "completed_at": None,
+        "claim_token": None,
+        "claimed_until": reserved_until,
+        "next_attempt_at": reserved_until,
+        "last_activity_at": now,
+    }
 
 
 # The fields a retry resets (bulk_update needs them listed).
@@ -313,7 +319,6 @@ def transfer_requests_retry(*, request_ids: Iterable[int], user: str) -> int:
             return 0
         batch = RequestBatch.objects.create(created_by=user, mode=failed[0].mode)
         now = timezone.now()
-        grace = timedelta(seconds=settings.OSO_REQUEST_DISPATCH_GRACE_SECONDS)
         retried: list[TransferRequest] = []
         seen_students: set[int] = set()
         for row in failed:
@@ -322,21 +327,12 @@ def transfer_requests_retry(*, request_ids: Iterable[int], user: str) -> int:
                 continue
             seen_students.add(row.student_id)
             row.public_id = uuid.uuid4()
-            row.status = RequestStatus.REQUESTED
-            row.batch = batch
-            row.sent_at = None
-            row.attempts = 0
-            row.polls = 0
-            row.error = ""
-            row.remarks = []
-            row.dossier = None
-            row.completed_at = None
-            row.claim_token = None
-            row.claimed_until = now + grace
-            row.next_attempt_at = now + grace
-            row.last_activity_at = now
+            for name, value in _reset_to_requested(batch=batch, now=now).items():
+                setattr(row, name, value)
             retried.append(row)
-        TransferRequest.objects.bulk_update(retried, fields=_RESEND_FIELDS, batch_size=500)
+        TransferRequest.objects.bulk_update(
+            retried, fields=_RESEND_FIELDS, batch_size=id_chunk_size()
+        )
         sent = [row.id for row in retried]
         _audit_sent(
             [
@@ -361,7 +357,7 @@ def transfer_requests_delete(*, request_ids: Iterable[int], user: str) -> int:
         return 0
     with transaction.atomic():
         ready: list[tuple[int, int, str]] = []
-        for part in _slices(ids, size=500):
+        for part in id_chunks(ids):
             # Locked (PostgreSQL) so that a send in between cannot take a row we record.
             ready += (
                 TransferRequest.objects.select_for_update(of=("self",))
@@ -371,7 +367,7 @@ def transfer_requests_delete(*, request_ids: Iterable[int], user: str) -> int:
             )
         deleted = 0
         ready_ids = [request_id for request_id, _student_id, _number in ready]
-        for part in _slices(ready_ids, size=500):
+        for part in id_chunks(ready_ids):
             count, _detail = TransferRequest.objects.filter(
                 id__in=part, status=RequestStatus.READY
             ).delete()
@@ -385,33 +381,6 @@ def transfer_requests_delete(*, request_ids: Iterable[int], user: str) -> int:
             user=user,
         )
     return deleted
-
-
-def students_needing_rerequest(*, signup_group_id: int):
-    """Students of the group who need their file fetched again.
-
-    A blue ELK dot (new data at the primary school), no final test on the card yet,
-    or a last request that failed. Students with an open request are left out.
-    """
-    latest_status = Subquery(
-        TransferRequest.objects.filter(student_id=OuterRef("pk"))
-        .order_by("-created_at", "-id")
-        .values("status")[:1]
-    )
-    has_final_test = Exists(
-        FinalTestResult.objects.filter(prior_education__student_id=OuterRef("pk"))
-    )
-    has_open = Exists(
-        TransferRequest.objects.filter(student_id=OuterRef("pk"), status__in=OPEN_STATUSES)
-    )
-    return (
-        Student.objects.filter(signup_group_id=signup_group_id)
-        .annotate(latest_request_status=latest_status)
-        .filter(
-            Q(elk_dot=ElkDot.BLUE) | ~has_final_test | Q(latest_request_status=RequestStatus.FAILED)
-        )
-        .exclude(has_open)
-    )
 
 
 def signup_group_rerequest(*, signup_group_id: int, user: str) -> RequestBatch | None:

@@ -49,16 +49,6 @@ def redact_identifiers(text: str) -> str:
     return _CANDIDATE.sub(_replace, text)
 
 
-def find_identifiers(text: str) -> list[str]:
-    """The full BSNs and education numbers in ``text`` (for tests that hunt for leaks)."""
-    found = []
-    for match in _CANDIDATE.finditer(text or ""):
-        digits = match.group(1).replace(".", "")
-        if is_valid_bsn(digits) or is_valid_education_number(digits):
-            found.append(digits)
-    return found
-
-
 def redact_value(value: Any) -> Any:
     """Redact the strings inside JSON-like data (dicts, lists, tuples), leaving the shape."""
     if isinstance(value, str):

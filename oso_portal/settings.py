@@ -29,6 +29,7 @@ from common.env import (
     env_str,
     sqlite_database,
 )
+from oso_format.identifiers import is_valid_brin
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("OSO_PORTAL_VAR_DIR", str(BASE_DIR / "var")))
@@ -170,6 +171,10 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 STUDENT_NUMBER_START = env_int("STUDENT_NUMBER_START", 1000000001)
 # Our own school's BRIN, sent with every request to the ELK/OSO endpoint.
 OSO_SCHOOL_BRIN = env_str("OSO_SCHOOL_BRIN", "99XX")
+if not is_valid_brin(OSO_SCHOOL_BRIN):
+    raise ImproperlyConfiguredEnv(
+        "OSO_SCHOOL_BRIN must be a BRIN code: two digits and two letters, such as 05KO."
+    )
 OSO_ENDPOINT_URL = env_str("OSO_ENDPOINT_URL", "http://127.0.0.1:8765")
 OSO_ENDPOINT_CONNECT_TIMEOUT = env_float("OSO_ENDPOINT_CONNECT_TIMEOUT", 5.0)
 OSO_ENDPOINT_READ_TIMEOUT = env_float("OSO_ENDPOINT_READ_TIMEOUT", 30.0)

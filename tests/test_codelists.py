@@ -5,7 +5,16 @@ from __future__ import annotations
 import pytest
 
 from students.models import Codelist, CodelistEntry
-from students.selectors.codelists import codelist_label, codelist_labels
+from students.selectors.codelists import codelist_labels_for
+
+
+def codelist_label(codelist: str, code: str) -> str | None:
+    return codelist_labels_for([(codelist, code)]).get((codelist, code))
+
+
+def codelist_labels(codelist: str) -> dict[str, str]:
+    return dict(CodelistEntry.objects.filter(codelist=codelist).values_list("code", "label"))
+
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,6 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
 from audit.models import SYSTEM_ACTOR, AuditAction, AuditEntry
-from common.security import find_identifiers
 from requests.models import RequestBatch, RequestMode, RequestStatus, TransferRequest
 from requests.services import (
     signup_group_rerequest,
@@ -28,6 +27,7 @@ from tests.factories import (
     StudentFactory,
     TransferRequestFactory,
 )
+from tests.identifiers import find_identifiers
 
 pytestmark = pytest.mark.django_db
 

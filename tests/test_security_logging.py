@@ -11,13 +11,13 @@ from hypothesis import strategies as st
 
 from common.security import (
     RedactBsnFilter,
-    find_identifiers,
     install_redact_filter,
     redact_identifiers,
     redact_value,
 )
 from oso_format.identifiers import is_valid_bsn, is_valid_education_number
 from tests.factories import bsn_from_seed
+from tests.identifiers import find_identifiers
 
 BSN = "111222333"  # passes the eleven test
 EDUCATION_NUMBER = "101234564"

@@ -124,3 +124,10 @@ def test_demo_mode_keeps_plain_http_working(tmp_path):
         "SECURE_HSTS_SECONDS": 0,
         "SECURE_SSL_REDIRECT": False,
     }
+
+
+def test_a_school_brin_that_is_not_a_brin_code_stops_the_start(tmp_path):
+    result = _run(["manage.py", "check"], _production_env(tmp_path, OSO_SCHOOL_BRIN="99-X"))
+
+    assert result.returncode != 0
+    assert "OSO_SCHOOL_BRIN must be a BRIN code" in result.stderr

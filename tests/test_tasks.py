@@ -7,7 +7,6 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from common.security import find_identifiers
 from oso_portal.celery import app
 from requests.models import RequestStatus, TransferRequest
 from requests.services import (
@@ -26,6 +25,7 @@ from requests.tasks import (
     sweep_stuck_requests,
 )
 from students.models import ElkDot, ReceivedDossier, Student
+from tests.identifiers import find_identifiers
 
 pytestmark = pytest.mark.django_db
 

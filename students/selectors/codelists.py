@@ -19,13 +19,3 @@ def codelist_labels_for(wanted: Iterable[tuple[str, str]]) -> dict[tuple[str, st
         condition |= Q(codelist=codelist, code=code)
     entries = CodelistEntry.objects.filter(condition).values_list("codelist", "code", "label")
     return {(codelist, code): label for codelist, code, label in entries}
-
-
-def codelist_labels(codelist: str) -> dict[str, str]:
-    """Every code of one codelist with its label (one query)."""
-    return dict(CodelistEntry.objects.filter(codelist=codelist).values_list("code", "label"))
-
-
-def codelist_label(codelist: str, code: str) -> str | None:
-    """The label of one code, or None when the code is empty or unknown."""
-    return codelist_labels_for([(codelist, code)]).get((codelist, code))

@@ -123,7 +123,8 @@ def _postgres_version() -> str:
     import psycopg
 
     with psycopg.connect(f"{PG_URL}/postgres") as conn:
-        return str(conn.execute("SHOW server_version").fetchone()[0])
+        row = conn.execute("SHOW server_version").fetchone()
+        return str(row[0]) if row else "?"
 
 
 # --- The floor: safe parse, XSD validation, one bulk write ------------------------------

@@ -19,12 +19,16 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 STARTED = time.perf_counter()
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.common import QueryCounter, own_cpu_seconds  # noqa: E402
+
+if TYPE_CHECKING:
+    import psutil
 
 
 class BackendCpu(threading.Thread):
@@ -36,7 +40,7 @@ class BackendCpu(threading.Thread):
 
     def __init__(self) -> None:
         super().__init__(daemon=True)
-        self._processes: dict[int, object] = {}
+        self._processes: dict[int, psutil.Process] = {}
         self._seconds: dict[int, float] = {}
         self._stop_event = threading.Event()
 
@@ -105,7 +109,7 @@ def main(argv: list[str]) -> int:
     finished = time.perf_counter()
     counted = counter.as_dict()
     postgres_cpu = backends.stop()
-    if profiler is not None:
+    if profiler is not None and profile_path:
         profiler.stop()
         Path(profile_path).write_text(profiler.output_text(unicode=True, show_all=False))
         Path(profile_path).with_suffix(".html").write_text(profiler.output_html())

@@ -15,7 +15,7 @@
 5. Prints and stores (benchmarks/results/) the times, the ratio and the queries per
    dossier. ``--profile`` also writes a pyinstrument report of the command.
 
-Targets (issue 2, point 8): the command within 5x the floor, goal 3x.
+Targets (BENCHMARKS.md): the command within 5x the floor, goal 3x.
 """
 
 from __future__ import annotations

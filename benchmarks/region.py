@@ -26,7 +26,7 @@ Per size N, in one run:
    of 1,000 (submit, then results), safe parse, XSD validation with the reader's
    compiled schema, a plain lookup of the main fields, and one COPY into a table.
 
-Targets (issue 5): end to end within 3x the floor; queries per chunk independent of
+Targets (BENCHMARKS.md): end to end within 3x the floor; queries per chunk independent of
 chunk size and of the number of students; worker memory flat as the batch grows.
 """
 
@@ -47,6 +47,7 @@ import uuid
 from collections import Counter
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -143,14 +144,14 @@ def _run(count: int, args, work: Path, env: dict[str, str]) -> dict:
         expected = _expected(pupils)
 
         reader = FloorReader()
-        warm = _floor(pupils, mock.url, reader, write=False, mock_pid=mock.process.pid)
+        warm = _floor(pupils, mock.url, reader, write=False, mock_pid=_pid(mock))
 
         result = _pipeline(count, request_ids, args, work, env, mock)
         result["setup_s"] = round(setup_seconds, 1)
         result["floor_warm_up"] = warm
 
         load_floor = load()
-        floor = _floor(pupils, mock.url, reader, write=True, mock_pid=mock.process.pid)
+        floor = _floor(pupils, mock.url, reader, write=True, mock_pid=_pid(mock))
         floor["load"] = load_text(load_floor)
         result["floor"] = floor
         result["expected"] = expected
@@ -560,7 +561,11 @@ def _floor(pupils, url: str, reader: FloorReader, *, write: bool, mock_pid: int)
             acks = client.submit(items)
             answers = client.results([ack.request_id for ack in acks if ack.accepted])
             fetch += time.perf_counter() - fetch_started
-            raws = [a.dossier_xml for a in answers if a.state == ResultState.DOSSIER]
+            raws = [
+                a.dossier_xml
+                for a in answers
+                if a.state == ResultState.DOSSIER and a.dossier_xml is not None
+            ]
             if len(raws) != len(batch):
                 raise SystemExit(f"floor: {len(raws)} dossiers for {len(batch)} pupils")
             rows.extend(reader.rows(raws, times))
@@ -595,6 +600,16 @@ def _wait_for(condition, *, timeout: float, what: str) -> None:
             return
         time.sleep(0.1)
     raise SystemExit(f"{what} did not start in {timeout:.0f} s")
+
+
+if TYPE_CHECKING:
+    from elk_mock.testing import MockEndpoint
+
+
+def _pid(mock: MockEndpoint) -> int:
+    if mock.process is None:
+        raise SystemExit("the mock endpoint is not running")
+    return mock.process.pid
 
 
 def _stop(process: subprocess.Popen) -> None:

@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from django.db import connections, router
-from django.db.models import Model
+from django.db.models import Field, Model
 
 # Rows per statement: arrays of this many values keep each statement well below a MB.
 BATCH_SIZE = 1000
@@ -43,23 +43,29 @@ def bulk_update_rows(
         return model._base_manager.using(using).bulk_update(
             objects, fields, batch_size=_FALLBACK_BATCH_SIZE
         )
-    targets = [opts.get_field(name) for name in dict.fromkeys(fields)]
-    for field in targets:
-        if not field.concrete or field.many_to_many or field.primary_key:
-            raise ValueError(f"bulk_update_rows cannot write {field.name!r}")
+    targets: list[Field] = []
+    for name in dict.fromkeys(fields):
+        field = opts.get_field(name)
+        if not isinstance(field, Field) or field.many_to_many or field.primary_key:
+            raise ValueError(f"bulk_update_rows cannot write {name!r}")
+        if not field.concrete:
+            raise ValueError(f"bulk_update_rows cannot write {name!r}")
+        targets.append(field)
     if any(obj.pk is None for obj in objects):
         raise ValueError("bulk_update_rows needs saved objects (a primary key each)")
     columns = [opts.pk, *targets]
     quote = connection.ops.quote_name
-    assignments = ", ".join(f"{quote(f.column)} = v.{quote(f.column)}" for f in targets)
+    # Concrete fields always have a column; the pk is the first entry.
+    pk_column, *target_columns = (quote(str(f.column)) for f in columns)
+    assignments = ", ".join(f"{c} = v.{c}" for c in target_columns)
     casts = ", ".join(f"%s::{_array_type(f, connection)}" for f in columns)
-    names = ", ".join(quote(f.column) for f in columns)
+    names = ", ".join([pk_column, *target_columns])
     # Only quoted identifiers and type names from the model go into the text (S608);
     # every value is a bound parameter.
     sql = (
         f"UPDATE {quote(opts.db_table)} AS t SET {assignments} "  # noqa: S608
         f"FROM UNNEST({casts}) AS v({names}) "
-        f"WHERE t.{quote(opts.pk.column)} = v.{quote(opts.pk.column)}"
+        f"WHERE t.{pk_column} = v.{pk_column}"
     )
     matched = 0
     with connection.cursor() as cursor:

@@ -48,7 +48,8 @@ BSN_CHECK_DIGIT = _(
 
 # --- Table headers ------------------------------------------------------------------
 SELECT = _("Select")
-# The search result column is "Stamnr" (issue 6), the search field "Stamnr.": own msgids.
+# Staff know the result column as "Stamnr" and the search field as "Stamnr." (the labels of
+# the screens this product replaces), so each has its own msgid.
 STUDENT_NUMBER_COLUMN = pgettext_lazy("table column", "Student no.")
 STUDENT_NUMBER = _("Student number")
 SEX = _("Sex")

@@ -104,6 +104,8 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     host, port = server.server_address[:2]
+    if isinstance(host, bytes):
+        host = host.decode()
     print(f"elk_mock listening on http://{host}:{port}", flush=True)
     try:
         server.serve_forever(poll_interval=0.2)

@@ -22,7 +22,7 @@ VALIDATION_VERSION = "2019.1.1"
 SECRET_PHONE = "9999999999"  # noqa: S105 (a placeholder, not a password)
 SECRET_EMAIL = "geheim@geheim.geheim"  # noqa: S105
 
-# Codelists the generator draws from (DOMAIN.md; the XSLT in shared/oso/reference).
+# Codelists the generator draws from (docs/DOMAIN.md; Edustandaard's validation stylesheet).
 ADVICE_CODES: tuple[str, ...] = (
     "01", "10", "20", "21", "22", "23", "30", "31", "32", "33", "34", "35",
     "40", "41", "42", "43", "44", "50", "51", "52", "60", "61", "70", "80",
@@ -172,7 +172,8 @@ def _bool(value: bool) -> str:
 
 def build_dossier(content: DossierContent) -> bytes:
     """Serialise one POVO dossier as UTF-8 XML bytes (with declaration)."""
-    root = etree.Element(f"{{{NAMESPACE}}}dossier", nsmap={None: NAMESPACE})
+    # lxml's stubs do not allow None, the default namespace, as an nsmap key.
+    root = etree.Element(f"{{{NAMESPACE}}}dossier", nsmap={None: NAMESPACE})  # type: ignore[dict-item]
 
     metadata = _el(root, "metadata")
     _el(metadata, "deeldossier", "LAS")

@@ -277,6 +277,7 @@ class Handler(BaseHTTPRequestHandler):
                 element.set("collectionDate", version.collection_date.isoformat())
                 element.set("publishedOn", version.published_on.isoformat())
             if result.state == ResultState.DOSSIER:
+                assert version is not None  # a dossier result always carries its version
                 xml = version.xml
                 if force_invalid or self.server.plan.dossier_is_invalid(result.request_id):
                     xml = break_xml(xml)
@@ -312,7 +313,7 @@ class Handler(BaseHTTPRequestHandler):
                 bsn=entry.bsn,
                 educationNumber=entry.education_number,
                 status=entry.status,
-                date=entry.on.isoformat(),
+                date=entry.on.isoformat() if entry.on else "",
             )
         changes_element = etree.SubElement(root, "changes")
         for entry in changed:
@@ -321,7 +322,7 @@ class Handler(BaseHTTPRequestHandler):
                 "changed",
                 bsn=entry.bsn,
                 educationNumber=entry.education_number,
-                changedAt=entry.changed_at.isoformat(),
+                changedAt=entry.changed_at.isoformat() if entry.changed_at else "",
             )
         return _xml(root)
 

@@ -222,10 +222,14 @@ class EndpointState:
             return Result(
                 request_id, ResultState.ERROR, code=stored.ack.code, message=stored.ack.message
             )
+        # An accepted request always names its pupil, and a pupil that is not pending
+        # has released a version.
+        assert stored.pupil_key is not None
         pupil = self._pupils[stored.pupil_key]
         if is_pending(pupil, self._clock):
             return Result(request_id, ResultState.PENDING)
         version = released_version(pupil, self._clock)
+        assert version is not None
         since = stored.item.changed_since
         if since is not None and version.collection_date <= since:
             return Result(request_id, ResultState.NOT_CHANGED, version=version)

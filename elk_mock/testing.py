@@ -163,15 +163,15 @@ class MockEndpoint:
 
     def set_clock(self, day: date) -> date:
         root = self._call("POST", "/control/clock", {"date": day.isoformat()})
-        return date.fromisoformat(root.get("clock"))
+        return date.fromisoformat(_attr(root, "clock"))
 
     def advance_clock(self, days: int) -> date:
         root = self._call("POST", "/control/clock", {"advance_days": str(days)})
-        return date.fromisoformat(root.get("clock"))
+        return date.fromisoformat(_attr(root, "clock"))
 
     @property
     def clock(self) -> date:
-        return date.fromisoformat(self._call("GET", "/control/state").get("clock"))
+        return date.fromisoformat(_attr(self._call("GET", "/control/state"), "clock"))
 
     def state(self) -> dict:
         return self._state(self._call("GET", "/control/state"))
@@ -183,6 +183,20 @@ class MockEndpoint:
 
     @staticmethod
     def _state(root: etree._Element) -> dict:
-        faults = dict(root.find("faults").attrib)
-        stats = Counter({c.get("name"): int(c.get("value")) for c in root.find("stats")})
-        return {"clock": date.fromisoformat(root.get("clock")), "faults": faults, "stats": stats}
+        faults = {str(k): str(v) for k, v in _child(root, "faults").attrib.items()}
+        stats = Counter({_attr(c, "name"): int(_attr(c, "value")) for c in _child(root, "stats")})
+        return {"clock": date.fromisoformat(_attr(root, "clock")), "faults": faults, "stats": stats}
+
+
+def _attr(element: etree._Element, name: str) -> str:
+    value = element.get(name)
+    if value is None:
+        raise AssertionError(f"the mock's answer lacks {element.tag}/@{name}")
+    return str(value)
+
+
+def _child(element: etree._Element, tag: str) -> etree._Element:
+    child = element.find(tag)
+    if child is None:
+        raise AssertionError(f"the mock's answer lacks {element.tag}/{tag}")
+    return child

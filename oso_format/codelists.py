@@ -1,9 +1,9 @@
 """The OSO code sets the reader checks, in one place.
 
 Codes only: the *labels* that staff see are data (students.CodelistEntry) that staff
-edit in the admin. The sets follow the 2019.1 validation XSLT
-(../shared/oso/reference/include/ValideerOSOgegevensset_2019.1.xsl and
-ValideerOverstapprofielen.xsl); the number is the OSO codelist number.
+edit in the admin. The sets follow Edustandaard's 2019.1 validation stylesheets
+(ValideerOSOgegevensset_2019.1.xsl and ValideerOverstapprofielen.xsl, docs/DOMAIN.md);
+the number is the OSO codelist number.
 """
 
 from __future__ import annotations

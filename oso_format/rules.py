@@ -1,7 +1,7 @@
 """Business rules checked after the XSD, re-implemented from the OSO validation XSLT.
 
-The XSD leaves codes as free strings; the XSLT 2.0 files in
-../shared/oso/reference/ check them against the codelists and add profile rules.
+The XSD leaves codes as free strings; Edustandaard's XSLT 2.0 validation stylesheets
+(docs/DOMAIN.md) check them against the codelists and add profile rules.
 lxml cannot run XSLT 2.0, so the rules that matter for this product live here:
 
 - codelists 2 (advice: advies, wensouders, wensleerling, herzienadvies), 14 (sex),

@@ -18,13 +18,13 @@ clickjacking middleware sets X-Frame-Options.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 
-def build_policy(directives: dict[str, list[str] | tuple[str, ...]]) -> str:
+def build_policy(directives: Mapping[str, Sequence[str]]) -> str:
     """{"default-src": ["'self'"], ...} -> "default-src 'self'; ..." in the given order."""
     return "; ".join(
         " ".join([name, *values]) if values else name for name, values in directives.items()

@@ -192,7 +192,7 @@ BROKER_DIR = Path(env_str("OSO_BROKER_DIR", str(VAR_DIR / "broker")))
 CELERY_TASK_DEFAULT_QUEUE = env_str("OSO_CELERY_QUEUE", "oso")
 if _broker_url:
     CELERY_BROKER_URL = _broker_url
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {
         # Longer than any countdown the tasks use (they cap theirs below it), so a
         # delayed task is not redelivered while it is still waiting.
         "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),

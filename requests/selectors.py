@@ -25,6 +25,19 @@ from students.models import ElkDot, FinalTestResult, Student
 SETTLED_STATUSES: tuple[str, ...] = (*FINAL_STATUSES, RequestStatus.WAITING)
 
 
+def latest_request_status() -> Subquery:
+    """On a Student queryset: the status of the student's latest request (NULL without one)."""
+    return Subquery(latest_request().values("status")[:1], output_field=CharField())
+
+
+def request_status_label(status: str) -> str:
+    """A status value's label in the active language (the value itself if unknown)."""
+    try:
+        return str(RequestStatus(status).label)
+    except ValueError:
+        return status
+
+
 def request_status_counts(
     *,
     batch_id: int | None = None,
@@ -119,8 +132,7 @@ class StudentRequestReads:
         )
 
     def latest_request_failed(self) -> Exact:
-        latest_status = Subquery(latest_request().values("status")[:1], output_field=CharField())
-        return Exact(latest_status, Value(RequestStatus.FAILED))
+        return Exact(latest_request_status(), Value(RequestStatus.FAILED))
 
     def student_requests(self, *, student_id: int) -> list[TransferRequest]:
         return list(
@@ -137,7 +149,7 @@ def students_needing_rerequest(*, signup_group_id: int) -> QuerySet[Student]:
     A blue ELK dot (new data at the primary school), no final test on the card yet,
     or a last request that failed. Students with an open request are left out.
     """
-    latest_status = Subquery(latest_request().values("status")[:1])
+    latest_status = latest_request_status()
     has_final_test = Exists(
         FinalTestResult.objects.filter(prior_education__student_id=OuterRef("pk"))
     )

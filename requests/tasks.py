@@ -22,31 +22,49 @@ from requests.services.pipeline import (
 
 logger = logging.getLogger(__name__)
 
-_SAFE = {"acks_late": True, "reject_on_worker_lost": True, "ignore_result": True}
 
-
-@shared_task(name="oso_requests.submit_requests", **_SAFE)
+@shared_task(
+    name="oso_requests.submit_requests",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    ignore_result=True,
+)
 def submit_requests(request_ids: list[int]) -> dict[str, int]:
     """Send a chunk of requests to the endpoint; queues their results poll."""
     outcome = transfer_requests_submit(request_ids=request_ids)
     return {"claimed": outcome.claimed, "sent": len(outcome.poll_ids), "final": outcome.final}
 
 
-@shared_task(name="oso_requests.poll_requests", **_SAFE)
+@shared_task(
+    name="oso_requests.poll_requests",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    ignore_result=True,
+)
 def poll_requests(request_ids: list[int]) -> dict[str, int]:
     """Fetch the results of a chunk of sent requests and merge the files that came back."""
     outcome = transfer_requests_poll(request_ids=request_ids)
     return {"claimed": outcome.claimed, "final": outcome.final, "waiting": outcome.waiting}
 
 
-@shared_task(name="oso_requests.poll_due_requests", **_SAFE)
+@shared_task(
+    name="oso_requests.poll_due_requests",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    ignore_result=True,
+)
 def poll_due_requests() -> dict[str, int]:
     """Beat: ask again for every request whose next attempt is due (Wacht op basisschool)."""
     result = transfer_requests_dispatch_due()
     return {"submit": len(result.submit_ids), "poll": len(result.poll_ids)}
 
 
-@shared_task(name="oso_requests.sweep_stuck_requests", **_SAFE)
+@shared_task(
+    name="oso_requests.sweep_stuck_requests",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    ignore_result=True,
+)
 def sweep_stuck_requests() -> dict[str, int]:
     """Beat: queue again the requests whose worker died or whose message was lost."""
     result = transfer_requests_sweep()
@@ -55,7 +73,12 @@ def sweep_stuck_requests() -> dict[str, int]:
     return {"submit": len(result.submit_ids), "poll": len(result.poll_ids)}
 
 
-@shared_task(name="oso_requests.read_elk_feed", **_SAFE)
+@shared_task(
+    name="oso_requests.read_elk_feed",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    ignore_result=True,
+)
 def read_elk_feed() -> dict[str, int]:
     """Beat: read ELK's placements and blue dots; re-request every student with a blue dot."""
     read = elk_feed_sync()

@@ -13,6 +13,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.db.models import QuerySet
 from django.http import (
     HttpResponse,
     HttpResponseBadRequest,
@@ -33,7 +34,7 @@ from common.access import PortalAccessMixin
 from requests import exports
 from requests.filters import TransferRequestFilter
 from requests.forms import SendForm
-from requests.models import RequestBatch, RequestStatus
+from requests.models import RequestBatch, RequestStatus, TransferRequest
 from requests.selectors import (
     batch_progress,
     batch_to_follow,
@@ -63,9 +64,15 @@ def overview_filterset(params: QueryDict) -> TransferRequestFilter:
     return TransferRequestFilter(data, queryset=requests_overview_queryset())
 
 
-def filtered_requests(params: QueryDict):
-    filterset = overview_filterset(params)
-    return filterset.qs if filterset.is_valid() else filterset.queryset.none()
+def filtered_requests(
+    params: QueryDict, *, filterset: TransferRequestFilter | None = None
+) -> QuerySet[TransferRequest]:
+    """The overview's rows for ``params``; none when the filters do not validate."""
+    filterset = filterset or overview_filterset(params)
+    if filterset.is_valid():
+        return filterset.qs
+    assert filterset.queryset is not None  # overview_filterset always gives one
+    return filterset.queryset.none()
 
 
 def overview_url(query: str = "") -> str:
@@ -240,7 +247,7 @@ class ExportRequestsView(PortalAccessMixin, View):
         if fmt not in EXPORT_FORMATS:
             return HttpResponseBadRequest(str(text.EXPORT_FORMAT_INVALID))
         filterset = overview_filterset(request.GET)
-        queryset = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+        queryset = filtered_requests(request.GET, filterset=filterset)
         row_count = queryset.count()
         audit_record(
             actor=actor_for(request.user),
@@ -256,11 +263,11 @@ class ExportRequestsView(PortalAccessMixin, View):
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
         filename = f"{text.EXPORT_FILENAME}-{stamp}"
         if fmt == "csv":
-            response = StreamingHttpResponse(
+            stream = StreamingHttpResponse(
                 exports.requests_csv(queryset), content_type="text/csv; charset=utf-8"
             )
-            response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-            return response
+            stream["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+            return stream
         response = HttpResponse(
             exports.requests_xlsx(queryset),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -189,6 +189,8 @@ class Student(models.Model):
         permissions = [
             ("use_portal", _("Can use OSO Portal")),
             ("reveal_bsn", _("Can reveal a full citizen service number")),
+            # The zip of OSO files holds full BSNs: for those who hand the files on.
+            ("export_dossiers", _("Can export the OSO files of a group (full BSNs)")),
         ]
         indexes = [
             models.Index(fields=["surname"], name="student_surname"),

@@ -1,11 +1,14 @@
 from django.urls import path
 
-from students import views
+from students import card_views, views
 
 app_name = "students"
 
 urlpatterns = [
     path("students/", views.StudentSearchView.as_view(), name="search"),
+    # Before the student page: "print" is not a student number.
+    path("students/export.<str:fmt>", card_views.SearchCardsExportView.as_view(), name="export"),
+    path("students/print/", card_views.SearchCardsPrintView.as_view(), name="print"),
     path("students/<str:student_number>/", views.StudentDetailView.as_view(), name="detail"),
     path(
         "students/<str:student_number>/corrections/<str:field>/release/",
@@ -18,6 +21,16 @@ urlpatterns = [
         name="dossier_attachment",
     ),
     path("signup-groups/", views.SignupGroupListView.as_view(), name="signup_groups"),
+    path(
+        "signup-groups/<int:group_id>/export.<str:fmt>",
+        card_views.SignupGroupCardsExportView.as_view(),
+        name="signup_group_export",
+    ),
+    path(
+        "signup-groups/<int:group_id>/print/",
+        card_views.SignupGroupCardsPrintView.as_view(),
+        name="signup_group_print",
+    ),
     path("dossiers/import/", views.DossierImportView.as_view(), name="dossier_import"),
 ]
 

@@ -8,7 +8,7 @@ import factory
 from django.contrib.auth import get_user_model
 
 from requests.models import RequestBatch, TransferRequest
-from students.models import PrimarySchool, PriorEducation, SignupGroup, Student
+from students.models import FinalTestResult, PrimarySchool, PriorEducation, SignupGroup, Student
 
 
 def bsn_from_seed(seed: int) -> str:
@@ -88,3 +88,14 @@ class TransferRequestFactory(factory.django.DjangoModelFactory):
         model = TransferRequest
 
     student = factory.SubFactory(StudentFactory)
+
+
+class FinalTestResultFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FinalTestResult
+
+    prior_education = factory.SubFactory(PriorEducationFactory)
+    test_type_code = "0011"
+    date = dt.date(2021, 4, 20)
+    standard_score = 540
+    test_advice = "havo"

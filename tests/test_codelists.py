@@ -46,17 +46,18 @@ ADVICE_CODES = [
 ]
 
 
-def test_every_advice_code_of_codelist_2_is_seeded_with_a_provisional_label():
+def test_advice_codes_with_a_known_name_are_seeded_provisional_and_never_say_voorlopig():
     entries = CodelistEntry.objects.filter(codelist=Codelist.ADVICE)
 
-    assert sorted(e.code for e in entries) == sorted(ADVICE_CODES)
-    assert all(e.provisional and "voorlopig" in e.label for e in entries)
-    # Named after the 2024 advice types where the code maps onto one.
-    assert codelist_label(Codelist.ADVICE, "50") == "havo (voorlopig)"
-    assert codelist_label(Codelist.ADVICE, "34") == "Advies 34 (voorlopig)"
+    # Only codes that map onto a 2024 advice type have a name; the rest have no label.
+    assert {e.code for e in entries} < set(ADVICE_CODES)
+    assert {"34", "35", "43", "44", "52", "61", "70"}.isdisjoint(e.code for e in entries)
+    assert all(e.provisional and "voorlopig" not in e.label for e in entries)
+    assert codelist_label(Codelist.ADVICE, "50") == "havo"
+    assert codelist_label(Codelist.ADVICE, "34") is None
 
 
-def test_test_types_known_by_name_are_final_the_others_provisional():
+def test_test_types_known_by_name_are_seeded_as_final():
     entries = {e.code: e for e in CodelistEntry.objects.filter(codelist=Codelist.TEST_TYPE)}
 
     assert {code: e.label for code, e in entries.items() if not e.provisional} == {
@@ -64,7 +65,8 @@ def test_test_types_known_by_name_are_final_the_others_provisional():
         "0012": "Route 8",
         "0013": "IEP Eindtoets",
     }
-    assert entries["0014"].provisional and entries["0016"].provisional
+    # 0014 and 0016 are allowed but unnamed: no placeholder label.
+    assert "0014" not in entries and "0016" not in entries
 
 
 def test_reference_levels():
@@ -78,12 +80,32 @@ def test_reference_levels():
 
 def test_staff_edits_show_up_in_the_labels():
     CodelistEntry.objects.filter(codelist=Codelist.ADVICE, code="50").update(
-        label="havo", provisional=False
+        label="hoger algemeen voortgezet onderwijs", provisional=False
     )
 
-    assert codelist_label(Codelist.ADVICE, "50") == "havo"
+    assert codelist_label(Codelist.ADVICE, "50") == "hoger algemeen voortgezet onderwijs"
 
 
 def test_unknown_or_empty_code_has_no_label():
     assert codelist_label(Codelist.ADVICE, "99") is None
     assert codelist_label(Codelist.ADVICE, "") is None
+
+
+def test_dropping_voorlopig_leaves_labels_that_staff_edited_alone():
+    from django.apps import apps
+
+    cleanup = __import__(
+        "students.migrations.0007_codelist_labels_without_voorlopig", fromlist=["forwards"]
+    )
+    CodelistEntry.objects.filter(codelist=Codelist.ADVICE).delete()
+    CodelistEntry.objects.bulk_create(
+        [
+            CodelistEntry(codelist=Codelist.ADVICE, code="44", label="Advies 44 (voorlopig)"),
+            CodelistEntry(codelist=Codelist.ADVICE, code="50", label="havo (voorlopig)"),
+            CodelistEntry(codelist=Codelist.ADVICE, code="60", label="vwo, door staf benoemd"),
+        ]
+    )
+
+    cleanup.forwards(apps, None)
+
+    assert codelist_labels(Codelist.ADVICE) == {"50": "havo", "60": "vwo, door staf benoemd"}

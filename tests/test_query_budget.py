@@ -1,7 +1,8 @@
 """Query budgets of the bulk paths: the same number of queries for a small and a large chunk.
 
-Issue 5 asks that the queries per chunk do not depend on the chunk size nor on how
-many students the database holds. Each test runs one chunk of ``SMALL`` files on a
+A batch must cost the same number of queries per chunk whatever the chunk size and however
+many students the database holds, or a region's 10,000 requests would slow down as the
+tables grow. Each test runs one chunk of ``SMALL`` files on a
 nearly empty database and one of ``LARGE`` files on a database with ``FILLER`` more
 students, counting every statement with CaptureQueriesContext, and compares.
 The sizes stay under the merge's own cap per transaction (MAX_SUB_CHUNK).

@@ -178,6 +178,16 @@ def test_the_whole_story_shows_no_full_bsn_outside_an_explicit_reveal(
     web.get(reverse("oso_requests:export", args=["csv"]))
     web.get(reverse("oso_requests:export", args=["xlsx"]))
     web.get(reverse("students:signup_groups"))
+    # The cards of the group and of the BSN search: CSV, Excel, the print view. The zip
+    # is the one purpose-made export with full numbers: this user may not make it.
+    for export_format in ("csv", "xlsx"):
+        web.get(reverse("students:signup_group_export", args=[group.pk, export_format]))
+        web.get(f"{reverse('students:export', args=[export_format])}?{query}")
+    web.get(reverse("students:signup_group_print", args=[group.pk]))
+    web.get(f"{reverse('students:print')}?{query}")
+    assert (
+        web.get(reverse("students:signup_group_export", args=[group.pk, "zip"])).status_code == 403
+    )
     for student in students:
         web.get(reverse("students:detail", args=[student.student_number]))
     web.get(reverse("admin:students_student_changelist"))

@@ -106,7 +106,7 @@ def test_json_card_is_one_object_with_the_contract_keys_and_values(student):
     ]
     assert prior["primary_school"] == {"name": "OBS De Vuurtoren", "brin": "12AB"}
     assert prior["advice"]["code"] == "40"
-    assert prior["advice"]["label"].endswith("(voorlopig)")
+    assert prior["advice"]["label"] == "vmbo gemengde/theoretische leerweg"
     assert prior["revised_advice"]["code"] == "50"
     # No description in the file: the name comes from the codelist.
     assert prior["final_tests"] == [

@@ -1,4 +1,4 @@
-"""The column headers of the two staff tables, in the exact Dutch of issue 6."""
+"""The column headers of the two staff tables, in the exact Dutch of the old screens."""
 
 from __future__ import annotations
 

@@ -143,11 +143,11 @@ class EndpointClient:
             by_id.setdefault(_text_or_empty(element.get("requestId")), element)
         results = []
         for request_id in request_ids:
-            element = by_id.get(request_id)
-            if element is None:
+            found = by_id.get(request_id)
+            if found is None:
                 results.append(_error(request_id, messages.MISSING_RESULT, transient=True))
             else:
-                results.append(self._result(request_id, element))
+                results.append(self._result(request_id, found))
         logger.info(
             "endpoint results: %d asked, %s",
             len(request_ids),

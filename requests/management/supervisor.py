@@ -98,7 +98,7 @@ class Supervisor:
     def stop(self) -> None:
         """SIGTERM every running child, wait for all, SIGKILL the groups of the stragglers."""
         for child in self.children:
-            if child.running():
+            if child.process is not None and child.running():
                 with contextlib.suppress(ProcessLookupError):
                     child.process.send_signal(signal.SIGTERM)
         deadline = time.monotonic() + self.grace_seconds

@@ -81,6 +81,14 @@
     }
   });
 
+  // The print view's button (no inline script: the CSP forbids it).
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest ? event.target.closest("[data-print]") : null;
+    if (button) {
+      window.print();
+    }
+  });
+
   function init(root) {
     Array.prototype.forEach.call(
       root.querySelectorAll("form[data-selection-form]"),

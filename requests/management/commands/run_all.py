@@ -69,7 +69,10 @@ class Command(BaseCommand):
         if exited is not None:
             self.stderr.write(
                 _("%(name)s stopped unexpectedly (exit code %(code)s); stopping the others.")
-                % {"name": exited.name, "code": exited.process.returncode}
+                % {
+                    "name": exited.name,
+                    "code": exited.process.returncode if exited.process else "?",
+                }
             )
         else:
             self.stdout.write(_("Stopping..."))

@@ -17,14 +17,6 @@ import threading
 
 from lxml import etree
 
-HARDENING: dict[str, bool] = {
-    "resolve_entities": False,
-    "no_network": True,
-    "load_dtd": False,
-    "dtd_validation": False,
-    "huge_tree": False,
-}
-
 _local = threading.local()
 
 
@@ -37,7 +29,11 @@ def hardened_parser(
 ) -> etree.XMLParser:
     """A new parser with the fixed hardening and the caller's choice of what to drop."""
     return etree.XMLParser(
-        **HARDENING,
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        dtd_validation=False,
+        huge_tree=False,
         remove_comments=remove_comments,
         remove_pis=remove_pis,
         remove_blank_text=remove_blank_text,

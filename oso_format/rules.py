@@ -108,7 +108,9 @@ def _check_code(
         )
 
 
-def _check_codes(elements: Iterable[etree._Element], codes, number: int, name: str) -> None:
+def _check_codes(
+    elements: Iterable[etree._Element | None], codes: frozenset[str], number: int, name: str
+) -> None:
     for element in elements:
         _check_code(element, codes, number, name)
 

@@ -100,7 +100,8 @@ def parse_tree(raw: bytes) -> etree._Element:
 def check_tree(root: etree._Element) -> None:
     """The parsed document declares no DOCTYPE or DTD (the byte check's second line)."""
     docinfo = root.getroottree().docinfo
-    if docinfo.doctype or docinfo.internalDTD is not None or docinfo.system_url:
+    doctype: str = getattr(docinfo, "doctype", "")  # DocInfo.doctype is missing from lxml-stubs
+    if doctype or docinfo.internalDTD is not None or docinfo.system_url:
         raise_doctype()
 
 

@@ -44,7 +44,9 @@ def dutch_date(element: etree._Element | None) -> date | None:
     return _to_date(element, _DUTCH_DATE.match(text(element)), year=3, month=2, day=1)
 
 
-def _to_date(element: etree._Element, match: re.Match | None, *, year, month, day) -> date:
+def _to_date(
+    element: etree._Element, match: re.Match[str] | None, *, year: int, month: int, day: int
+) -> date:
     try:
         if match is None:
             raise ValueError

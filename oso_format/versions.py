@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -118,7 +118,7 @@ class VersionRegistry(Mapping[str, OsoVersion]):
                 k: v for k, v in self._by_namespace.items() if k != entry.namespace
             }
 
-    def configure(self, *, folders: tuple[Path | str, ...] | list[Path | str]) -> None:
+    def configure(self, *, folders: Sequence[Path | str]) -> None:
         """The folders to load versions from (start-up), loaded now; replaces the default."""
         self._default_folders = tuple(Path(folder) for folder in folders)
         self._loaded = False

@@ -17,7 +17,6 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from audit.models import AuditAction, AuditEntry
-from oso_portal.security import find_identifiers
 from requests.models import RequestStatus, TransferRequest
 from students.card_exports import HEADERS
 from students.models import (
@@ -32,6 +31,7 @@ from tests.factories import (
     StudentFactory,
     bsn_from_seed,
 )
+from tests.identifiers import find_identifiers
 
 pytestmark = pytest.mark.django_db
 

@@ -28,6 +28,7 @@ def _sent_ids(students) -> list[int]:
         changed_since=None,
         user="anna",
     )
+    assert batch is not None
     ids = list(batch.requests.values_list("id", flat=True))
     transfer_requests_submit(request_ids=ids)
     return ids

@@ -46,7 +46,7 @@ def students_elk_apply(
 
     Pupils the portal does not know are skipped. Call inside the caller's transaction.
     """
-    everyone = [*placements, *changes]
+    everyone: list[ElkPlacementIn | ElkChangeIn] = [*placements, *changes]
     index = _StudentIndex.load(
         bsns={item.bsn for item in everyone if item.bsn},
         education_numbers={item.education_number for item in everyone if item.education_number},
@@ -121,9 +121,9 @@ class _StudentIndex:
                 ):
                     students[student.pk] = student
         last_dates: dict[int, date | None] = {}
-        for part in id_chunks(sorted(students)):
+        for ids in id_chunks(sorted(students)):
             last_dates.update(
-                PriorEducation.objects.filter(student_id__in=part).values_list(
+                PriorEducation.objects.filter(student_id__in=ids).values_list(
                     "student_id", "last_dossier_date"
                 )
             )

@@ -12,15 +12,3 @@ class OsoRequestsConfig(AppConfig):
         from students.request_reads import request_reads_install
 
         request_reads_install(StudentRequestReads())
-
-        # Students shows a pupil's latest request status (the card exports) without
-        # importing this app: it is given the way to read it here.
-        from requests.selectors import latest_request_status, request_status_label
-        from students.request_status import (
-            LatestRequestStatusSource,
-            latest_request_status_provide,
-        )
-
-        latest_request_status_provide(
-            LatestRequestStatusSource(expression=latest_request_status, label=request_status_label)
-        )

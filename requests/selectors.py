@@ -134,6 +134,12 @@ class StudentRequestReads:
     def latest_request_failed(self) -> Exact:
         return Exact(latest_request_status(), Value(RequestStatus.FAILED))
 
+    def latest_request_status(self) -> Subquery:
+        return latest_request_status()
+
+    def status_label(self, status: str) -> str:
+        return request_status_label(status)
+
     def student_requests(self, *, student_id: int) -> list[TransferRequest]:
         return list(
             TransferRequest.objects.filter(student_id=student_id).order_by("-created_at", "-pk")

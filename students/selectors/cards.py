@@ -20,14 +20,14 @@ from django.utils.translation import gettext as _
 
 from students.models import (
     Codelist,
-    CodelistEntry,
     ElkStatus,
     FinalTestResult,
     PriorEducation,
     ReceivedDossier,
     Student,
 )
-from students.request_status import latest_request_status_source
+from students.request_reads import request_reads_or_none
+from students.selectors.codelists import codelist_labels_in
 
 # The three areas of the final test that class formation reads, by the OSO part or
 # domain code, else by a word in its description.
@@ -108,11 +108,11 @@ def card_rows(
             queryset=FinalTestResult.objects.order_by("date", "pk"),
         )
     )
-    source = latest_request_status_source()
+    source = request_reads_or_none()
     if source is not None:
-        queryset = queryset.annotate(card_latest_request_status=source.expression())
+        queryset = queryset.annotate(card_latest_request_status=source.latest_request_status())
     pupils = list(queryset.order_by(*order_by))
-    labels = _codelist_labels()
+    labels = codelist_labels_in(Codelist.ADVICE, Codelist.TEST_TYPE, Codelist.REFERENCE_LEVEL)
     remarks = _last_dossier_remarks(students) if with_remarks else {}
     rows = []
     for student in pupils:
@@ -121,19 +121,11 @@ def card_rows(
             _row(
                 student,
                 labels=labels,
-                status=source.label(status) if source is not None and status else "",
+                status=source.status_label(status) if source is not None and status else "",
                 remarks=remarks,
             )
         )
     return rows
-
-
-def _codelist_labels() -> dict[tuple[str, str], str]:
-    """Every label of the codelists the card shows (a small table): one query."""
-    entries = CodelistEntry.objects.filter(
-        codelist__in=(Codelist.ADVICE, Codelist.TEST_TYPE, Codelist.REFERENCE_LEVEL)
-    ).values_list("codelist", "code", "label")
-    return {(codelist, code): label for codelist, code, label in entries}
 
 
 def _last_dossier_remarks(students: QuerySet[Student]) -> dict[int, list[str]]:

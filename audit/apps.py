@@ -16,5 +16,11 @@ class AuditConfig(AppConfig):
         from audit.immutability import sqlite_functions_install
 
         admin.site.login_form = ThrottledAdminAuthenticationForm
+        # The summaries of the audit app's own entries, in the page's language.
+        from audit.summaries import summary_renderer_register
+        from audit.summaries_own import OWN_RENDERERS
+
+        for action, renderer in OWN_RENDERERS.items():
+            summary_renderer_register(action, renderer)
         # The SQLite audit trigger asks this function whether a DELETE may pass.
         connection_created.connect(sqlite_functions_install, dispatch_uid="audit_sqlite_functions")

@@ -6,6 +6,7 @@ import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
 from audit.models import AuditEntry
+from audit.summaries import summary_text
 
 
 class AuditEntryTable(tables.Table):
@@ -23,3 +24,6 @@ class AuditEntryTable(tables.Table):
         template_name = "tables/table.html"
         attrs = {"class": "data-table", "id": "audit-table"}
         empty_text = _("No audit entries match.")
+
+    def render_summary(self, record: AuditEntry) -> str:
+        return summary_text(action=record.action, details=record.details, summary=record.summary)

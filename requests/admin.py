@@ -66,9 +66,18 @@ class TransferRequestAdmin(ReadOnlyAdmin):
         "claim_token",
         "completed_at",
         "error",
-        "remarks",
+        "remark_list",
+        "changed_fields_text",
         "dossier",
     )
+
+    @admin.display(description=_("remarks"))
+    def remark_list(self, obj: TransferRequest) -> str:
+        return "\n".join(obj.remark_texts) or "-"
+
+    @admin.display(description=_("changed fields"))
+    def changed_fields_text(self, obj: TransferRequest) -> str:
+        return obj.changed_fields_text or "-"
 
     @admin.display(description=_("student number"), ordering="student__student_number")
     def student_number(self, obj: TransferRequest) -> str:

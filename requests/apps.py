@@ -8,6 +8,13 @@ class OsoRequestsConfig(AppConfig):
     verbose_name = _("OSO requests")
 
     def ready(self) -> None:
+        # Every stored reason's code must be known before a page renders one.
+        import requests.client.texts
+        import requests.services.texts  # noqa: F401
+        from requests.audit_summaries import summaries_register
+
+        summaries_register()
+
         from requests.selectors import StudentRequestReads
         from students.request_reads import request_reads_install
 

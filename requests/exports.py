@@ -45,7 +45,7 @@ def export_rows(queryset: QuerySet[TransferRequest]) -> Iterator[list]:
     for request in rows:
         student = request.student
         remarks = [request.error] if request.error else []
-        remarks.extend(str(r) for r in request.remarks or [])
+        remarks.extend(request.remark_texts)
         yield [
             request.get_status_display(),
             timezone.localtime(request.last_activity_at).replace(tzinfo=None),

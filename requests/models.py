@@ -12,7 +12,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from students.models import ReceivedDossier, SignupGroup, Student
+from portal_text import Message, legacy, render, render_all
+from students.models import ReceivedDossier, SignupGroup, Student, changed_fields_text
 
 
 class RequestStatus(models.TextChoices):
@@ -118,8 +119,13 @@ class TransferRequest(models.Model):
     # How often the endpoint was asked for the result (the poll backoff grows with it).
     polls = models.PositiveIntegerField(_("result polls"), default=0)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
-    error = models.TextField(_("error"), blank=True, default="")
+    # Why it failed, or the last transient error while it waits for a retry:
+    # {"code": ..., "params": {...}} (portal_text), rendered by ``error``. Null: none.
+    failure = models.JSONField(_("error"), null=True, blank=True, default=None)
+    # [{"code": ..., "params": {...}}], as the merge stored them on the dossier.
     remarks = models.JSONField(_("remarks"), default=list, blank=True)
+    # The ChangedField keys the file applied changed (information, not a remark).
+    changed_fields = models.JSONField(_("changed fields"), default=list, blank=True)
     dossier = models.ForeignKey(
         ReceivedDossier,
         verbose_name=_("dossier"),
@@ -149,6 +155,27 @@ class TransferRequest(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    @property
+    def error(self) -> str:
+        """The failure reason in the active language ("" when there is none)."""
+        return render(self.failure)
+
+    @error.setter
+    def error(self, value: Message | str | None) -> None:
+        # A plain text (typed in a test or an old caller) is kept as it is written.
+        if isinstance(value, Message):
+            self.failure = value.as_json()
+        else:
+            self.failure = legacy(value).as_json() if value else None
+
+    @property
+    def remark_texts(self) -> list[str]:
+        return render_all(self.remarks)
+
+    @property
+    def changed_fields_text(self) -> str:
+        return changed_fields_text(self.changed_fields)
 
 
 class ElkFeedRead(models.Model):

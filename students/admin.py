@@ -405,6 +405,7 @@ class ReceivedDossierAdmin(admin.ModelAdmin):
         "collection_date",
         "outcome",
         "remark_list",
+        "changed_fields_text",
         "attachment_list",
         "sha256",
         "compare_link",
@@ -432,7 +433,11 @@ class ReceivedDossierAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("remarks"))
     def remark_list(self, dossier: ReceivedDossier) -> str:
-        return redact_identifiers("\n".join(dossier.remarks)) or "-"
+        return redact_identifiers("\n".join(dossier.remark_texts)) or "-"
+
+    @admin.display(description=_("changed fields"))
+    def changed_fields_text(self, dossier: ReceivedDossier) -> str:
+        return dossier.changed_fields_text or "-"
 
     @admin.display(description=_("attachments"))
     def attachment_list(self, dossier: ReceivedDossier) -> str:

@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from common.security import redact_identifiers
+from portal_text import render_all
 from students.validators import validate_bsn, validate_education_number, validate_school_year
 
 
@@ -344,6 +345,30 @@ class DossierOutcome(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
+class ChangedField(models.TextChoices):
+    """What a file applied changed, as staff name it; recorded beside the outcome."""
+
+    NAME = "name", _("name")
+    ADDRESS = "address", _("address")
+    PHONE = "phone", _("phone")
+    EMAIL = "email", _("e-mail")
+    BIRTH_DATE = "birth_date", _("birth date")
+    SEX = "sex", _("sex")
+    IDENTITY = "identity", _("citizen service number/education number")
+    PRIMARY_SCHOOL = "primary_school", _("primary school")
+    ADVICE = "advice", _("school advice")
+    WISHES = "wishes", _("wishes")
+    REVISED_ADVICE = "revised_advice", _("revised advice")
+    INSPECTION = "inspection", _("parents' inspection")
+    FINAL_TEST = "final_test", _("final test")
+
+
+def changed_fields_text(keys: list[str] | tuple[str, ...] | None) -> str:
+    """The changed fields in the active language: "adres, telefoon, eindtoets"."""
+    labels = dict(ChangedField.choices)
+    return ", ".join(str(labels.get(key, key)) for key in keys or ())
+
+
 class ReceivedDossier(models.Model):
     """Every dossier received, kept whole so that any two versions can be compared."""
 
@@ -360,7 +385,10 @@ class ReceivedDossier(models.Model):
     received_at = models.DateTimeField(_("received at"), auto_now_add=True)
     collection_date = models.DateField(_("collection date"), null=True, blank=True)
     outcome = models.CharField(_("outcome"), max_length=30, choices=DossierOutcome.choices)
+    # [{"code": ..., "params": {...}}]: rendered in the reader's language (portal_text).
     remarks = models.JSONField(_("remarks"), default=list, blank=True)
+    # The ChangedField keys this file changed when it was applied; information, not a remark.
+    changed_fields = models.JSONField(_("changed fields"), default=list, blank=True)
     # [{"filename": "cet_uitslag.png", "description": "..."}]; the content stays in raw_xml.
     attachments = models.JSONField(_("attachments"), default=list, blank=True)
     source_name = models.CharField(_("file name"), max_length=255, blank=True, default="")
@@ -374,6 +402,15 @@ class ReceivedDossier(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source_label} ({self.get_outcome_display()})"
+
+    @property
+    def remark_texts(self) -> list[str]:
+        """The remarks in the active language."""
+        return render_all(self.remarks)
+
+    @property
+    def changed_fields_text(self) -> str:
+        return changed_fields_text(self.changed_fields)
 
     @property
     def source_label(self) -> str:

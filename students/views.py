@@ -21,11 +21,13 @@ from audit.models import AuditAction
 from audit.services import REVEAL_BSN_PERMISSION, actor_for, audit_record, bsn_reveal
 from common import page_text as text
 from common.access import PORTAL_PERMISSION, PortalAccessMixin
+from portal_text import messages_to_json, render_all
+from portal_text import render as text_render
 from oso_format.reader import dossier_attachment_file
 from oso_format.types import DossierError
 from students.filters import StudentSearchFilter
 from students.forms import DossierImportForm
-from students.models import NAW_FIELDS, DossierOutcome, Student
+from students.models import NAW_FIELDS, DossierOutcome, Student, changed_fields_text
 from students.search import LIST_PARAMS, StudentSearch, remember_bsn_search
 from students.selectors import dossiers as dossier_selectors
 from students.selectors import students as student_selectors
@@ -258,8 +260,10 @@ class DossierImportView(PortalAccessMixin, View):
                 "source_name": r.source_name,
                 "outcome": str(r.outcome),
                 "student_number": r.student_number,
-                "remarks": list(r.remarks),
-                "reason": r.reason,
+                # Codes, not text: the page renders them in the language it is read in.
+                "remarks": messages_to_json(r.remark_messages),
+                "reason": r.reason_message.as_json() if r.reason_message else None,
+                "changed_fields": list(r.changed_fields),
             }
             for r in results
         ]
@@ -270,6 +274,9 @@ class DossierImportView(PortalAccessMixin, View):
             labels = dict(DossierOutcome.choices)
             for row in results:
                 row["outcome_label"] = labels.get(row["outcome"], row["outcome"])
+                row["remarks"] = render_all(row.get("remarks"))
+                row["reason"] = text_render(row.get("reason"))
+                row["changed"] = changed_fields_text(row.get("changed_fields"))
         return render(
             request,
             self.template_name,

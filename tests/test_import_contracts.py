@@ -14,7 +14,16 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("oso_portal", "requests", "students", "audit", "common", "oso_format", "elk_mock")
+PACKAGES = (
+    "oso_portal",
+    "requests",
+    "students",
+    "audit",
+    "common",
+    "portal_text",
+    "oso_format",
+    "elk_mock",
+)
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 
 

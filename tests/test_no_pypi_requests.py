@@ -23,7 +23,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "oso_portal.settings")
 import django
 django.setup()
 import pkgutil, importlib
-for pkg in ("oso_portal", "oso_format", "common", "students", "requests", "audit", "elk_mock"):
+for pkg in ("oso_portal", "oso_format", "common", "portal_text", "students", "requests", "audit", "elk_mock"):
     try:
         module = importlib.import_module(pkg)
     except ModuleNotFoundError:

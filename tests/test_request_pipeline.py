@@ -273,7 +273,7 @@ def test_a_locally_corrected_surname_stays_and_gives_processed_with_remarks(
     request = TransferRequest.objects.get(id=ids[0])
     student.refresh_from_db()
     assert request.status == RequestStatus.PROCESSED_WITH_REMARKS
-    assert any("Gecorrigeerd" in remark for remark in request.remarks)
+    assert any("Gecorrigeerd" in remark for remark in request.remark_texts)
     assert student.surname == "Gecorrigeerd"
 
 

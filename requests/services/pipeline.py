@@ -36,7 +36,6 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _
 
 from audit.models import SYSTEM_ACTOR, AuditAction
 from audit.services import AuditInput, audit_record_many
@@ -44,6 +43,7 @@ from common.bulk import bulk_update_rows
 from common.chunks import id_chunks
 from oso_format.reader import dossier_validate_many
 from oso_format.types import DossierError, ParsedDossier
+from portal_text import Message, legacy, messages_to_json
 from requests.client import (
     EndpointClient,
     EndpointError,
@@ -53,12 +53,14 @@ from requests.client import (
     endpoint_client_from_settings,
     submit_item_for,
 )
+from requests.client.texts import endpoint_error_text, refusal_text, result_error_text
 from requests.models import (
     OPEN_STATUSES,
     RequestBatch,
     RequestStatus,
     TransferRequest,
 )
+from requests.services import texts
 from requests.services.backoff import pending_delay, retry_delay
 from requests.services.enqueue import capped_countdown, chunked, enqueue_poll, enqueue_submit
 from students.models import DossierOutcome, Student
@@ -88,8 +90,9 @@ _ROW_FIELDS = (
     "next_attempt_at",
     "claimed_until",
     "claim_token",
-    "error",
+    "failure",
     "remarks",
+    "changed_fields",
     "dossier",
     "completed_at",
     "last_activity_at",
@@ -149,19 +152,20 @@ def transfer_requests_submit(*, request_ids: Sequence[int]) -> StepOutcome:
                     row,
                     RequestStatus.FAILED,
                     now=now,
-                    error=_("The request could not be prepared: %(reason)s")
-                    % {"reason": getattr(exc, "message", None) or str(exc)},
+                    error=texts.NOT_PREPARED(
+                        reason=legacy(getattr(exc, "message", None) or str(exc))
+                    ),
                 )
         retry_rows: list[TransferRequest] = []
         if sendable:
             try:
                 acks = _endpoint_client().submit(items)
             except TransientEndpointError as exc:
-                retry_rows = _transient_all(sendable, message=exc.message, now=now)
+                retry_rows = _transient_all(sendable, message=endpoint_error_text(exc), now=now)
                 acks = []
             except EndpointError as exc:
                 for row in sendable:
-                    _finish(row, RequestStatus.FAILED, now=now, error=exc.message)
+                    _finish(row, RequestStatus.FAILED, now=now, error=endpoint_error_text(exc))
                 acks = []
             by_id = {ack.request_id: ack for ack in acks}
             if acks:
@@ -183,12 +187,10 @@ def transfer_requests_submit(*, request_ids: Sequence[int]) -> StepOutcome:
                             row,
                             RequestStatus.FAILED,
                             now=now,
-                            error=ack.message or _("The endpoint refused the request."),
+                            error=refusal_text(ack) if ack.refusal_code else texts.REFUSED(),
                         )
                 if missing:
-                    retry_rows = _transient_all(
-                        missing, message=_("The endpoint gave no answer for this request."), now=now
-                    )
+                    retry_rows = _transient_all(missing, message=texts.NO_ANSWER(), now=now)
     ours = _record(rows, token=token)
     ours_ids = {r.id for r in ours}
     poll_ids = [r.id for r in ours if r.status == RequestStatus.REQUESTED and r.sent_at == now]
@@ -238,13 +240,15 @@ def transfer_requests_poll(*, request_ids: Sequence[int]) -> StepOutcome:
         for row in rows:
             result = results.get(str(row.public_id))
             if result is None:
-                result = TransientEndpointError(_("The endpoint gave no answer for this request."))
+                retry_rows.append(row)
+                _transient(row, message=texts.NO_ANSWER(), now=now)
+                continue
             if isinstance(result, EndpointError):
                 if result.transient:
                     retry_rows.append(row)
-                    _transient(row, message=result.message, now=now)
+                    _transient(row, message=endpoint_error_text(result), now=now)
                 else:
-                    _finish(row, RequestStatus.FAILED, now=now, error=result.message)
+                    _finish(row, RequestStatus.FAILED, now=now, error=endpoint_error_text(result))
                 continue
             _apply_result(row, result, now=now, retry_rows=retry_rows, to_merge=to_merge)
         # Still outside any transaction: XSD and rules run before the rows are locked.
@@ -326,7 +330,7 @@ def _apply_result(
         if result.dossier_xml:
             to_merge.append((row, result))
         else:
-            _finish(row, RequestStatus.FAILED, now=now, error=_("The endpoint sent an empty file."))
+            _finish(row, RequestStatus.FAILED, now=now, error=texts.EMPTY_FILE())
     elif result.state == ResultState.NOT_CHANGED:
         _finish(row, RequestStatus.NOT_CHANGED, now=now)
     elif result.state == ResultState.PENDING:
@@ -339,9 +343,9 @@ def _apply_result(
         row.last_activity_at = now
     elif result.transient:
         retry_rows.append(row)
-        _transient(row, message=result.message, now=now)
+        _transient(row, message=_result_text(result), now=now)
     else:
-        _finish(row, RequestStatus.FAILED, now=now, error=result.message)
+        _finish(row, RequestStatus.FAILED, now=now, error=_result_text(result))
 
 
 @dataclass(frozen=True)
@@ -392,9 +396,10 @@ def _merge(received: list[_ReceivedFile], *, received_by: str, now: datetime) ->
             file.row,
             _STATUS_FOR_OUTCOME.get(merged.outcome, RequestStatus.FAILED),
             now=now,
-            error=merged.reason if merged.outcome == DossierOutcome.FAILED else "",
-            remarks=list(merged.remarks),
+            error=merged.reason_message if merged.outcome == DossierOutcome.FAILED else None,
+            remarks=list(merged.remark_messages),
         )
+        file.row.changed_fields = list(merged.changed_fields)
         file.row.dossier_id = merged.dossier_id
 
 
@@ -508,12 +513,12 @@ def _finish(
     status: str,
     *,
     now: datetime,
-    error: str = "",
-    remarks: list[str] | None = None,
+    error: Message | None = None,
+    remarks: list[Message] | None = None,
 ) -> None:
     row.status = status
     row.error = error
-    row.remarks = remarks or []
+    row.remarks = messages_to_json(remarks or [])
     row.completed_at = now
     row.next_attempt_at = None
     row.claim_token = None
@@ -521,7 +526,13 @@ def _finish(
     row.last_activity_at = now
 
 
-def _transient(row: TransferRequest, *, message: str, now: datetime) -> None:
+def _result_text(result: RequestResult) -> Message:
+    return result_error_text(
+        result, max_dossier_bytes=getattr(settings, "OSO_DOSSIER_MAX_BYTES", None)
+    )
+
+
+def _transient(row: TransferRequest, *, message: Message, now: datetime) -> None:
     """Count a transient failure; give up after OSO_REQUEST_MAX_ATTEMPTS in a row."""
     row.attempts += 1
     row.last_activity_at = now
@@ -530,8 +541,7 @@ def _transient(row: TransferRequest, *, message: str, now: datetime) -> None:
             row,
             RequestStatus.FAILED,
             now=now,
-            error=_("Given up after %(attempts)d attempts: %(reason)s")
-            % {"attempts": row.attempts, "reason": message},
+            error=texts.GIVEN_UP(attempts=row.attempts, reason=message),
         )
         return
     delay = capped_countdown(retry_delay(row.attempts))
@@ -542,7 +552,7 @@ def _transient(row: TransferRequest, *, message: str, now: datetime) -> None:
 
 
 def _transient_all(
-    rows: list[TransferRequest], *, message: str, now: datetime
+    rows: list[TransferRequest], *, message: Message, now: datetime
 ) -> list[TransferRequest]:
     for row in rows:
         _transient(row, message=message, now=now)

@@ -21,10 +21,10 @@ from audit.models import AuditAction
 from audit.services import REVEAL_BSN_PERMISSION, actor_for, audit_record, bsn_reveal
 from common import page_text as text
 from common.access import PORTAL_PERMISSION, PortalAccessMixin
-from portal_text import messages_to_json, render_all
-from portal_text import render as text_render
 from oso_format.reader import dossier_attachment_file
 from oso_format.types import DossierError
+from portal_text import messages_to_json, render_all
+from portal_text import render as text_render
 from students.filters import StudentSearchFilter
 from students.forms import DossierImportForm
 from students.models import NAW_FIELDS, DossierOutcome, Student, changed_fields_text

@@ -23,7 +23,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "oso_portal.settings")
 import django
 django.setup()
 import pkgutil, importlib
-for pkg in ("oso_portal", "oso_format", "common", "portal_text", "students", "requests", "audit", "elk_mock"):
+packages = ("oso_portal", "oso_format", "common", "portal_text")
+packages += ("students", "requests", "audit", "elk_mock")
+for pkg in packages:
     try:
         module = importlib.import_module(pkg)
     except ModuleNotFoundError:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from oso_format.identifiers import normalise_postcode
 from portal_text import Message
 from students.models import (
     NAW_FIELDS,
@@ -18,7 +19,6 @@ from students.services.dossier_merge import texts
 from students.services.dossier_merge.card import card_changes
 from students.services.dossier_merge.common import clip, differs, identity_of
 from students.services.dossier_merge.types import AppliedPlan
-from oso_format.identifiers import normalise_postcode
 
 # Which ChangedField a student field belongs to (the card's fields are in card.py).
 STUDENT_CHANGES: dict[str, ChangedField] = {

@@ -14,7 +14,6 @@ from audit.models import SYSTEM_ACTOR, AuditAction
 from audit.services import AuditInput, audit_record_many
 from portal_text import Message, messages_to_json
 from students.models import DossierOutcome, ReceivedDossier
-from students.services.dossier_merge import texts
 from students.services.dossier_merge.common import clip, iso_or_none
 from students.services.dossier_merge.types import Entry, MergeResult, Plan
 

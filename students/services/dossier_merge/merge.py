@@ -9,8 +9,8 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone, translation
 
 from common.bulk import bulk_update_rows
-from portal_text import Message, legacy
 from oso_format.types import DossierError, ParsedDossier
+from portal_text import Message, legacy
 from students.models import DossierOutcome, ReceivedDossier, SignupGroup, Student
 from students.services.dossier_merge import texts
 from students.services.dossier_merge.apply import STUDENT_UPDATE_FIELDS, student_apply, student_new

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from portal_text import Message, legacy
 from oso_format.types import ParsedDossier
+from portal_text import Message, legacy
 from students.models import DossierOutcome, SignupGroup
 from students.services.dossier_merge import texts
 from students.services.dossier_merge.common import identity_matches, prior_education_of

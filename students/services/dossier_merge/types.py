@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from portal_text import Message, render, render_all
 from oso_format.types import ParsedDossier
+from portal_text import Message, render, render_all
 from students.models import DossierOutcome, Student
 
 

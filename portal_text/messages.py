@@ -82,6 +82,8 @@ class Text:
     parsers: Mapping[str, Callable[[str], Any]] = field(default_factory=dict)
     # For a renderer: the parameter sets worth trying when reading old text back.
     variants: tuple[Mapping[str, Any], ...] = ()
+    # "percent": %(name)s placeholders; "format": {name} (str.format, as the reader writes).
+    style: str = "percent"
 
     def __call__(self, **params: Any) -> Message:
         return Message(self.code, {key: _stored_value(value) for key, value in params.items()})
@@ -93,6 +95,8 @@ class Text:
             key: self.formats[key](value) if key in self.formats else value
             for key, value in params.items()
         }
+        if self.style == "format":
+            return _gettext(self.template).format(**values)
         return _gettext(self.template) % values
 
 
@@ -107,6 +111,7 @@ def define(
     renderer: Callable[[Mapping[str, Any]], str] | None = None,
     parsers: Mapping[str, Callable[[str], Any]] | None = None,
     variants: Iterable[Mapping[str, Any]] = (),
+    style: str = "percent",
 ) -> Text:
     """Register a code. Mark ``template`` with gettext_noop so makemessages finds it."""
     if not template and renderer is None:
@@ -118,6 +123,7 @@ def define(
         renderer=renderer,
         parsers=dict(parsers or {}),
         variants=tuple(variants),
+        style=style,
     )
     known = _REGISTRY.get(code)
     if known is not None and (known.template, known.renderer) != (text.template, text.renderer):
@@ -200,14 +206,24 @@ def date_from_text(value: str) -> str:
 
 
 _PLACEHOLDER = re.compile(r"%\((\w+)\)([sd])")
+_FORMAT_PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
-def _pattern(template: str) -> re.Pattern[str]:
+def _placeholders(template: str, style: str) -> list[tuple[str, str]]:
+    """(name, kind) per placeholder; kind "d" for a %-style number, else "s"."""
+    if style == "format":
+        return [(name, "s") for name in _FORMAT_PLACEHOLDER.findall(template)]
+    return _PLACEHOLDER.findall(template)
+
+
+def _pattern(template: str, style: str = "percent") -> re.Pattern[str]:
     parts = []
     position = 0
-    for match in _PLACEHOLDER.finditer(template):
+    placeholder = _FORMAT_PLACEHOLDER if style == "format" else _PLACEHOLDER
+    for match in placeholder.finditer(template):
         parts.append(re.escape(template[position : match.start()].replace("%%", "%")))
-        name, kind = match.groups()
+        name = match.group(1)
+        kind = match.group(2) if style != "format" else "s"
         parts.append(rf"(?P<{name}>-?\d+)" if kind == "d" else rf"(?P<{name}>.*?)")
         position = match.end()
     parts.append(re.escape(template[position:].replace("%%", "%")))
@@ -222,7 +238,9 @@ def text_to_message(text: str) -> Message:
     """
     text = (text or "").strip()
     candidates = sorted(
-        _REGISTRY.values(), key=lambda t: len(_PLACEHOLDER.sub("", t.template)), reverse=True
+        _REGISTRY.values(),
+        key=lambda t: len(_FORMAT_PLACEHOLDER.sub("", _PLACEHOLDER.sub("", t.template))),
+        reverse=True,
     )
     for definition in candidates:
         if definition.code == LEGACY:
@@ -233,12 +251,13 @@ def text_to_message(text: str) -> Message:
                     return definition(**variant)
             continue
         translated = _gettext(definition.template)
-        match = _pattern(translated).fullmatch(text)
+        match = _pattern(translated, definition.style).fullmatch(text)
         if match is None:
             continue
+        kinds = dict(_placeholders(translated, definition.style))
         params: dict[str, Any] = {}
         for name, value in match.groupdict().items():
-            kind = next(k for n, k in _PLACEHOLDER.findall(translated) if n == name)
+            kind = kinds.get(name, "s")
             if name in definition.parsers:
                 params[name] = definition.parsers[name](value)
             elif definition.formats.get(name) is date_param:

@@ -9,7 +9,7 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone, translation
 
 from oso_portal.bulk import bulk_update_rows
-from portal_text import Message, legacy
+from portal_text import Message
 from requests.dossier.types import DossierError, ParsedDossier
 from students.models import DossierOutcome, ReceivedDossier, SignupGroup, Student
 from students.services.dossier_merge.apply import STUDENT_UPDATE_FIELDS, student_apply, student_new
@@ -27,6 +27,7 @@ from students.services.dossier_merge.load import (
 )
 from students.services.dossier_merge.numbers import counter_lock, numbers_allocate
 from students.services.dossier_merge.plan import plan_decide, split_by_pupil
+from students.services.dossier_merge.reader_texts import reader_text
 from students.services.dossier_merge.types import (
     DossierIn,
     Entry,
@@ -72,7 +73,7 @@ def dossiers_merge(
 
 def _error_message(error: DossierError) -> Message:
     text = getattr(error, "text", None)
-    return text if isinstance(text, Message) else legacy(error.message)
+    return text if isinstance(text, Message) else reader_text(error.message)
 
 
 def dossiers_merge_parsed(

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from portal_text import Message, legacy
+from portal_text import Message
 from requests.dossier.types import ParsedDossier
 from students.models import DossierOutcome, SignupGroup
 from students.services.dossier_merge import texts
 from students.services.dossier_merge.common import identity_matches, prior_education_of
 from students.services.dossier_merge.load import StudentIndex
+from students.services.dossier_merge.reader_texts import reader_text
 from students.services.dossier_merge.types import Entry, FailedEntry, Plan
 
 
@@ -27,9 +28,10 @@ def split_by_pupil(entries: list[Entry]) -> list[list[Entry]]:
 
 
 def notices_of(parsed: ParsedDossier) -> list[Message]:
-    """The reader's notices as remarks (a notice without a code is kept as its text)."""
+    """The reader's notices as remarks, each read back into its code."""
     return [
-        notice if isinstance(notice, Message) else legacy(str(notice)) for notice in parsed.notices
+        notice if isinstance(notice, Message) else reader_text(str(notice))
+        for notice in parsed.notices
     ]
 
 

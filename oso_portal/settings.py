@@ -69,7 +69,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # Dutch whatever the browser asks; English only through the language switch.
+    "oso_portal.language.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Before the CSRF check, which reads the whole body: a too-large upload is refused unread.
     "oso_portal.upload_limit.UploadTotalLimitMiddleware",

@@ -19,6 +19,7 @@ from datetime import UTC, date, datetime
 import httpx
 from lxml import etree
 
+from oso_format.parsers import thread_parser
 from requests.client import messages
 from requests.client.types import (
     ChangedPupil,
@@ -43,7 +44,7 @@ def _safe_parser() -> etree.XMLParser:
     # larger than the file; without it libxml2 refuses any node over 10 MB, so a dossier of
     # 7.5 MB could never come through. Entities are never expanded, so this lifts no guard
     # against entity bombs; the size of each dossier is checked before it is decoded.
-    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True)
+    return thread_parser(huge_tree=True)
 
 
 def _text_or_empty(value: str | None) -> str:

@@ -22,28 +22,18 @@ message says exactly that.
 from __future__ import annotations
 
 import re
-import threading
 
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from lxml import etree
 
-from requests.dossier.types import DossierError
+from oso_format.parsers import thread_parser
+from oso_format.types import DossierError
 
 _DOCTYPE = b"<!DOCTYPE"
 # Byte-order marks of encodings in which "<!DOCTYPE" is not plain ASCII bytes.
 _NON_ASCII_BOMS = (b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff", b"\xff\xfe\x00\x00")
-_PARSER_OPTIONS = {
-    "resolve_entities": False,
-    "no_network": True,
-    "load_dtd": False,
-    "dtd_validation": False,
-    "huge_tree": True,
-    "remove_comments": True,
-    "remove_pis": True,
-    "collect_ids": False,
-}
 # The encoding named in the XML declaration, if any (the declaration is ASCII).
 _DECLARED_ENCODING = re.compile(
     rb"\A(?:\xef\xbb\xbf)?\s*<\?xml\s[^>]*?\bencoding\s*=\s*[\"']([^\"']*)[\"']"
@@ -55,16 +45,11 @@ _UNKNOWN_ENCODING_ERRORS = frozenset(
 _ENCODING_ERRORS = frozenset(
     {etree.ErrorTypes.ERR_INVALID_ENCODING, etree.ErrorTypes.ERR_INVALID_CHAR}
 )
-_local = threading.local()
 
 
 def _parser() -> etree.XMLParser:
-    """One hardened parser per thread (lxml parsers must not be shared across threads)."""
-    parser = getattr(_local, "parser", None)
-    if parser is None:
-        parser = etree.XMLParser(**_PARSER_OPTIONS)
-        _local.parser = parser
-    return parser
+    """This thread's hardened dossier parser (lxml parsers must not be shared across threads)."""
+    return thread_parser(huge_tree=True, remove_comments=True, remove_pis=True, collect_ids=False)
 
 
 def check_raw(raw: bytes) -> None:

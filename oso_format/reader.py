@@ -36,17 +36,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from lxml import etree
 
+from oso_format import schema
+from oso_format.identifiers import redact_identifiers
+from oso_format.mapping import moved_fields, to_parsed
 from oso_format.melding_classes import dossier_meldingen
 from oso_format.official_rules import FOUT, Melding, OfficialRulesError, saxon_warm_up
-from oso_portal.security import redact_identifiers
-from requests.dossier import schema
-from requests.dossier.mapping import moved_fields, to_parsed
-from requests.dossier.paths import ROOT_NAME
-from requests.dossier.rules import check_rules
-from requests.dossier.safe_xml import read_root
-from requests.dossier.types import DossierError, ParsedDossier
-from requests.dossier.values import text
-from requests.dossier.versions import (
+from oso_format.paths import ROOT_NAME
+from oso_format.rules import check_rules
+from oso_format.safe_xml import read_root
+from oso_format.types import DossierError, ParsedDossier
+from oso_format.values import text
+from oso_format.versions import (
     BUILT_IN_VERSIONS,
     OSO_VERSIONS,
     OsoVersion,

@@ -52,6 +52,14 @@ def normalise_postcode(value: str) -> str:
     return f"{match.group(1)}{match.group(2).upper()}"
 
 
+def display_postcode(value: str) -> str:
+    """A stored postcode as people write it: '1506EG' -> '1506 EG'; anything else as it is."""
+    match = _POSTCODE.match((value or "").strip())
+    if not match:
+        return value or ""
+    return f"{match.group(1)} {match.group(2).upper()}"
+
+
 def _mask(digits: str) -> str:
     return "*" * (len(digits) - 4) + digits[-4:]
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 # The identifier rules belong to the OSO format; forms and models use them from here too.
 from oso_format.identifiers import (  # noqa: F401
+    display_postcode,
     is_valid_bsn,
     is_valid_education_number,
     normalise_postcode,

@@ -4,7 +4,9 @@ Every value comes from the environment through the typed helpers in
 ``oso_portal.env``. ``OSO_PORTAL_ENV`` picks the mode:
 
 - ``demo`` (default): SQLite and a broker on the filesystem under ``var/``,
-  DEBUG on, a demo login. Works on a fresh machine with nothing running.
+  a demo login, DEBUG off like production (Dutch error pages, never Django's
+  technical ones; ``DEBUG=1`` turns it on for a developer). Works on a fresh
+  machine with nothing running.
 - ``production``: DEBUG off; ``SECRET_KEY``, ``DATABASE_URL`` and
   ``CELERY_BROKER_URL`` are required and have no default.
 - ``test``: like demo, without the demo login; used by pytest.
@@ -36,8 +38,11 @@ VAR_DIR = Path(env_str("OSO_PORTAL_VAR_DIR", str(BASE_DIR / "var")))
 OSO_PORTAL_ENV = env_choice("OSO_PORTAL_ENV", ("demo", "production", "test"), default="demo")
 PRODUCTION = OSO_PORTAL_ENV == "production"
 DEMO_MODE = OSO_PORTAL_ENV == "demo"
+TEST_MODE = OSO_PORTAL_ENV == "test"
 
-DEBUG = env_bool("DEBUG", default=DEMO_MODE)
+# Off in every mode unless asked for: the demo is shown to staff, and Django's technical
+# error pages (URL patterns, settings, in English) are for developers only.
+DEBUG = env_bool("DEBUG", default=False)
 
 if PRODUCTION:
     SECRET_KEY = env_str("SECRET_KEY", required=True)
@@ -46,7 +51,7 @@ else:
     SECRET_KEY = env_str("SECRET_KEY", "insecure-demo-key-never-use-in-production")
 
 ALLOWED_HOSTS = env_list(
-    "ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"]
+    "ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]", "testserver"]
 )
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
@@ -69,7 +74,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # Dutch whatever the browser asks; English only through the language switch.
+    "oso_portal.language.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Before the CSRF check, which reads the whole body: a too-large upload is refused unread.
     "oso_portal.upload_limit.UploadTotalLimitMiddleware",
@@ -82,9 +88,11 @@ MIDDLEWARE = [
     # CSP, Permissions-Policy, no-store for logged-in users (after auth: it reads request.user).
     "oso_portal.middleware.SecurityHeadersMiddleware",
 ]
-if PRODUCTION:
-    # gunicorn serves no static files: WhiteNoise does, from STATIC_ROOT (collectstatic
-    # runs in the Docker entrypoint). The demo's runserver serves them itself.
+if not TEST_MODE:
+    # gunicorn serves no static files, nor does runserver with DEBUG off: WhiteNoise does,
+    # in production from STATIC_ROOT (collectstatic runs in the Docker entrypoint), in the
+    # demo straight from the apps' static folders (WHITENOISE_USE_FINDERS below). The
+    # tests' live server serves its own.
     MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
 
 ROOT_URLCONF = "oso_portal.urls"
@@ -154,6 +162,11 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "staticfiles"
+# Outside production nothing runs collectstatic: WhiteNoise finds the files where they are
+# (and would warn on every start about an empty STATIC_ROOT that does not exist).
+WHITENOISE_USE_FINDERS = not PRODUCTION
+if DEMO_MODE:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
 # --- Uploads --------------------------------------------------------------------
 # The official example dossiers with attachments are about 180 kB; real ones with

@@ -67,6 +67,14 @@ def normalise_postcode(value: str) -> str:
     return f"{match.group(1)}{match.group(2).upper()}"
 
 
+def display_postcode(value: str) -> str:
+    """A stored postcode as people write it: '1506EG' -> '1506 EG'; anything else as it is."""
+    match = _POSTCODE.match((value or "").strip())
+    if not match:
+        return value or ""
+    return f"{match.group(1)} {match.group(2).upper()}"
+
+
 def school_year_for(date_value) -> str:
     """The school year starting after a date: a file from March 2021 is for 2021-2022."""
     start = date_value.year if date_value.month < 8 else date_value.year + 1

@@ -137,12 +137,20 @@ def _merge_sub_chunk_safely(
             return _merge_sub_chunk(
                 entries, signup_group=signup_group, received_by=received_by, deferred=deferred
             )
-    except DatabaseError as exc:
-        if database_connection_lost(exc):
+    except Exception as exc:
+        # The one fallback of every caller (the worker's poll, the import): a database
+        # error, or a bug that one file trips, fails that file alone; the others go on.
+        if isinstance(exc, DatabaseError) and database_connection_lost(exc):
             raise  # the connection is gone: file by file would fail (and log) each time
         if len(entries) == 1:
             logger.exception("Storing one dossier failed; it is recorded as failed")
-            return [(entries[0], storage_failure_record(entries[0], received_by=received_by))]
+            reason = texts.STORAGE_FAILED() if isinstance(exc, DatabaseError) else None
+            return [
+                (
+                    entries[0],
+                    storage_failure_record(entries[0], received_by=received_by, reason=reason),
+                )
+            ]
         logger.warning("Bulk merge of %d dossiers failed; retrying one by one", len(entries))
     deferred.clear()
     results: list[tuple[Entry, MergeResult]] = []

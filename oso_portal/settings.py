@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "django_tables2",
     "django_filters",
     "django_celery_beat",
+    # No models: the OSO format is an app only to be given its versions at start-up.
+    "oso_format.apps.OsoFormatConfig",
     "students",
     # The label avoids any confusion with the PyPI package of the same name.
     "requests.apps.OsoRequestsConfig",
@@ -147,7 +149,7 @@ LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
 # One catalog per area so that strings live beside their code. makemessages files
 # each source under the first entry whose folder contains it: specific ones first.
 LOCALE_PATHS = [
-    BASE_DIR / "requests" / "dossier" / "locale",
+    BASE_DIR / "oso_format" / "locale",
     BASE_DIR / "requests" / "client" / "locale",
     BASE_DIR / "requests" / "locale",
     BASE_DIR / "students" / "locale",
@@ -174,6 +176,9 @@ if DEMO_MODE:
 OSO_DOSSIER_MAX_BYTES = env_int("OSO_DOSSIER_MAX_BYTES", 25 * 1024 * 1024)
 # OSO gegevensset versions installed by staff (oso_version_add, the admin): data, not code.
 OSO_VERSIONS_DIR = Path(env_str("OSO_PORTAL_VERSIONS_DIR", str(VAR_DIR / "oso_versions")))
+# The versions the portal ships, as data the format package is given at start-up: each
+# manifest names a version, its namespace, its XSD and its official stylesheet.
+OSO_FORMAT_VERSION_MANIFESTS = [BASE_DIR / "oso_format" / "versions.json"]
 DATA_UPLOAD_MAX_MEMORY_SIZE = OSO_DOSSIER_MAX_BYTES + 1024 * 1024
 # All files of one upload on the import page together: the page refuses a larger
 # request from its Content-Length, before a byte of it is read (and checks the sum

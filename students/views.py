@@ -21,13 +21,13 @@ from django_tables2 import RequestConfig
 
 from audit.models import AuditAction
 from audit.services import actor_for, audit_record
+from oso_format.reader import dossier_attachment_file
+from oso_format.types import DossierError
 from oso_portal import page_text as text
 from oso_portal.access import PortalAccessMixin
 from oso_portal.upload_limit import upload_refused_pop
 from portal_text import messages_to_json, render_all
 from portal_text import render as text_render
-from requests.dossier.reader import dossier_attachment_file
-from requests.dossier.types import DossierError
 from requests.services.transfer_requests import signup_group_rerequest, transfer_requests_add
 from students import page_selectors
 from students.filters import StudentSearchFilter

@@ -12,7 +12,7 @@ import pytest
 from django.urls import reverse
 
 from elk_mock import dataset
-from requests.dossier.reader import dossier_validate_many
+from oso_format.reader import dossier_validate_many
 from students.models import DossierOutcome, ReceivedDossier, Student
 from students.services.dossier_merge import DossierIn, dossiers_merge
 from tests.factories import SignupGroupFactory

@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import threading
 import time
 from datetime import date
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx
 import pytest
@@ -17,44 +15,11 @@ from lxml import etree
 from elk_mock.dataset import DEMO_CLOCK_START, demo_dataset
 from elk_mock.notifications import DEMO_SECRET, sign
 from elk_mock.testing import MockEndpoint
+from tests.notification_support import receiving
 
 PUPILS = {p.key: p for p in demo_dataset()}
 BRAM = PUPILS["demo-16"]  # pending at the start, released on 29 March
 NOOR = PUPILS["demo-01"]  # released at the start
-
-
-class Receiver(ThreadingHTTPServer):
-    """A stand-in for the portal's callback view: records every call, answers ``status``."""
-
-    daemon_threads = True
-
-    def __init__(self) -> None:
-        super().__init__(("127.0.0.1", 0), _ReceiverHandler)
-        self.calls: list[dict] = []
-        self.statuses: list[int] = []  # answered in order; 200 when empty
-        self.arrived = threading.Event()
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server_address[1]}/callback"
-
-
-class _ReceiverHandler(BaseHTTPRequestHandler):
-    server: Receiver
-
-    def log_message(self, format, *args) -> None:
-        pass
-
-    def do_POST(self) -> None:
-        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        self.server.calls.append(
-            {"headers": {k.lower(): v for k, v in self.headers.items()}, "body": body}
-        )
-        status = self.server.statuses.pop(0) if self.server.statuses else 200
-        self.send_response(status)
-        self.send_header("Content-Length", "0")
-        self.end_headers()
-        self.server.arrived.set()
 
 
 @pytest.fixture(scope="module")
@@ -65,12 +30,8 @@ def mock():
 
 @pytest.fixture
 def receiver():
-    server = Receiver()
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
+    with receiving() as server:
+        yield server
 
 
 @pytest.fixture

@@ -22,8 +22,9 @@ from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
-# Public by design: logging in and out, and choosing the language.
-PUBLIC = {"login", "logout", "set_language", "admin:login", "admin:logout"}
+# Public by design: logging in and out, and choosing the language. The chain's notification
+# callback takes no login: its HMAC signature is checked instead (tests/test_notifications.py).
+PUBLIC = {"login", "logout", "set_language", "admin:login", "admin:logout", "oso_notifications"}
 
 # Sample values for path converters; they need not exist, because the access
 # check must come before any lookup.

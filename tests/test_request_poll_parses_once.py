@@ -9,8 +9,7 @@ import pytest
 from lxml import etree
 
 from elk_mock.dataset import DEMO_MAY_DATE
-from oso_format import official_rules
-from requests.dossier import schema
+from oso_format import official_rules, schema
 from requests.models import RequestStatus, TransferRequest
 from requests.services import pipeline, transfer_requests_add, transfer_requests_send
 from requests.services.pipeline import transfer_requests_poll, transfer_requests_submit

@@ -20,6 +20,8 @@ import httpx
 from lxml import etree
 
 from oso_format.parsers import thread_parser
+from oso_format.safe_xml import parse_tree
+from oso_format.types import DossierError
 from requests.client import messages
 from requests.client.notifications import NotificationAck
 from requests.client.types import (
@@ -33,8 +35,6 @@ from requests.client.types import (
     SubmitItem,
     TransientEndpointError,
 )
-from requests.dossier.safe_xml import parse_tree
-from requests.dossier.types import DossierError
 
 logger = logging.getLogger(__name__)
 

@@ -39,6 +39,8 @@ from django.utils import timezone, translation
 
 from audit.models import SYSTEM_ACTOR, AuditAction
 from audit.services import AuditInput, audit_record_many
+from oso_format.reader import dossier_validate_many
+from oso_format.types import DossierError, ParsedDossier
 from oso_portal.bulk import bulk_update_rows
 from portal_text import Message, legacy, messages_to_json
 from requests.client import (
@@ -52,8 +54,6 @@ from requests.client import (
 )
 from requests.client.messages import UNKNOWN_REQUEST
 from requests.client.texts import endpoint_error_text, refusal_text, result_error_text
-from requests.dossier.reader import dossier_validate_many
-from requests.dossier.types import DossierError, ParsedDossier
 from requests.models import (
     OPEN_STATUSES,
     RequestBatch,

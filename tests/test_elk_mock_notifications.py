@@ -63,7 +63,7 @@ def _register(http, *request_ids: str) -> dict[str, dict]:
     assert response.status_code == 200
     root = etree.fromstring(response.content)
     assert root.tag == "notifyResponse"
-    return {e.get("requestId"): dict(e.attrib) for e in root.findall("registered")}
+    return {str(e.get("requestId")): dict(e.attrib) for e in root.findall("registered")}
 
 
 def _wait(predicate, timeout: float = 5.0) -> None:

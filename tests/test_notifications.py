@@ -85,6 +85,7 @@ def _send_and_wait(students, capture) -> list[int]:
             changed_since=None,
             user="anna",
         )
+    assert batch is not None
     ids = list(batch.requests.order_by("id").values_list("id", flat=True))
     with capture():
         transfer_requests_submit(request_ids=ids)

@@ -209,7 +209,10 @@ def notification_registrations_register(*, registration_ids: Sequence[int]) -> R
         registered = [r for r in mine if r.status == NotificationStatus.REGISTERED]
         _poll_at_fallback([r.request_id for r in registered], now=now)
         retry = [r for r in retry if r.id in ours]
-        retry_in = max(((r.next_attempt_at - now).total_seconds() for r in retry), default=0.0)
+        retry_in = max(
+            ((r.next_attempt_at - now).total_seconds() for r in retry if r.next_attempt_at),
+            default=0.0,
+        )
         enqueue_register([r.id for r in retry], countdown=retry_in)
     return RegisterOutcome(
         claimed=len(mine),

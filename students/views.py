@@ -30,6 +30,7 @@ from portal_text import messages_to_json, render_all
 from portal_text import render as text_render
 from requests.services.transfer_requests import signup_group_rerequest, transfer_requests_add
 from students import page_selectors
+from students.diff_selectors import dossier_field_changes
 from students.filters import StudentSearchFilter
 from students.forms import DossierImportForm
 from students.models import (
@@ -270,6 +271,7 @@ class StudentDetailView(PortalAccessMixin, TemplateView):
         newer = page_selectors.student_dossier(student_number=sn, dossier_id=newer_id)
         return {
             "diff": dossier_diff(older=older, newer=newer),
+            "diff_fields": dossier_field_changes(older=older, newer=newer),
             "diff_older": older,
             "diff_newer": newer,
         }

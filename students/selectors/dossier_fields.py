@@ -19,9 +19,9 @@ from django.utils.translation import gettext as _
 from oso_format.reader import dossier_values
 from oso_format.types import DossierError, FinalTest, ParsedDossier
 from oso_portal import page_text
-from students.card_selectors import coded_text
 from students.models import Codelist, ReceivedDossier, Sex, Student, mask_identifier
-from students.page_selectors import codelist_labels_for, dossier_raw_bytes
+from students.selectors.codelists import codelist_labels_for, coded_text
+from students.selectors.dossiers import dossier_raw_bytes
 from students.validators import display_postcode
 
 logger = logging.getLogger(__name__)

@@ -20,7 +20,7 @@ from oso_format.reader import dossier_values
 from oso_format.types import DossierError, FinalTest, ParsedDossier
 from oso_portal import page_text
 from students.models import Codelist, ReceivedDossier, Sex, Student, mask_identifier
-from students.selectors.codelists import codelist_labels_for, coded_text
+from students.selectors.codelists import coded_text, codelist_labels_for
 from students.selectors.dossiers import dossier_raw_bytes
 from students.validators import display_postcode
 

@@ -31,6 +31,25 @@ class SubmitAck:
     accepted: bool
     refusal_code: str | None
     message: str  # Dutch, for staff; "" when accepted
+    # The session the chain opened for this transfer (its sign-off names it); "" when none.
+    session_id: str = ""
+
+
+class WaitReason(StrEnum):
+    """Why the primary school's system has no file to give yet (a PENDING result).
+
+    The chain names these with result codes (DOMAIN.md); the values here are the portal's.
+    """
+
+    NOT_AVAILABLE = "not_available"  # LeerlinginfoNietBeschikbaar: nothing released
+    NOT_INSPECTED = "not_inspected"  # LeerlinginfoNietOpvraagbaar: the parents have not seen it
+
+
+# The chain's result code for each wait (the mock sends these on a pending result).
+WAIT_REASON_CODES: dict[str, WaitReason] = {
+    "LeerlinginfoNietBeschikbaar": WaitReason.NOT_AVAILABLE,
+    "LeerlinginfoNietOpvraagbaar": WaitReason.NOT_INSPECTED,
+}
 
 
 class ResultState(StrEnum):
@@ -52,6 +71,8 @@ class RequestResult:
     # The day the primary school released that file (publishedOn), if given: a file can be
     # released days after its collection date, and ELK's feed dates a change by its release.
     published_on: date | None = None
+    # PENDING only: which wait it is (None: the endpoint did not say).
+    wait_reason: WaitReason | None = None
 
 
 @dataclass(frozen=True)

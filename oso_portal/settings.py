@@ -156,6 +156,8 @@ LOCALE_PATHS = [
     BASE_DIR / "audit" / "locale",
     BASE_DIR / "locale",
 ]
+# Dates are typed and shown day first (dd-mm-jjjj) in both languages: oso_portal/dates.py.
+FORMAT_MODULE_PATH = ["oso_portal.formats"]
 TIME_ZONE = "Europe/Amsterdam"
 USE_I18N = True
 USE_TZ = True

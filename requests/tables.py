@@ -9,6 +9,7 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html
 
 from oso_portal import page_text as text
+from oso_portal.dates import DATE_CELL_ATTRS
 from requests.models import RequestStatus, TransferRequest
 from students.tables import (
     RowsInPython,
@@ -39,8 +40,12 @@ class TransferRequestTable(RowsInPython, tables.Table):
         row_label=lambda r: f"{r.student.student_number} {r.student.full_name}",
     )
     status = tables.Column(verbose_name=text.STATUS)
-    last_activity_at = tables.DateTimeColumn(verbose_name=text.LAST_ACTIVITY, format="d-m-Y H:i")
-    created_at = tables.DateColumn(verbose_name=text.REQUESTED_ON, format="d-m-Y")
+    last_activity_at = tables.DateTimeColumn(
+        verbose_name=text.LAST_ACTIVITY, format="d-m-Y H:i", attrs=DATE_CELL_ATTRS
+    )
+    created_at = tables.DateColumn(
+        verbose_name=text.REQUESTED_ON, format="d-m-Y", attrs=DATE_CELL_ATTRS
+    )
     student_number = tables.Column(
         verbose_name=text.STUDENT_NUMBER,
         accessor="student__student_number",

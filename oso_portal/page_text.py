@@ -160,3 +160,9 @@ NAW_FIELD_LABELS = {
     "phone": _("Phone"),
     "email": _("E-mail"),
 }
+# What the card says when the last file keeps a pupil's contact data secret.
+SECRET_TEXTS = {
+    "address_secret": _("Address secret"),
+    "phone_secret": _("Phone secret"),
+    "email_secret": _("E-mail secret"),
+}

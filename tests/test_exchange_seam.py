@@ -79,7 +79,7 @@ class _OtherBinding:
     def sign_off(self, items):
         return []
 
-    def register_notifications(self, registrations):
+    def register_notifications(self, request_ids, *, callback_url):
         return []
 
     def feed(self, *, since=None):
@@ -139,5 +139,5 @@ def test_sign_off_is_acknowledged_per_item_and_counted_by_the_mock(exchange, moc
     assert (stats["signoff_calls"], stats["signoff_items"]) == (1, 2)
 
 
-def test_the_http_binding_says_it_cannot_register_for_notifications(exchange):
-    assert exchange.supports_notifications is False
+def test_the_http_binding_says_it_registers_for_notifications(exchange):
+    assert exchange.supports_notifications is True

@@ -23,13 +23,8 @@ from oso_format.parsers import thread_parser
 from oso_format.safe_xml import parse_tree
 from oso_format.types import DossierError
 from requests.client import messages
-from requests.client.exchange import (
-    DocumentAsk,
-    NotificationRegistration,
-    RegistrationAck,
-    SignoffAck,
-    SignoffItem,
-)
+from requests.client.exchange import DocumentAsk, SignoffAck, SignoffItem
+from requests.client.notifications import NotificationAck
 from requests.client.types import (
     WAIT_REASON_CODES,
     ChangedPupil,
@@ -65,11 +60,12 @@ class EndpointClient:
     """The HTTP binding of the exchange seam (``requests.client.exchange.Exchange``) for the mock.
 
     ``submit`` opens the transfers (the mock opens a session per request and takes the request
-    date with it), ``results`` asks for their documents, ``sign_off`` closes them.
+    date with it), ``results`` asks for their documents, ``sign_off`` closes them, and
+    ``register_notifications`` asks for a callback when a waiting file is released.
     """
 
-    # The mock's notification call is not part of this binding yet: the portal polls.
-    supports_notifications = False
+    # The mock calls back when a registered request's file is released (/oso/notify).
+    supports_notifications = True
 
     @classmethod
     def from_settings(cls) -> EndpointClient:
@@ -326,11 +322,6 @@ class EndpointClient:
         )
         return result
 
-    def register_notifications(
-        self, registrations: Sequence[NotificationRegistration]
-    ) -> list[RegistrationAck]:
-        raise NotImplementedError("this binding does not register for notifications")
-
     # -- feed ----------------------------------------------------------------------------
     def feed(self, *, since: datetime | None = None) -> Feed:
         """ELK's placements, and the pupils whose file changed after ``since`` (blue dot)."""
@@ -368,6 +359,38 @@ class EndpointClient:
             raise PermanentEndpointError(messages.unreadable_message(), code="feed") from exc
         logger.info("endpoint feed: %d placements, %d changed", len(placements), len(changed))
         return Feed(as_of=as_of, placements=placements, changed=changed)
+
+    # -- notifications -------------------------------------------------------------------
+    def register_notifications(
+        self, request_ids: Sequence[str], *, callback_url: str
+    ) -> list[NotificationAck]:
+        """Ask to be called back on ``callback_url`` when each request's file is released.
+
+        One answer per request id, in order; a refusal (``unknown_request``...) is a value.
+        """
+        if not request_ids:
+            return []
+        self._check_size(len(request_ids))
+        root = etree.Element("notifyRequest", version=PROTOCOL_VERSION)
+        for request_id in request_ids:
+            etree.SubElement(root, "request", requestId=request_id, callbackUrl=callback_url)
+        response = self._envelope("POST", "/oso/notify", "notifyResponse", content=_serialise(root))
+        answers = response.findall("registered")
+        if len(answers) != len(request_ids):
+            raise PermanentEndpointError(messages.unreadable_message(), code="notify_count")
+        acks = []
+        for request_id, answer in zip(request_ids, answers, strict=True):
+            if answer.get("requestId") != request_id:
+                raise PermanentEndpointError(messages.unreadable_message(), code="notify_order")
+            accepted = answer.get("accepted") == "true"
+            acks.append(
+                NotificationAck(
+                    request_id, accepted, "" if accepted else answer.get("code") or "refused"
+                )
+            )
+        logger.info("endpoint notify: %d registered, %d refused",
+                    sum(a.accepted for a in acks), sum(not a.accepted for a in acks))  # fmt: skip
+        return acks
 
     # -- plumbing ------------------------------------------------------------------------
     @staticmethod

@@ -30,6 +30,7 @@ from typing import Any, Protocol, runtime_checkable
 from django.conf import settings
 from django.utils.module_loading import import_string
 
+from requests.client.notifications import NotificationAck
 from requests.client.types import Feed, RequestResult, SubmitAck, SubmitItem, WaitReason
 
 
@@ -74,36 +75,6 @@ class SignoffAck:
     message: str = ""
 
 
-@dataclass(frozen=True)
-class NotificationRegistration:
-    """Ask to be told when this waiting transfer's file becomes available."""
-
-    request_id: str
-    session_id: str
-    callback_url: str
-
-
-@dataclass(frozen=True)
-class RegistrationAck:
-    request_id: str
-    accepted: bool
-    code: str = ""
-    message: str = ""
-
-
-@dataclass(frozen=True)
-class Notification:
-    """The chain says a file that was not available can now be fetched (``notificatieRequest``).
-
-    A binding turns what it receives (checked: signed, not replayed, well-formed) into this;
-    the portal then fetches through the normal claim. It carries ids only, never a BSN.
-    """
-
-    request_id: str
-    session_id: str = ""
-    sent_at: datetime | None = None
-
-
 @runtime_checkable
 class Exchange(Protocol):
     """What the portal asks of the chain. See the module docstring for the rules."""
@@ -131,9 +102,11 @@ class Exchange(Protocol):
         ...
 
     def register_notifications(
-        self, registrations: Sequence[NotificationRegistration]
-    ) -> list[RegistrationAck]:
-        """Ask to be told when these waiting transfers' files become available."""
+        self, request_ids: Sequence[str], *, callback_url: str
+    ) -> list[NotificationAck]:
+        """Ask to be called back on ``callback_url`` when each waiting transfer's file becomes
+        available; one answer per request id, in order. What the chain then sends is checked
+        and read by ``requests.client.notifications`` (signature, age, replay, shape)."""
         ...
 
     def feed(self, *, since: datetime | None = None) -> Feed:

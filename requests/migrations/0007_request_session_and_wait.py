@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('oso_requests', '0005_installedosoversion'),
+        ('oso_requests', '0006_notifications'),
     ]
 
     operations = [

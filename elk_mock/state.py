@@ -358,6 +358,7 @@ class EndpointState:
                     )
                 acks.append(Ack(item.request_id, accepted=True, session_id=stored.ack.session_id))
         return acks, repeats
+
     # -- notifications (elk_mock/notifications.py) ---------------------------------------
     def notification_check(self, request_id: str) -> str:
         """ "" when the request may be registered for a notification, else a refusal code."""

@@ -65,8 +65,8 @@ from requests.services import texts
 from requests.services.backoff import retry_delay
 from requests.services.enqueue import capped_countdown, chunked, enqueue_poll, enqueue_submit
 from requests.services.lease import claim_lease, claims_kept
-from requests.services.waiting import WAIT_FIELDS, request_wait, wait_expired_text
 from requests.services.notifications import notifications_after_poll
+from requests.services.waiting import WAIT_FIELDS, request_wait, wait_expired_text
 from students.models import DossierOutcome, ElkDot, Student
 from students.services.dossier_merge import DossierIn, dossiers_merge_parsed
 

@@ -39,8 +39,13 @@ class TransferRequestTable(RowsInPython, tables.Table):
         row_label=lambda r: f"{r.student.student_number} {r.student.full_name}",
     )
     status = tables.Column(verbose_name=text.STATUS)
-    last_activity_at = tables.DateTimeColumn(verbose_name=text.LAST_ACTIVITY, format="d-m-Y H:i")
-    created_at = tables.DateColumn(verbose_name=text.REQUESTED_ON, format="d-m-Y")
+    # Dates keep to one line so the remarks have the room (the cell class does it).
+    last_activity_at = tables.DateTimeColumn(
+        verbose_name=text.LAST_ACTIVITY, format="d-m-Y H:i", attrs={"td": {"class": "nowrap"}}
+    )
+    created_at = tables.DateColumn(
+        verbose_name=text.REQUESTED_ON, format="d-m-Y", attrs={"td": {"class": "nowrap"}}
+    )
     student_number = tables.Column(
         verbose_name=text.STUDENT_NUMBER,
         accessor="student__student_number",

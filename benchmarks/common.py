@@ -188,8 +188,8 @@ class FloorReader:
     """The reader's own safe parser and compiled XSD, and a plain lookup of the main fields."""
 
     def __init__(self) -> None:
-        from requests.dossier import reader, schema
-        from requests.dossier.versions import OSO_VERSIONS
+        from oso_format import reader, schema
+        from oso_format.versions import OSO_VERSIONS
 
         self._root_and_version = reader._root_and_version
         self._validate = schema.validate
@@ -202,7 +202,7 @@ class FloorReader:
     def rows(self, raws: Iterable[bytes], times: FloorTimes) -> list[tuple]:
         import hashlib
 
-        from requests.dossier.types import DossierError
+        from oso_format.types import DossierError
 
         rows = []
         for raw in raws:

@@ -25,6 +25,8 @@ from typing import Any
 
 from lxml import etree
 
+from oso_format.parsers import thread_parser
+
 FOUT = "fout"
 WAARSCHUWING = "waarschuwing"
 SEVERITIES = (FOUT, WAARSCHUWING)
@@ -157,11 +159,8 @@ def parse_meldingen(output: str) -> list[tuple[str, str, str]]:
     """The (type, location, text) of each <melding> in the stylesheet's output."""
     if not output.strip():
         raise OfficialRulesError("the stylesheet gave no output")
-    parser = etree.XMLParser(
-        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
-    )
     try:
-        document = etree.fromstring(output.encode("utf-8"), parser)
+        document = etree.fromstring(output.encode("utf-8"), thread_parser())
     except etree.XMLSyntaxError as exc:
         raise OfficialRulesError(f"the stylesheet's output is not XML: {exc}") from None
     if etree.QName(document).localname != "meldingen":

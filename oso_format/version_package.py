@@ -28,6 +28,7 @@ from xml.sax.saxutils import quoteattr
 from lxml import etree
 
 from oso_format.official_rules import OfficialRulesError, stylesheet_check
+from oso_format.parsers import hardened_parser, thread_parser
 
 STYLESHEET_NAME = "ValideerOverstapprofielen.xsl"
 XSD_NAME = re.compile(r"^OSO_gegevensset_(?P<version>\d{4}\.\d+)\.xsd$")
@@ -160,9 +161,7 @@ def _only(folder: Path, label: str, wanted: Callable[[Path], object]) -> Path:
 
 def _compile_xsd(xsd_path: Path) -> str:
     try:
-        document = etree.parse(
-            str(xsd_path), etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
-        )
+        document = etree.parse(str(xsd_path), hardened_parser())
         etree.XMLSchema(document)
     except (etree.XMLSyntaxError, etree.XMLSchemaParseError, OSError) as exc:
         detail = " ".join(str(exc).split())[:200]
@@ -174,7 +173,7 @@ def _compile_xsd(xsd_path: Path) -> str:
 
 
 def _run_stylesheet(stylesheet_path: Path, namespace: str) -> None:
-    probe = etree.fromstring(f"<dossier xmlns={quoteattr(namespace)}/>")
+    probe = etree.fromstring(f"<dossier xmlns={quoteattr(namespace)}/>", thread_parser())
     try:
         stylesheet_check(root=probe, stylesheet=stylesheet_path)
     except OfficialRulesError as exc:

@@ -56,6 +56,6 @@ def official_check_per_process(**kwargs) -> None:
     SaxonC's state must not cross a fork, so nothing is made in the parent; doing it
     here keeps the first task of a child from paying for the compilation.
     """
-    from requests.dossier.reader import official_check_warm_up
+    from oso_format.reader import official_check_warm_up
 
     official_check_warm_up()

@@ -18,45 +18,24 @@ ready: it must not import models.
 from __future__ import annotations
 
 import logging
-import re
 from typing import Any
 
 from django.conf import settings
 from django.views.debug import ExceptionReporter, SafeExceptionReporterFilter
 
-from students.validators import is_valid_bsn, is_valid_education_number
+# The identifier rules and their masking live with the OSO format; they are used from here too.
+from oso_format.identifiers import find_identifiers, redact_identifiers
 
-# Nine digits not inside a longer number (student numbers have ten, phone
-# numbers ten), or the written form 1234.56.782.
-_CANDIDATE = re.compile(r"(?<!\d)(\d{9}|\d{4}\.\d{2}\.\d{3})(?!\d)")
-
-
-def _mask(digits: str) -> str:
-    return "*" * (len(digits) - 4) + digits[-4:]
-
-
-def _replace(match: re.Match[str]) -> str:
-    digits = match.group(1).replace(".", "")
-    if is_valid_bsn(digits) or is_valid_education_number(digits):
-        return _mask(digits)
-    return match.group(0)
-
-
-def redact_identifiers(text: str) -> str:
-    """Mask each BSN or education number in ``text``; everything else stays."""
-    if not text or not any(ch.isdigit() for ch in text):
-        return text
-    return _CANDIDATE.sub(_replace, text)
-
-
-def find_identifiers(text: str) -> list[str]:
-    """The full BSNs and education numbers in ``text`` (for tests that hunt for leaks)."""
-    found = []
-    for match in _CANDIDATE.finditer(text or ""):
-        digits = match.group(1).replace(".", "")
-        if is_valid_bsn(digits) or is_valid_education_number(digits):
-            found.append(digits)
-    return found
+__all__ = [
+    "RedactBsnFilter",
+    "RedactingExceptionReporter",
+    "RedactingExceptionReporterFilter",
+    "client_address",
+    "find_identifiers",
+    "install_redact_filter",
+    "redact_identifiers",
+    "redact_value",
+]
 
 
 def redact_value(value: Any) -> Any:

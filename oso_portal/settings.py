@@ -4,7 +4,9 @@ Every value comes from the environment through the typed helpers in
 ``oso_portal.env``. ``OSO_PORTAL_ENV`` picks the mode:
 
 - ``demo`` (default): SQLite and a broker on the filesystem under ``var/``,
-  DEBUG on, a demo login. Works on a fresh machine with nothing running.
+  a demo login, DEBUG off like production (Dutch error pages, never Django's
+  technical ones; ``DEBUG=1`` turns it on for a developer). Works on a fresh
+  machine with nothing running.
 - ``production``: DEBUG off; ``SECRET_KEY``, ``DATABASE_URL`` and
   ``CELERY_BROKER_URL`` are required and have no default.
 - ``test``: like demo, without the demo login; used by pytest.
@@ -36,8 +38,11 @@ VAR_DIR = Path(env_str("OSO_PORTAL_VAR_DIR", str(BASE_DIR / "var")))
 OSO_PORTAL_ENV = env_choice("OSO_PORTAL_ENV", ("demo", "production", "test"), default="demo")
 PRODUCTION = OSO_PORTAL_ENV == "production"
 DEMO_MODE = OSO_PORTAL_ENV == "demo"
+TEST_MODE = OSO_PORTAL_ENV == "test"
 
-DEBUG = env_bool("DEBUG", default=DEMO_MODE)
+# Off in every mode unless asked for: the demo is shown to staff, and Django's technical
+# error pages (URL patterns, settings, in English) are for developers only.
+DEBUG = env_bool("DEBUG", default=False)
 
 if PRODUCTION:
     SECRET_KEY = env_str("SECRET_KEY", required=True)
@@ -46,7 +51,7 @@ else:
     SECRET_KEY = env_str("SECRET_KEY", "insecure-demo-key-never-use-in-production")
 
 ALLOWED_HOSTS = env_list(
-    "ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"]
+    "ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]", "testserver"]
 )
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
@@ -60,6 +65,8 @@ INSTALLED_APPS = [
     "django_tables2",
     "django_filters",
     "django_celery_beat",
+    # No models: the OSO format is an app only to be given its versions at start-up.
+    "oso_format.apps.OsoFormatConfig",
     "students",
     # The label avoids any confusion with the PyPI package of the same name.
     "requests.apps.OsoRequestsConfig",
@@ -69,7 +76,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # Dutch whatever the browser asks; English only through the language switch.
+    "oso_portal.language.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Before the CSRF check, which reads the whole body: a too-large upload is refused unread.
     "oso_portal.upload_limit.UploadTotalLimitMiddleware",
@@ -82,9 +90,11 @@ MIDDLEWARE = [
     # CSP, Permissions-Policy, no-store for logged-in users (after auth: it reads request.user).
     "oso_portal.middleware.SecurityHeadersMiddleware",
 ]
-if PRODUCTION:
-    # gunicorn serves no static files: WhiteNoise does, from STATIC_ROOT (collectstatic
-    # runs in the Docker entrypoint). The demo's runserver serves them itself.
+if not TEST_MODE:
+    # gunicorn serves no static files, nor does runserver with DEBUG off: WhiteNoise does,
+    # in production from STATIC_ROOT (collectstatic runs in the Docker entrypoint), in the
+    # demo straight from the apps' static folders (WHITENOISE_USE_FINDERS below). The
+    # tests' live server serves its own.
     MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
 
 ROOT_URLCONF = "oso_portal.urls"
@@ -139,13 +149,15 @@ LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
 # One catalog per area so that strings live beside their code. makemessages files
 # each source under the first entry whose folder contains it: specific ones first.
 LOCALE_PATHS = [
-    BASE_DIR / "requests" / "dossier" / "locale",
+    BASE_DIR / "oso_format" / "locale",
     BASE_DIR / "requests" / "client" / "locale",
     BASE_DIR / "requests" / "locale",
     BASE_DIR / "students" / "locale",
     BASE_DIR / "audit" / "locale",
     BASE_DIR / "locale",
 ]
+# Dates are typed and shown day first (dd-mm-jjjj) in both languages: oso_portal/dates.py.
+FORMAT_MODULE_PATH = ["oso_portal.formats"]
 TIME_ZONE = "Europe/Amsterdam"
 USE_I18N = True
 USE_TZ = True
@@ -154,6 +166,11 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "staticfiles"
+# Outside production nothing runs collectstatic: WhiteNoise finds the files where they are
+# (and would warn on every start about an empty STATIC_ROOT that does not exist).
+WHITENOISE_USE_FINDERS = not PRODUCTION
+if DEMO_MODE:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
 # --- Uploads --------------------------------------------------------------------
 # The official example dossiers with attachments are about 180 kB; real ones with
@@ -161,6 +178,9 @@ STATIC_ROOT = VAR_DIR / "staticfiles"
 OSO_DOSSIER_MAX_BYTES = env_int("OSO_DOSSIER_MAX_BYTES", 25 * 1024 * 1024)
 # OSO gegevensset versions installed by staff (oso_version_add, the admin): data, not code.
 OSO_VERSIONS_DIR = Path(env_str("OSO_PORTAL_VERSIONS_DIR", str(VAR_DIR / "oso_versions")))
+# The versions the portal ships, as data the format package is given at start-up: each
+# manifest names a version, its namespace, its XSD and its official stylesheet.
+OSO_FORMAT_VERSION_MANIFESTS = [BASE_DIR / "oso_format" / "versions.json"]
 DATA_UPLOAD_MAX_MEMORY_SIZE = OSO_DOSSIER_MAX_BYTES + 1024 * 1024
 # All files of one upload on the import page together: the page refuses a larger
 # request from its Content-Length, before a byte of it is read (and checks the sum

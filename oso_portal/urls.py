@@ -6,6 +6,7 @@ from oso_portal import views
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("demo/clock/", views.DemoClockView.as_view(), name="demo_clock"),
     path("accounts/login/", views.PortalLoginView.as_view(), name="login"),
     path("accounts/logout/", LogoutView.as_view(), name="logout"),

@@ -6,25 +6,26 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import LoginView
+from django.contrib.staticfiles import finders
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
+from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 
 from audit.forms import ThrottledAuthenticationForm
 from oso_portal.access import PortalAccessMixin
+from oso_portal.dates import DayFirstDateField
 from requests.client import EndpointError
 from requests.services.demo_clock import demo_clock_read, demo_clock_set
 
 
 class DemoClockForm(forms.Form):
-    day = forms.DateField(
+    day = DayFirstDateField(
         label=gettext_lazy("Date of the demo endpoint's clock"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        input_formats=["%Y-%m-%d", "%d-%m-%Y"],
         error_messages={"invalid": gettext_lazy("Enter a valid date.")},
     )
 
@@ -89,3 +90,14 @@ class PortalLoginView(LoginView):
         context = super().get_context_data(**kwargs)
         context["demo_login"] = settings.DEMO_LOGIN_ENABLED
         return context
+
+
+@require_safe
+def favicon(request):
+    """/favicon.ico, which browsers ask for on every page (the admin's too), from static/."""
+    path = finders.find("favicon.ico")
+    if not path:
+        raise Http404
+    response = FileResponse(open(path, "rb"), content_type="image/x-icon")  # noqa: SIM115
+    response["Cache-Control"] = "public, max-age=86400"
+    return response

@@ -29,7 +29,7 @@ class OsoRequestsConfig(AppConfig):
 
         # The versions staff installed are files with a manifest: registered at start-up
         # (no database query) and looked for again when a file names an unknown namespace.
-        from requests.dossier.versions import oso_version_loader_add
+        from oso_format.versions import oso_version_loader_add
         from requests.services.oso_versions import installed_versions_load
 
         installed_versions_load()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import CharField, Count, OuterRef, QuerySet, Subquery
+from django.db.models import CharField, Count, IntegerField, OuterRef, QuerySet, Subquery
 
 from requests.models import FINAL_STATUSES, RequestStatus, TransferRequest
 from students.page_selectors import has_file
@@ -15,14 +15,41 @@ from students.page_selectors import has_file
 SETTLED_STATUSES: tuple[str, ...] = (*FINAL_STATUSES, RequestStatus.WAITING)
 
 
-def latest_request_status() -> Subquery:
-    """On a Student queryset: the status of the student's latest request (NULL without one)."""
-    return Subquery(
-        TransferRequest.objects.filter(student_id=OuterRef("pk"))
-        .order_by("-created_at", "-id")
-        .values("status")[:1],
-        output_field=CharField(),
+def _latest_request_of(student_ref: str) -> QuerySet[TransferRequest]:
+    """The requests of the outer row's student, latest first (slice and pick a value)."""
+    # "Latest" means the latest created, ties broken by id: one definition for every
+    # page, count, command and re-request rule, so they never disagree about a pupil.
+    return TransferRequest.objects.filter(student_id=OuterRef(student_ref)).order_by(
+        "-created_at", "-id"
     )
+
+
+def latest_request_id(*, student_ref: str = "pk") -> Subquery:
+    """The id of the student's latest request (NULL without one).
+
+    ``student_ref`` names the outer query's student id: ``"pk"`` on a Student
+    queryset, ``"student_id"`` on a TransferRequest queryset.
+    """
+    return Subquery(_latest_request_of(student_ref).values("id")[:1], output_field=IntegerField())
+
+
+def latest_request_status(*, student_ref: str = "pk") -> Subquery:
+    """The status of the student's latest request (NULL without one); see ``latest_request_id``."""
+    return Subquery(_latest_request_of(student_ref).values("status")[:1], output_field=CharField())
+
+
+def latest_requests(
+    queryset: QuerySet[TransferRequest] | None = None,
+) -> QuerySet[TransferRequest]:
+    """Only each pupil's latest request: one row per pupil who has a request.
+
+    Filters ``queryset`` (all requests by default); filter on the pupil (group,
+    name) freely, but filter on the request itself (status, mode) *after* this, so
+    that a pupil whose latest request does not match drops out rather than showing
+    an older one.
+    """
+    base = TransferRequest.objects.all() if queryset is None else queryset
+    return base.filter(id=latest_request_id(student_ref="student_id"))
 
 
 def request_status_label(status: str) -> str:
@@ -49,12 +76,7 @@ def request_status_counts(
     if batch_id is not None:
         queryset = queryset.filter(batch_id=batch_id)
     if signup_group_id is not None:
-        latest = (
-            TransferRequest.objects.filter(student_id=OuterRef("student_id"))
-            .order_by("-created_at", "-id")
-            .values("id")[:1]
-        )
-        queryset = queryset.filter(student__signup_group_id=signup_group_id, id=Subquery(latest))
+        queryset = latest_requests(queryset.filter(student__signup_group_id=signup_group_id))
     if request_ids is not None:
         queryset = queryset.filter(id__in=list(request_ids))
     found = dict(

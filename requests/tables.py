@@ -9,6 +9,7 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html
 
 from oso_portal import page_text as text
+from oso_portal.dates import DATE_CELL_ATTRS
 from requests.models import RequestStatus, TransferRequest
 from students.tables import (
     RowsInPython,
@@ -39,12 +40,11 @@ class TransferRequestTable(RowsInPython, tables.Table):
         row_label=lambda r: f"{r.student.student_number} {r.student.full_name}",
     )
     status = tables.Column(verbose_name=text.STATUS)
-    # Dates keep to one line so the remarks have the room (the cell class does it).
     last_activity_at = tables.DateTimeColumn(
-        verbose_name=text.LAST_ACTIVITY, format="d-m-Y H:i", attrs={"td": {"class": "nowrap"}}
+        verbose_name=text.LAST_ACTIVITY, format="d-m-Y H:i", attrs=DATE_CELL_ATTRS
     )
     created_at = tables.DateColumn(
-        verbose_name=text.REQUESTED_ON, format="d-m-Y", attrs={"td": {"class": "nowrap"}}
+        verbose_name=text.REQUESTED_ON, format="d-m-Y", attrs=DATE_CELL_ATTRS
     )
     student_number = tables.Column(
         verbose_name=text.STUDENT_NUMBER,

@@ -11,7 +11,12 @@ from django.utils.translation import gettext_lazy as _
 
 from oso_portal.security import redact_identifiers
 from portal_text import render_all
-from students.validators import validate_bsn, validate_education_number, validate_school_year
+from students.validators import (
+    display_postcode,
+    validate_bsn,
+    validate_education_number,
+    validate_school_year,
+)
 
 
 class PrimarySchool(models.Model):
@@ -54,6 +59,7 @@ class Codelist(models.TextChoices):
     ADVICE = "advice", _("school advice (codelist 2)")
     TEST_TYPE = "test_type", _("final test type (codelist 42)")
     REFERENCE_LEVEL = "reference_level", _("reference level")
+    TEST_LEVEL = "test_level", _("final test level (codelist 43)")
 
 
 class CodelistEntry(models.Model):
@@ -281,6 +287,11 @@ class Student(models.Model):
     @property
     def education_number_masked(self) -> str | None:
         return mask_identifier(self.education_number)
+
+    @property
+    def postcode_display(self) -> str:
+        """The postcode as people write it, "1506 EG" (it is stored as "1506EG")."""
+        return display_postcode(self.postcode)
 
 
 def mask_identifier(value: str) -> str | None:

@@ -24,6 +24,7 @@ from django.db.models.lookups import Exact
 from django.shortcuts import get_object_or_404
 
 from requests.models import OPEN_STATUSES, RequestStatus, TransferRequest
+from students.card_selectors import coded_text
 from students.models import (
     Codelist,
     CodelistEntry,
@@ -166,8 +167,10 @@ class Coded:
 @dataclass(frozen=True)
 class FinalTestRow:
     result: FinalTestResult
-    name: str  # the file's description, else the codelist label, else the code
+    # The file's description, else the codelist label, else "code 0014 (omschrijving onbekend)".
+    name: str
     reference_levels: list[dict]  # each with "label" added
+    test_level: Coded | None = None  # toetsniveau (codelist 43) with its label
 
 
 @dataclass
@@ -211,6 +214,7 @@ def student_page(*, student_number: str) -> StudentPage:
     wanted.update((Codelist.ADVICE, code) for code in codes.values() if code)
     for test in tests:
         wanted.add((Codelist.TEST_TYPE, test.test_type_code))
+        wanted.add((Codelist.TEST_LEVEL, test.test_level))
         wanted.update(
             (Codelist.REFERENCE_LEVEL, level["level"])
             for level in test.reference_levels or []
@@ -230,11 +234,12 @@ def student_page(*, student_number: str) -> StudentPage:
                 result=test,
                 name=test.test_name
                 or labels.get((Codelist.TEST_TYPE, test.test_type_code))
-                or test.test_type_code,
+                or coded_text(test.test_type_code, None),
                 reference_levels=[
                     {**level, "coded": coded(Codelist.REFERENCE_LEVEL, level.get("level", ""))}
                     for level in test.reference_levels or []
                 ],
+                test_level=coded(Codelist.TEST_LEVEL, test.test_level),
             )
             for test in tests
         ],

@@ -13,6 +13,7 @@ from datetime import date
 
 from lxml import etree
 
+from oso_format.parsers import hardened_parser
 from oso_portal.security import redact_identifiers
 from students.models import (
     NAW_FIELDS,
@@ -216,13 +217,7 @@ def dossier_pretty_xml(raw_xml: str) -> str:
     see the dossier. The full number is shown only by the audited reveal.
     Text that is not XML comes back as it is, identifiers masked.
     """
-    parser = etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        huge_tree=False,
-        remove_blank_text=True,
-    )
+    parser = hardened_parser(remove_blank_text=True)
     # The archive holds text; its declaration may name another encoding than UTF-8.
     body = _XML_DECLARATION.sub("", raw_xml, count=1)
     try:

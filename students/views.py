@@ -21,13 +21,13 @@ from django_tables2 import RequestConfig
 
 from audit.models import AuditAction
 from audit.services import actor_for, audit_record
+from oso_format.reader import dossier_attachment_file
+from oso_format.types import DossierError
 from oso_portal import page_text as text
 from oso_portal.access import PortalAccessMixin
 from oso_portal.upload_limit import upload_refused_pop
 from portal_text import messages_to_json, render_all
 from portal_text import render as text_render
-from requests.dossier.reader import dossier_attachment_file
-from requests.dossier.types import DossierError
 from requests.services.transfer_requests import signup_group_rerequest, transfer_requests_add
 from students import page_selectors
 from students.filters import StudentSearchFilter
@@ -45,6 +45,7 @@ from students.services.corrections import naw_correction_release
 from students.services.dossier_merge import DossierIn, dossiers_merge
 from students.signup_forms import MoveToGroupForm
 from students.tables import StudentTable
+from students.validators import display_postcode
 
 SEARCH_PER_PAGE = 50
 # Parameters of the result list that are not search fields.
@@ -192,6 +193,11 @@ class AddToRequestsView(PortalAccessMixin, View):
 # --- Leerlingpagina ---------------------------------------------------------------------------
 
 
+def _shown(name: str, value):
+    """A NAW value as the page shows it: the postcode as "1506 EG"."""
+    return display_postcode(value) if name == "postcode" and value else value
+
+
 class StudentDetailView(PortalAccessMixin, TemplateView):
     template_name = "students/detail.html"
 
@@ -216,9 +222,9 @@ class StudentDetailView(PortalAccessMixin, TemplateView):
             {
                 "field": name,
                 "label": text.NAW_FIELD_LABELS[name],
-                "value": getattr(student, name),
+                "value": _shown(name, getattr(student, name)),
                 "correction": page.corrections.get(name),
-                "dossier_value": (student.dossier_values or {}).get(name),
+                "dossier_value": _shown(name, (student.dossier_values or {}).get(name)),
             }
             for name in NAW_FIELDS
         ]

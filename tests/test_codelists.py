@@ -100,3 +100,32 @@ def test_dropping_voorlopig_leaves_labels_that_staff_edited_alone():
     cleanup.forwards(apps, None)
 
     assert codelist_labels(Codelist.ADVICE) == {"50": "havo", "60": "vwo, door staf benoemd"}
+
+
+def test_final_test_levels_are_seeded_from_the_oso_files_and_editable_data():
+    entries = CodelistEntry.objects.filter(codelist=Codelist.TEST_LEVEL)
+
+    assert {e.code: (e.label, e.provisional) for e in entries} == {
+        "G": ("Generiek", False),
+        "B": ("Basis", False),
+        "E": ("Eenvoudig", False),
+    }
+    CodelistEntry.objects.filter(codelist=Codelist.TEST_LEVEL, code="G").update(label="generiek")
+    assert codelist_label(Codelist.TEST_LEVEL, "G") == "generiek"
+
+
+def test_no_seeded_label_says_voorlopig_or_only_restates_its_code():
+    for entry in CodelistEntry.objects.all():
+        assert "voorlopig" not in entry.label.lower()
+        assert entry.code not in entry.label.split()
+
+
+def test_the_seed_migration_names_the_file_of_each_source():
+    seed = __import__("students.migrations.0013_codelist_test_levels", fromlist=["seed"])
+
+    for source in (
+        "OSO_gegevensset_2019.1.xsd",
+        "ValideerOSOgegevensset_2019.1.xsl",
+        "doorstroomtoets-openapi-1.1.0.yaml",
+    ):
+        assert source in seed.__doc__

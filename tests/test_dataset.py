@@ -22,7 +22,7 @@ from elk_mock.dataset import (
     released_version,
 )
 from elk_mock.dossier_xml import ADVICE_CODES, NAMESPACE, SECRET_EMAIL, SECRET_PHONE
-from requests.dossier.versions import DEFAULT_OSO_VERSION, OSO_VERSIONS
+from oso_format.versions import DEFAULT_OSO_VERSION, OSO_VERSIONS
 
 # The official XSD as vendored in the portal (tests may read portal files; the mock itself may not).
 XSD = OSO_VERSIONS[DEFAULT_OSO_VERSION].xsd_path

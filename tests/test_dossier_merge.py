@@ -16,7 +16,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from requests.dossier.types import (
+from oso_format.types import (
     DossierError,
     FinalTest,
     NawValues,

@@ -17,16 +17,16 @@ import pytest
 from django.utils import translation
 from lxml import etree
 
-from requests.dossier import schema
-from requests.dossier.reader import (
+from oso_format import schema
+from oso_format.reader import (
     dossier_attachment,
     dossier_attachment_file,
     dossier_read,
     dossier_sha256,
     dossier_validate_many,
 )
-from requests.dossier.types import DossierError, ParsedDossier
-from requests.dossier.versions import DEFAULT_OSO_VERSION, OSO_VERSIONS
+from oso_format.types import DossierError, ParsedDossier
+from oso_format.versions import DEFAULT_OSO_VERSION, OSO_VERSIONS
 from students.validators import is_valid_bsn, is_valid_education_number
 from tests.conftest import OSO_EXAMPLES
 

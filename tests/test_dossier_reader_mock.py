@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import Counter
 
 from elk_mock import dataset
-from requests.dossier.reader import dossier_validate_many
-from requests.dossier.types import ParsedDossier
+from oso_format.reader import dossier_validate_many
+from oso_format.types import ParsedDossier
 
 
 def test_every_mock_dossier_version_reads():

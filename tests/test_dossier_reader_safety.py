@@ -12,9 +12,9 @@ from django.test import override_settings
 from django.utils import translation
 from lxml import etree
 
-from requests.dossier import safe_xml
-from requests.dossier.reader import dossier_attachment, dossier_read
-from requests.dossier.types import DossierError
+from oso_format import safe_xml
+from oso_format.reader import dossier_attachment, dossier_read
+from oso_format.types import DossierError
 from tests.test_dossier_reader import NS, example
 
 DATA = Path(__file__).resolve().parent / "data" / "dossiers"

@@ -14,8 +14,8 @@ import httpx
 from django.conf import settings
 from django.utils import translation
 
+from oso_format.reader import dossier_read
 from requests.client import EndpointClient, ResultState
-from requests.dossier.reader import dossier_read
 from tests.test_dossier_reader import example
 
 MB = 1024 * 1024

@@ -16,9 +16,9 @@ from lxml import etree
 
 from oso_format import official_rules
 from oso_format.official_rules import FOUT, WAARSCHUWING, Melding, compiled_count
-from requests.dossier.reader import dossier_check, dossier_read
-from requests.dossier.types import DossierError
-from requests.dossier.versions import DEFAULT_OSO_VERSION, OSO_VERSIONS
+from oso_format.reader import dossier_check, dossier_read
+from oso_format.types import DossierError
+from oso_format.versions import DEFAULT_OSO_VERSION, OSO_VERSIONS
 from students.models import ReceivedDossier
 from students.services.dossier_merge import DossierIn, dossiers_merge
 from tests.factories import SignupGroupFactory

@@ -1,7 +1,7 @@
 """The portal's own rules and the official stylesheet agree where both speak.
 
 The Python copies of the codelists were dropped for the stylesheet; the sets that
-``requests.dossier.codelists`` still holds (labels, admin) must say what the
+``oso_format.codelists`` still holds (labels, admin) must say what the
 stylesheet says. The identifier rule stays in Python (the merge matches on it and
 asks it of every file); on overstapdossiers it refuses exactly the files the
 stylesheet's rule names.
@@ -12,10 +12,10 @@ from __future__ import annotations
 import pytest
 from django.utils import translation
 
+from oso_format import codelists
 from oso_format.official_rules import FOUT
-from requests.dossier import codelists
-from requests.dossier.reader import dossier_check, dossier_read
-from requests.dossier.types import DossierError
+from oso_format.reader import dossier_check, dossier_read
+from oso_format.types import DossierError
 from tests.test_dossier_reader import ADVICE, PUPIL, Edit, crafted, valid_education_number
 
 IDENTIFIER_RULE = "BSN of onderwijsnummer is verplicht bij een leerling in een overstapdossier."

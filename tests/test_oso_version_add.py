@@ -17,11 +17,11 @@ from django.urls import reverse
 from django.utils import translation
 from lxml import etree
 
-from requests.dossier import schema
-from requests.dossier.mapping import moved_fields
-from requests.dossier.reader import dossier_check, dossier_read
-from requests.dossier.types import DossierError
-from requests.dossier.versions import (
+from oso_format import schema
+from oso_format.mapping import moved_fields
+from oso_format.reader import dossier_check, dossier_read
+from oso_format.types import DossierError
+from oso_format.versions import (
     BUILT_IN_VERSIONS,
     OSO_VERSIONS,
     OsoVersion,

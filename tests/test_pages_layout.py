@@ -220,14 +220,3 @@ def test_select_all_requests_says_one_request_in_the_singular(client, portal_use
 
     start = html.index('<label for="select-all-results">')
     assert one in html[start : html.index("</label>", start)]
-
-
-def test_request_dates_keep_to_one_line_and_the_remarks_get_the_room(portal_client):
-    from tests.factories import TransferRequestFactory
-
-    TransferRequestFactory(remarks=["Achternaam is lokaal gecorrigeerd."])
-    html = portal_client.get(reverse("oso_requests:overview")).content.decode()
-    row = html[html.index("<tbody") : html.index("</tbody>")]
-
-    assert len(re.findall(r'<td class="nowrap">\d\d-\d\d-\d{4}', row)) == 2
-    assert '<ul class="remarks">' in row

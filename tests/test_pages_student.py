@@ -256,3 +256,33 @@ def test_student_without_any_dossier_shows_an_empty_card(portal_client, db):
 
     assert "Voor deze leerling is nog geen overstapdossier verwerkt." in html
     assert "Nog geen dossier ontvangen." in html
+
+
+def _in(language, client, url) -> str:
+    client.post(reverse("set_language"), {"language": language, "next": url})
+    return client.get(url).content.decode()
+
+
+def test_a_code_without_a_known_label_says_so_in_either_language(portal_client, db, full_example):
+    result = merge(dossier_edit(full_example, advice="44"), group=SignupGroupFactory())
+    student = Student.objects.get(pk=result.student_id)
+    url = reverse("students:detail", args=[student.student_number])
+
+    dutch = _in("nl", portal_client, url)
+    english = _in("en", portal_client, url)
+
+    assert "code 44 (omschrijving onbekend)" in dutch
+    assert "code 44 (description unknown)" in english
+    assert "voorlopig" not in dutch.lower()
+    # The test level (codelist 43) is read with its seeded label, never as a bare code.
+    assert 'Generiek <span class="muted">(G)</span>' in dutch
+
+
+def test_postcodes_are_shown_with_a_space(portal_client, student):
+    student.refresh_from_db()
+    assert student.postcode == "7331GJ"  # stored without the space
+
+    html = page(portal_client, student).content.decode()
+
+    assert "7331 GJ" in html
+    assert "7331GJ" not in html.split("<pre", 1)[0]  # the card, not the raw XML diff

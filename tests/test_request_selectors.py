@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from requests.models import RequestStatus
-from requests.selectors import batch_progress, request_status_counts, requests_overview_queryset
+from requests.models import RequestStatus, TransferRequest
+from requests.selectors import (
+    batch_progress,
+    latest_request_id,
+    latest_request_status,
+    latest_requests,
+    request_status_counts,
+    requests_overview_queryset,
+)
+from students.models import Student
 from tests.factories import (
     RequestBatchFactory,
     SignupGroupFactory,
@@ -94,3 +104,53 @@ def test_the_overview_reads_any_number_of_rows_in_one_query():
     for _ in range(20):
         TransferRequestFactory()
     assert render(20) == small == 1
+
+
+def _created(request, when):
+    TransferRequest.objects.filter(pk=request.pk).update(created_at=when)
+
+
+def test_latest_requests_keep_one_row_per_pupil_the_latest_created():
+    student = StudentFactory()
+    newer_row_older_date = TransferRequestFactory(student=student, status=RequestStatus.FAILED)
+    latest = TransferRequestFactory(student=student, status=RequestStatus.PROCESSED)
+    # The latest is the latest created, not the highest id.
+    _created(newer_row_older_date, dt.datetime(2021, 3, 1, tzinfo=dt.UTC))
+    _created(latest, dt.datetime(2021, 5, 11, tzinfo=dt.UTC))
+    _created(
+        TransferRequestFactory(student=student, status=RequestStatus.NOT_CHANGED),
+        dt.datetime(2021, 4, 1, tzinfo=dt.UTC),
+    )
+    other = TransferRequestFactory(status=RequestStatus.READY)
+
+    assert set(latest_requests().values_list("id", flat=True)) == {latest.pk, other.pk}
+    # A status filter applied after it drops the pupil instead of showing an older row.
+    assert not latest_requests().filter(student=student, status=RequestStatus.FAILED).exists()
+
+
+def test_latest_requests_break_a_tie_on_created_at_by_id():
+    student = StudentFactory()
+    first = TransferRequestFactory(student=student, status=RequestStatus.FAILED)
+    second = TransferRequestFactory(student=student, status=RequestStatus.READY)
+    same = dt.datetime(2021, 5, 11, tzinfo=dt.UTC)
+    _created(first, same)
+    _created(second, same)
+
+    assert list(latest_requests(TransferRequest.objects.filter(student=student))) == [second]
+
+
+def test_latest_request_id_and_status_annotate_students_null_without_a_request():
+    student = StudentFactory()
+    TransferRequestFactory(student=student, status=RequestStatus.FAILED)
+    latest = TransferRequestFactory(student=student, status=RequestStatus.WAITING)
+    lonely = StudentFactory()
+
+    rows = dict(
+        Student.objects.filter(pk__in=[student.pk, lonely.pk])
+        .annotate(latest_id=latest_request_id(), latest_status=latest_request_status())
+        .values_list("pk", "latest_id")
+    )
+    statuses = dict(Student.objects.annotate(s=latest_request_status()).values_list("pk", "s"))
+
+    assert rows == {student.pk: latest.pk, lonely.pk: None}
+    assert statuses[student.pk] == RequestStatus.WAITING and statuses[lonely.pk] is None

@@ -22,8 +22,8 @@ from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
-# Public by design: logging in and out, and choosing the language.
-PUBLIC = {"login", "logout", "set_language", "admin:login", "admin:logout"}
+# Public by design: logging in and out, choosing the language, and the site's icon.
+PUBLIC = {"login", "logout", "set_language", "admin:login", "admin:logout", "favicon"}
 
 # Sample values for path converters; they need not exist, because the access
 # check must come before any lookup.

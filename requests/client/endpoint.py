@@ -19,6 +19,9 @@ from datetime import UTC, date, datetime
 import httpx
 from lxml import etree
 
+from oso_format.parsers import thread_parser
+from oso_format.safe_xml import parse_tree
+from oso_format.types import DossierError
 from requests.client import messages
 from requests.client.types import (
     ChangedPupil,
@@ -43,7 +46,7 @@ def _safe_parser() -> etree.XMLParser:
     # larger than the file; without it libxml2 refuses any node over 10 MB, so a dossier of
     # 7.5 MB could never come through. Entities are never expanded, so this lifts no guard
     # against entity bombs; the size of each dossier is checked before it is decoded.
-    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True)
+    return thread_parser(huge_tree=True)
 
 
 def _text_or_empty(value: str | None) -> str:
@@ -200,12 +203,23 @@ class EndpointClient:
             return _error(request_id, messages.CHECKSUM_MISMATCH, transient=True)
         if self._too_large(len(xml)):
             return self._too_large_result(request_id)
-        if not _well_formed(xml):
+        try:
+            # The one lxml parse of the file: the reader checks this tree, not the bytes again.
+            tree = parse_tree(xml)
+        except DossierError:
             logger.warning("endpoint results: request %s served XML that is not well-formed",
                            request_id)  # fmt: skip
             return _error(request_id, messages.INVALID_DOSSIER, transient=False)
         return RequestResult(
-            request_id, ResultState.DOSSIER, xml, None, "", False, collection_date, published_on
+            request_id,
+            ResultState.DOSSIER,
+            xml,
+            None,
+            "",
+            False,
+            collection_date,
+            published_on,
+            dossier_tree=tree,
         )
 
     def _too_large(self, size: int) -> bool:
@@ -322,14 +336,6 @@ def _parse_envelope(body: bytes) -> etree._Element:
     except etree.XMLSyntaxError as exc:
         # Everything received was fine, it just stopped: the body was cut off.
         raise TransientEndpointError(messages.truncated_message(), code="truncated") from exc
-
-
-def _well_formed(xml: bytes) -> bool:
-    try:
-        etree.fromstring(xml, _safe_parser())
-    except etree.XMLSyntaxError:
-        return False
-    return True
 
 
 def _error_code(body: bytes) -> str:

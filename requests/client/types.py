@@ -10,6 +10,7 @@ import datetime as _dt
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,9 @@ class RequestResult:
     # The day the primary school released that file (publishedOn), if given: a file can be
     # released days after its collection date, and ELK's feed dates a change by its release.
     published_on: date | None = None
+    # DOSSIER: the tree the client parsed ``dossier_xml`` into (the reader's hardened
+    # parser, ``safe_xml.parse_tree``), handed to the reader so that the file is parsed once.
+    dossier_tree: Any = field(default=None, repr=False, compare=False)
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ from oso_format.version_package import (
     version_package_check,
     version_package_unpack,
 )
-from requests.dossier.versions import (
+from oso_format.versions import (
     OSO_VERSIONS,
     OsoVersion,
     VersionTakenError,

@@ -39,8 +39,9 @@ from django.utils import timezone, translation
 
 from audit.models import SYSTEM_ACTOR, AuditAction
 from audit.services import AuditInput, audit_record_many
+from oso_format.reader import dossier_validate_many
+from oso_format.types import DossierError, ParsedDossier
 from oso_portal.bulk import bulk_update_rows
-from oso_portal.db_health import database_connection_lost
 from portal_text import Message, legacy, messages_to_json
 from requests.client import (
     EndpointClient,
@@ -64,8 +65,7 @@ from requests.services.backoff import pending_delay, retry_delay
 from requests.services.enqueue import capped_countdown, chunked, enqueue_poll, enqueue_submit
 from requests.services.lease import claim_lease, claims_kept
 from students.models import DossierOutcome, ElkDot, Student
-from students.services.dossier_merge import DossierIn, MergeResult, dossiers_merge
-from students.services.dossier_merge.texts import INTERNAL_ERROR
+from students.services.dossier_merge import DossierIn, dossiers_merge_parsed
 
 logger = logging.getLogger(__name__)
 
@@ -260,7 +260,7 @@ def transfer_requests_poll(*, request_ids: Sequence[int]) -> StepOutcome:
 def _poll_claimed(rows: list[TransferRequest], *, token: uuid.UUID, now: datetime) -> StepOutcome:
     retry_rows: list[TransferRequest] = []
     resubmit_rows: list[TransferRequest] = []
-    to_merge: list[tuple[TransferRequest, bytes]] = []
+    to_merge: list[tuple[TransferRequest, RequestResult]] = []
     released_on: dict[int, date] = {}
     with translation.override(STORED_LANGUAGE):
         results = _fetch_results(rows)
@@ -284,7 +284,10 @@ def _poll_claimed(rows: list[TransferRequest], *, token: uuid.UUID, now: datetim
             if result.published_on is not None:
                 released_on[row.id] = result.published_on
             _apply_result(row, result, now=now, retry_rows=retry_rows, to_merge=to_merge)
-    ours = _record(rows, token=token, to_merge=to_merge, now=now, released_on=released_on)
+        # Still in the act phase, outside any transaction: the XSD, the official check and
+        # the rules run before the rows are locked, on the tree the client parsed.
+        received = _read_files(to_merge)
+    ours = _record(rows, token=token, received=received, now=now, released_on=released_on)
     ours_ids = {r.id for r in ours}
     retry_rows = [r for r in retry_rows if r.id in ours_ids and r.status in OPEN_STATUSES]
     if retry_rows:
@@ -382,12 +385,12 @@ def _apply_result(
     *,
     now: datetime,
     retry_rows: list[TransferRequest],
-    to_merge: list[tuple[TransferRequest, bytes]],
+    to_merge: list[tuple[TransferRequest, RequestResult]],
 ) -> None:
     row.polls += 1
     if result.state == ResultState.DOSSIER:
         if result.dossier_xml:
-            to_merge.append((row, result.dossier_xml))
+            to_merge.append((row, result))
         else:
             _finish(row, RequestStatus.FAILED, now=now, error=texts.EMPTY_FILE())
     elif result.state == ResultState.NOT_CHANGED:
@@ -407,52 +410,57 @@ def _apply_result(
         _finish(row, RequestStatus.FAILED, now=now, error=_result_text(result))
 
 
-def _merge(
-    to_merge: list[tuple[TransferRequest, bytes]], *, received_by: str, now: datetime
-) -> None:
-    """Merge the files in one call (few queries); set each row's status from its outcome."""
+@dataclass(frozen=True)
+class _ReceivedFile:
+    """A file the endpoint returned, read (XSD, official check, rules) before the merge."""
+
+    row: TransferRequest
+    raw: bytes
+    parsed: ParsedDossier | DossierError
+
+
+def _read_files(to_merge: list[tuple[TransferRequest, RequestResult]]) -> list[_ReceivedFile]:
+    """Read every returned file from the tree the client parsed: no second parse."""
+    if not to_merge:
+        return []
+    parsed = dossier_validate_many(
+        raws=[result.dossier_xml or b"" for _row, result in to_merge],
+        parsed=[result.dossier_tree for _row, result in to_merge],
+    )
+    return [
+        _ReceivedFile(row=row, raw=result.dossier_xml or b"", parsed=value)
+        for (row, result), value in zip(to_merge, parsed, strict=True)
+    ]
+
+
+def _merge(received: list[_ReceivedFile], *, received_by: str, now: datetime) -> None:
+    """Merge the read files in one call (few queries); set each row's status from its outcome.
+
+    The merge itself falls back to one file at a time when a sub-chunk fails, and
+    records a file that still fails as *Mislukt*: nothing here retries.
+    """
     items = [
         DossierIn(
-            raw=raw, source_name=f"oso-{row.public_id}.xml", expected_student_id=row.student_id
+            raw=file.raw,
+            source_name=f"oso-{file.row.public_id}.xml",
+            expected_student_id=file.row.student_id,
         )
-        for row, raw in to_merge
+        for file in received
     ]
-    try:
-        with transaction.atomic():
-            results = dossiers_merge(items=items, received_by=received_by)
-    except Exception as exc:
-        if database_connection_lost(exc):
-            raise  # every smaller step would fail the same way (and log it)
-        # A bug, not a bad file (those come back as "failed"): merge one by one so
-        # that only the file that trips it fails, and the chunk does not loop.
-        logger.exception("merging a chunk of %d dossiers failed; merging one by one", len(items))
-        results = []
-        for item in items:
-            try:
-                with transaction.atomic():
-                    results.extend(dossiers_merge(items=[item], received_by=received_by))
-            except Exception:
-                logger.exception("merging one dossier failed")
-                results.append(
-                    MergeResult(
-                        source_name=item.source_name,
-                        outcome=DossierOutcome.FAILED,
-                        student_id=None,
-                        student_number=None,
-                        dossier_id=None,
-                        reason_message=INTERNAL_ERROR(),
-                    )
-                )
-    for (row, _raw), merged in zip(to_merge, results, strict=True):
+    with transaction.atomic():
+        results = dossiers_merge_parsed(
+            items=items, parsed=[file.parsed for file in received], received_by=received_by
+        )
+    for file, merged in zip(received, results, strict=True):
         _finish(
-            row,
+            file.row,
             _STATUS_FOR_OUTCOME.get(merged.outcome, RequestStatus.FAILED),
             now=now,
             error=merged.reason_message if merged.outcome == DossierOutcome.FAILED else None,
             remarks=list(merged.remark_messages),
         )
-        row.changed_fields = list(merged.changed_fields)
-        row.dossier_id = merged.dossier_id
+        file.row.changed_fields = list(merged.changed_fields)
+        file.row.dossier_id = merged.dossier_id
 
 
 # --- Beat: re-poll what is due, sweep what is stuck ----------------------------------
@@ -625,7 +633,7 @@ def _record(
     rows: list[TransferRequest],
     *,
     token: uuid.UUID,
-    to_merge: list[tuple[TransferRequest, bytes]] | None = None,
+    received: list[_ReceivedFile] | None = None,
     now: datetime | None = None,
     released_on: dict[int, date] | None = None,
 ) -> list[TransferRequest]:
@@ -642,7 +650,7 @@ def _record(
         ours = [row for row in rows if row.id in ours_ids]
         if len(ours) < len(rows):
             logger.warning("%d requests were taken over by another worker", len(rows) - len(ours))
-        merging = [(row, raw) for row, raw in (to_merge or []) if row.id in ours_ids]
+        merging = [file for file in (received or []) if file.row.id in ours_ids]
         if merging:
             with translation.override(STORED_LANGUAGE):
                 _merge(merging, received_by=_received_by(merging), now=now or timezone.now())
@@ -723,8 +731,8 @@ def _audit_finished_unmerged(rows: list[TransferRequest]) -> None:
     audit_record_many(entries=entries)
 
 
-def _received_by(merging: list[tuple[TransferRequest, bytes]]) -> str:
-    row = merging[0][0]
+def _received_by(merging: list[_ReceivedFile]) -> str:
+    row = merging[0].row
     user = row.batch.created_by if row.batch_id and row.batch else ""
     return user or "ELK/OSO"
 

@@ -18,13 +18,12 @@ from datetime import date, datetime
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from oso_format.identifiers import is_valid_brin, is_valid_bsn, is_valid_education_number
 from students.models import PrimarySchool, Student
 from students.services.signup_table import Cell, TableRow
-from students.validators import is_valid_bsn, is_valid_education_number
 
 _DMY = re.compile(r"^(\d{1,2})-(\d{1,2})-(\d{4})$")
 _YMD = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-_BRIN = re.compile(r"^[0-9]{2}[A-Z]{2}$")
 _BRANCH = re.compile(r"^[0-9]{1,2}$")
 # Excel counts days from 1899-12-30; its date cells fall in this range for living pupils.
 _EXCEL_SERIAL_RANGE = (1, 2958465)
@@ -150,7 +149,7 @@ def signup_row_clean(cells: dict[str, Cell]) -> tuple[SignupIn | None, list[str]
     brin = _text(cells.get("primary_school_brin")).replace(" ", "").upper()
     if not brin:
         reasons.append(_("BRIN basisschool: missing"))
-    elif not _BRIN.match(brin):
+    elif len(brin) != 4 or not is_valid_brin(brin):
         reasons.append(_("BRIN basisschool: not 2 digits and 2 letters (such as 12AB)"))
     branch = _number(cells.get("branch"))
     if branch and not _BRANCH.match(branch):

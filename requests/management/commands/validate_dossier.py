@@ -19,10 +19,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
 from oso_format.official_rules import FOUT
+from oso_format.reader import dossier_check
+from oso_format.types import DossierError
 from oso_portal.cli import dossier_file_read
 from oso_portal.security import redact_identifiers
-from requests.dossier.reader import dossier_check
-from requests.dossier.types import DossierError
 
 
 class Command(BaseCommand):

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from audit.models import SYSTEM_ACTOR, AuditAction
 from audit.services import AuditInput, audit_record_many
-from portal_text import messages_to_json
+from portal_text import Message, messages_to_json
 from students.models import DossierOutcome, ReceivedDossier
 from students.services.dossier_merge import texts
 from students.services.dossier_merge.common import clip, iso_or_none
@@ -67,9 +67,14 @@ def audit_write(plans: list[Plan], archived: list[ReceivedDossier], *, received_
     audit_record_many(entries=entries)
 
 
-def storage_failure_record(entry: Entry, *, received_by: str) -> MergeResult:
-    """The database refused this one file: archive it as failed, change nothing else."""
-    reason = texts.STORAGE_FAILED()
+def storage_failure_record(
+    entry: Entry, *, received_by: str, reason: Message | None = None
+) -> MergeResult:
+    """This one file could not be merged: archive it as failed, change nothing else.
+
+    ``reason``: why; by default an internal error (a database refusal says so itself).
+    """
+    reason = reason or texts.INTERNAL_ERROR()
     plan = Plan(entry, DossierOutcome.FAILED, reason=reason)
     try:
         with transaction.atomic():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from requests.dossier.types import ParsedDossier
+from oso_format.types import ParsedDossier
 from students.models import PriorEducation, Student
 
 

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from django.db.models import Q
 
-from requests.dossier.types import ParsedDossier, SchoolRef
+from oso_format.types import ParsedDossier, SchoolRef
 from students.models import NawCorrection, PrimarySchool, ReceivedDossier, Student
 from students.services.dossier_merge.common import clip, identity_matches, prior_education_of
 from students.services.dossier_merge.types import ValidEntry

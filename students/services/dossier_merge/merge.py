@@ -10,11 +10,11 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone, translation
 
 from oso_format.official_rules import FOUT
+from oso_format.types import DossierError, ParsedDossier
 from oso_portal.bulk import bulk_update_rows
 from oso_portal.db_health import database_connection_lost
 from oso_portal.security import redact_identifiers
 from portal_text import Message, legacy
-from requests.dossier.types import DossierError, ParsedDossier
 from students.models import ReceivedDossier, SignupGroup, Student
 from students.services.dossier_merge import texts
 from students.services.dossier_merge.apply import STUDENT_UPDATE_FIELDS, student_apply, student_new
@@ -66,7 +66,7 @@ def dossiers_merge(
         return []
     # Imported here: the reader loads the XSD, which the rest of the merge does
     # not need (and tests of the merge may feed parsed values directly).
-    from requests.dossier.reader import dossier_validate_many
+    from oso_format.reader import dossier_validate_many
 
     with translation.override(REMARK_LANGUAGE):
         parsed = dossier_validate_many(raws=[item.raw for item in items])
@@ -137,12 +137,20 @@ def _merge_sub_chunk_safely(
             return _merge_sub_chunk(
                 entries, signup_group=signup_group, received_by=received_by, deferred=deferred
             )
-    except DatabaseError as exc:
-        if database_connection_lost(exc):
+    except Exception as exc:
+        # The one fallback of every caller (the worker's poll, the import): a database
+        # error, or a bug that one file trips, fails that file alone; the others go on.
+        if isinstance(exc, DatabaseError) and database_connection_lost(exc):
             raise  # the connection is gone: file by file would fail (and log) each time
         if len(entries) == 1:
             logger.exception("Storing one dossier failed; it is recorded as failed")
-            return [(entries[0], storage_failure_record(entries[0], received_by=received_by))]
+            reason = texts.STORAGE_FAILED() if isinstance(exc, DatabaseError) else None
+            return [
+                (
+                    entries[0],
+                    storage_failure_record(entries[0], received_by=received_by, reason=reason),
+                )
+            ]
         logger.warning("Bulk merge of %d dossiers failed; retrying one by one", len(entries))
     deferred.clear()
     results: list[tuple[Entry, MergeResult]] = []

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from oso_format.official_rules import FOUT
+from oso_format.types import ParsedDossier
 from portal_text import Message, legacy
-from requests.dossier.types import ParsedDossier
 from students.models import DossierOutcome, SignupGroup
 from students.services.dossier_merge import texts
 from students.services.dossier_merge.common import identity_matches, prior_education_of

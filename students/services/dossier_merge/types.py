@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from oso_format.official_rules import Melding
+from oso_format.types import ParsedDossier
 from portal_text import Message, render, render_all
-from requests.dossier.types import ParsedDossier
 from students.models import DossierOutcome, Student
 
 

@@ -17,9 +17,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from lxml import etree
 
-from requests.dossier.paths import field_path
-from requests.dossier.types import DossierError
-from requests.dossier.versions import OSO_VERSIONS, OsoVersion
+from oso_format.parsers import hardened_parser
+from oso_format.paths import field_path
+from oso_format.types import DossierError
+from oso_format.versions import OSO_VERSIONS, OsoVersion
 
 # Values of these elements identify a child: messages never repeat them.
 SENSITIVE_ELEMENTS = frozenset({"bsn", "onderwijsnummer", "geboortedatum", "gbageboortedatum"})
@@ -45,7 +46,7 @@ _FACET_LIMIT = re.compile(
 _QUOTED = re.compile(r"'[^']*'")
 _ATTRIBUTE_NOT_ALLOWED = re.compile(r"The attribute '(?P<attribute>[^']+)' is not allowed")
 
-_locks: dict[str, threading.Lock] = {version: threading.Lock() for version in OSO_VERSIONS}
+_locks: dict[str, threading.Lock] = {}
 _locks_lock = threading.Lock()
 
 
@@ -59,9 +60,7 @@ def _lock_of(version: str) -> threading.Lock:
 
 def _compile_schema(version: OsoVersion) -> etree.XMLSchema:
     """Parse and compile one version's XSD (expensive; called through ``get_schema``)."""
-    parser = etree.XMLParser(
-        resolve_entities=False, no_network=True, load_dtd=False, remove_comments=True
-    )
+    parser = hardened_parser(remove_comments=True)
     document = etree.parse(str(version.xsd_path), parser)  # our own vendored XSD
     return etree.XMLSchema(document)
 

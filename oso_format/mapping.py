@@ -14,9 +14,9 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from lxml import etree
 
-from oso_portal.security import redact_identifiers
-from requests.dossier import codelists, values
-from requests.dossier.types import (
+from oso_format import codelists, values
+from oso_format.identifiers import normalise_postcode, redact_identifiers
+from oso_format.types import (
     Attachment,
     FinalTest,
     NawValues,
@@ -24,9 +24,8 @@ from requests.dossier.types import (
     ReferenceLevel,
     SchoolRef,
 )
-from requests.dossier.values import dutch_date, xs_boolean, xs_date
-from requests.dossier.versions import OsoVersion
-from students.validators import normalise_postcode
+from oso_format.values import dutch_date, xs_boolean, xs_date
+from oso_format.versions import OsoVersion
 
 _ADDRESS_FIELDS = ("street", "house_number", "house_number_suffix", "postcode", "town")
 

@@ -22,28 +22,18 @@ message says exactly that.
 from __future__ import annotations
 
 import re
-import threading
 
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from lxml import etree
 
-from requests.dossier.types import DossierError
+from oso_format.parsers import thread_parser
+from oso_format.types import DossierError
 
 _DOCTYPE = b"<!DOCTYPE"
 # Byte-order marks of encodings in which "<!DOCTYPE" is not plain ASCII bytes.
 _NON_ASCII_BOMS = (b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff", b"\xff\xfe\x00\x00")
-_PARSER_OPTIONS = {
-    "resolve_entities": False,
-    "no_network": True,
-    "load_dtd": False,
-    "dtd_validation": False,
-    "huge_tree": True,
-    "remove_comments": True,
-    "remove_pis": True,
-    "collect_ids": False,
-}
 # The encoding named in the XML declaration, if any (the declaration is ASCII).
 _DECLARED_ENCODING = re.compile(
     rb"\A(?:\xef\xbb\xbf)?\s*<\?xml\s[^>]*?\bencoding\s*=\s*[\"']([^\"']*)[\"']"
@@ -55,16 +45,11 @@ _UNKNOWN_ENCODING_ERRORS = frozenset(
 _ENCODING_ERRORS = frozenset(
     {etree.ErrorTypes.ERR_INVALID_ENCODING, etree.ErrorTypes.ERR_INVALID_CHAR}
 )
-_local = threading.local()
 
 
 def _parser() -> etree.XMLParser:
-    """One hardened parser per thread (lxml parsers must not be shared across threads)."""
-    parser = getattr(_local, "parser", None)
-    if parser is None:
-        parser = etree.XMLParser(**_PARSER_OPTIONS)
-        _local.parser = parser
-    return parser
+    """This thread's hardened dossier parser (lxml parsers must not be shared across threads)."""
+    return thread_parser(huge_tree=True, remove_comments=True, remove_pis=True, collect_ids=False)
 
 
 def check_raw(raw: bytes) -> None:
@@ -117,10 +102,16 @@ def raise_doctype() -> None:
     )
 
 
-def parse_xml(raw: bytes) -> etree._Element:
-    """Parse bytes that passed ``check_raw``; return the root element."""
+def parse_tree(raw: bytes) -> etree._Element:
+    """Parse bytes with this thread's hardened parser; raise DossierError if not XML.
+
+    The one lxml parse of a received file. The byte checks (``check_raw``) and the
+    DOCTYPE check of the tree (``check_tree``) are separate, so that a caller that only
+    needs to know the XML is well-formed (the endpoint client) parses once and hands
+    the tree on to the reader, which checks the rest on the same bytes.
+    """
     try:
-        root = etree.fromstring(raw, _parser())  # hardened parser, see above
+        return etree.fromstring(raw, _parser())  # hardened parser, see above
     except etree.XMLSyntaxError as exc:
         # libxml2's own reason is English (and may quote the file): the line is what helps.
         if getattr(exc, "code", None) in _UNKNOWN_ENCODING_ERRORS:
@@ -135,16 +126,34 @@ def parse_xml(raw: bytes) -> etree._Element:
         raise DossierError(message.format(line=exc.lineno or 1, column=_column(exc))) from None
     except (ValueError, etree.LxmlError):  # e.g. an encoding libxml2 does not know
         raise DossierError(_unknown_encoding_message()) from None
+
+
+def check_tree(root: etree._Element) -> None:
+    """The parsed document declares no DOCTYPE or DTD (the byte check's second line)."""
     docinfo = root.getroottree().docinfo
-    if docinfo.doctype or docinfo.internalDTD is not None or docinfo.system_url:
+    doctype: str = getattr(docinfo, "doctype", "")  # DocInfo.doctype is missing from lxml-stubs
+    if doctype or docinfo.internalDTD is not None or docinfo.system_url:
         raise_doctype()
+
+
+def parse_xml(raw: bytes) -> etree._Element:
+    """Parse bytes that passed ``check_raw``; return the root element."""
+    root = parse_tree(raw)
+    check_tree(root)
     return root
 
 
-def read_root(raw: bytes) -> etree._Element:
-    """All the safety checks, then the parsed root element."""
+def read_root(raw: bytes, *, parsed: etree._Element | None = None) -> etree._Element:
+    """All the safety checks, then the parsed root element.
+
+    ``parsed``: the tree ``parse_tree`` already made of these very bytes; the byte
+    checks still run on ``raw``, and the bytes are not parsed a second time.
+    """
     check_raw(raw)
-    return parse_xml(raw)
+    if parsed is None:
+        return parse_xml(raw)
+    check_tree(parsed)
+    return parsed
 
 
 def _column(exc: etree.XMLSyntaxError) -> int:

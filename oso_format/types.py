@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from oso_format.identifiers import redact_identifiers
 from oso_format.official_rules import Melding
-from oso_portal.security import redact_identifiers
 
 
 @dataclass(frozen=True, slots=True)

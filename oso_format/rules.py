@@ -26,12 +26,12 @@ from datetime import date, timedelta
 from django.utils.translation import gettext as _
 from lxml import etree
 
-from requests.dossier import codelists
-from requests.dossier.paths import field_path
-from requests.dossier.types import DossierError
-from requests.dossier.values import dutch_date, text, xs_boolean, xs_date
-from requests.dossier.versions import OsoVersion
-from students.validators import is_valid_bsn, is_valid_education_number
+from oso_format import codelists
+from oso_format.identifiers import is_valid_bsn, is_valid_education_number
+from oso_format.paths import field_path
+from oso_format.types import DossierError
+from oso_format.values import dutch_date, text, xs_boolean, xs_date
+from oso_format.versions import OsoVersion
 
 # Collection dates may run ahead of our clock by time zones and clock skew, not more.
 FUTURE_TOLERANCE = timedelta(days=1)

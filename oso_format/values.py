@@ -9,9 +9,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from lxml import etree
 
-from requests.dossier.paths import field_path
-from requests.dossier.schema import SENSITIVE_ELEMENTS
-from requests.dossier.types import DossierError
+from oso_format.paths import field_path
+from oso_format.schema import SENSITIVE_ELEMENTS
+from oso_format.types import DossierError
 
 # xs:date: YYYY-MM-DD with an optional time zone, which a calendar date ignores.
 _XS_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:Z|[+-]\d{2}:\d{2})?$")
@@ -44,7 +44,9 @@ def dutch_date(element: etree._Element | None) -> date | None:
     return _to_date(element, _DUTCH_DATE.match(text(element)), year=3, month=2, day=1)
 
 
-def _to_date(element: etree._Element, match: re.Match | None, *, year, month, day) -> date:
+def _to_date(
+    element: etree._Element, match: re.Match[str] | None, *, year: int, month: int, day: int
+) -> date:
     try:
         if match is None:
             raise ValueError

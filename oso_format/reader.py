@@ -36,17 +36,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from lxml import etree
 
+from oso_format import schema
+from oso_format.identifiers import redact_identifiers
+from oso_format.mapping import moved_fields, to_parsed
 from oso_format.melding_classes import dossier_meldingen
 from oso_format.official_rules import FOUT, Melding, OfficialRulesError, saxon_warm_up
-from oso_portal.security import redact_identifiers
-from requests.dossier import schema
-from requests.dossier.mapping import moved_fields, to_parsed
-from requests.dossier.paths import ROOT_NAME
-from requests.dossier.rules import check_rules
-from requests.dossier.safe_xml import read_root
-from requests.dossier.types import DossierError, ParsedDossier
-from requests.dossier.values import text
-from requests.dossier.versions import (
+from oso_format.paths import ROOT_NAME
+from oso_format.rules import check_rules
+from oso_format.safe_xml import read_root
+from oso_format.types import DossierError, ParsedDossier
+from oso_format.values import text
+from oso_format.versions import (
     BUILT_IN_VERSIONS,
     OSO_VERSIONS,
     OsoVersion,
@@ -75,13 +75,17 @@ def dossier_sha256(raw: bytes) -> str:
     return hashlib.sha256(raw).hexdigest()
 
 
-def dossier_read(*, raw: bytes, today: date | None = None) -> ParsedDossier:
+def dossier_read(
+    *, raw: bytes, today: date | None = None, parsed: etree._Element | None = None
+) -> ParsedDossier:
     """Read one dossier; raise DossierError (one Dutch sentence) if it cannot be used.
 
     ``today`` is the date the collection date is checked against (default: the local
-    date); a caller with its own clock may pass it.
+    date); a caller with its own clock may pass it. ``parsed``: the tree
+    ``safe_xml.parse_tree`` already made of ``raw`` (the endpoint client's), so that
+    the bytes are parsed once; every other check runs as for the bytes alone.
     """
-    root, version = _root_and_version(raw)
+    root, version = _root_and_version(raw, parsed=parsed)
     schema.validate(root, version)
     meldingen = official_meldingen(root, version)
     faults = [melding for melding in meldingen if melding.severity == FOUT]
@@ -91,13 +95,13 @@ def dossier_read(*, raw: bytes, today: date | None = None) -> ParsedDossier:
         raise DossierError(error.message, meldingen=meldingen) from None
     if faults:
         raise DossierError(official_fault_message(faults), meldingen=meldingen, official=True)
-    parsed = to_parsed(root, version, sha256=dossier_sha256(raw))
+    values = to_parsed(root, version, sha256=dossier_sha256(raw))
     # Each *waarschuwing* becomes a remark, quoting it, when the file is merged.
     moved: tuple[str, ...] = ()
     if version.version not in BUILT_IN_VERSIONS:
         # The mapping was written for the built-in version; an installed one may move a field.
         moved = tuple(moved_fields(root, version))
-    return dataclasses.replace(parsed, meldingen=meldingen, notices=(*parsed.notices, *moved))
+    return dataclasses.replace(values, meldingen=meldingen, notices=(*values.notices, *moved))
 
 
 def dossier_check(*, raw: bytes) -> tuple[Melding, ...]:
@@ -144,14 +148,23 @@ def official_fault_message(faults: list[Melding]) -> str:
 
 
 def dossier_validate_many(
-    *, raws: Sequence[bytes], today: date | None = None
+    *,
+    raws: Sequence[bytes],
+    today: date | None = None,
+    parsed: Sequence[etree._Element | None] | None = None,
 ) -> list[ParsedDossier | DossierError]:
-    """Read every file; failures come back as DossierError values, in input order."""
+    """Read every file; failures come back as DossierError values, in input order.
+
+    ``parsed``: for each raw, the tree ``safe_xml.parse_tree`` made of it, or None.
+    """
     today = today or timezone.localdate()
+    trees = list(parsed) if parsed is not None else [None] * len(raws)
+    if len(trees) != len(raws):
+        raise ValueError("raws and parsed must have the same length")
     results: list[ParsedDossier | DossierError] = []
-    for raw in raws:
+    for raw, tree in zip(raws, trees, strict=True):
         try:
-            results.append(dossier_read(raw=raw, today=today))
+            results.append(dossier_read(raw=raw, today=today, parsed=tree))
         except DossierError as error:
             results.append(error)
     return results
@@ -212,8 +225,10 @@ def dossier_attachment_file(*, raw: bytes, index: int) -> tuple[str, bytes]:
     return filename or PurePosixPath(members[0].filename).name, data
 
 
-def _root_and_version(raw: bytes) -> tuple[etree._Element, OsoVersion]:
-    root = read_root(raw)
+def _root_and_version(
+    raw: bytes, *, parsed: etree._Element | None = None
+) -> tuple[etree._Element, OsoVersion]:
+    root = read_root(raw, parsed=parsed)
     qname = etree.QName(root)
     version = oso_version_for_namespace(qname.namespace or "")
     if version is None:

@@ -1,1 +1,0 @@
-"""Reading OSO dossiers: safe parsing, XSD and business-rule validation, typed values."""

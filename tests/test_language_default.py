@@ -1,0 +1,61 @@
+"""Dutch whatever the browser says; English only when chosen with the language switch."""
+
+from __future__ import annotations
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+ENGLISH_BROWSER = "en-US,en;q=0.9"
+
+
+def test_a_browser_set_to_english_gets_the_dutch_login_page(client):
+    response = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE=ENGLISH_BROWSER)
+
+    page = response.content.decode()
+    assert '<html lang="nl">' in page
+    assert "Inloggen" in page
+    assert "Log in</h1>" not in page
+    assert response["Content-Language"] == "nl"
+    assert "Accept-Language" not in response.get("Vary", "")
+
+
+def test_english_is_shown_once_chosen_with_the_language_switch(client):
+    client.post(reverse("set_language"), {"language": "en", "next": reverse("login")})
+
+    page = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="nl-NL,nl;q=0.9").content.decode()
+
+    assert '<html lang="en">' in page
+    assert "Log in</h1>" in page
+
+
+def test_choosing_dutch_again_gives_dutch(client):
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    client.post(reverse("set_language"), {"language": "nl", "next": "/"})
+
+    page = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE=ENGLISH_BROWSER).content.decode()
+
+    assert '<html lang="nl">' in page
+
+
+def test_an_unknown_language_cookie_falls_back_to_dutch(client):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+
+    page = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+
+    assert '<html lang="nl">' in page
+
+
+def test_the_admin_names_the_periodic_tasks_in_dutch(client):
+    client.force_login(UserFactory(username="beheer", is_staff=True, is_superuser=True))
+
+    page = client.get(reverse("admin:index"), HTTP_ACCEPT_LANGUAGE=ENGLISH_BROWSER)
+
+    html = page.content.decode()
+    assert "Periodieke taken" in html
+    assert "Periodic Tasks" not in html
+    assert "Intervallen" in html

@@ -274,6 +274,25 @@ class EndpointState:
             return Result(request_id, ResultState.NOT_CHANGED, version=version)
         return Result(request_id, ResultState.DOSSIER, version=version)
 
+    # -- notifications (elk_mock/notifications.py) ---------------------------------------
+    def notification_check(self, request_id: str) -> str:
+        """ "" when the request may be registered for a notification, else a refusal code."""
+        with self._lock:
+            stored = self._requests.get(request_id)
+            if stored is None:
+                return UNKNOWN_REQUEST
+            if not stored.ack.accepted or stored.pupil_key is None:
+                return stored.ack.code or RefusalCode.REFUSED
+            return ""
+
+    def is_released_for(self, request_id: str) -> bool:
+        """The pupil of this accepted request has a released file, none pending, at the clock."""
+        with self._lock:
+            stored = self._requests.get(request_id)
+            if stored is None or stored.pupil_key is None:
+                return False
+            return not is_pending(self._pupils[stored.pupil_key], self._clock)
+
     # -- ELK feed ------------------------------------------------------------------------
     def feed(
         self, school_brin: str, since: datetime | None

@@ -288,6 +288,31 @@ OSO_ELK_FAILED_COOLDOWN_HOURS = env_int("OSO_ELK_FAILED_COOLDOWN_HOURS", 24)
 OSO_ELK_SIGNUPS = env_bool("OSO_ELK_SIGNUPS", default=True)
 OSO_ELK_SIGNUP_GROUP = env_str("OSO_ELK_SIGNUP_GROUP", "Aanmeldingen ELK") or "Aanmeldingen ELK"
 
+# --- Notifications (requests/services/notifications.py) ----------------------------
+# The portal registers every waiting request for a notification; the chain calls back on
+# OSO_NOTIFICATION_CALLBACK_URL (the callback view as the chain reaches it) when the file is
+# released, signed with HMAC-SHA256 under the shared secret. Polling stays as the fallback.
+OSO_NOTIFICATIONS = env_bool("OSO_NOTIFICATIONS", default=DEMO_MODE)
+OSO_NOTIFICATION_SECRET = env_str(
+    "OSO_NOTIFICATION_SECRET",
+    # The mock's default secret (elk_mock/notifications.py): demo and tests only.
+    None if PRODUCTION else "demo-notification-secret-never-use-in-production",
+)
+if PRODUCTION and OSO_NOTIFICATIONS and len(OSO_NOTIFICATION_SECRET or "") < 32:
+    # Anyone who knows (or guesses) the secret can make the portal fetch at will.
+    raise ImproperlyConfiguredEnv(
+        "OSO_NOTIFICATIONS is on: OSO_NOTIFICATION_SECRET must be set (at least 32 characters)."
+    )
+OSO_NOTIFICATION_CALLBACK_URL = env_str(
+    "OSO_NOTIFICATION_CALLBACK_URL", "http://127.0.0.1:8000/oso/notifications/"
+)
+# A callback signed longer ago than this (or this far in the future) is refused as a replay.
+OSO_NOTIFICATION_MAX_AGE_SECONDS = env_int("OSO_NOTIFICATION_MAX_AGE_SECONDS", 300)
+# A request registered for a notification is still asked this often (the fallback poll).
+OSO_NOTIFICATION_FALLBACK_POLL_SECONDS = env_float("OSO_NOTIFICATION_FALLBACK_POLL_SECONDS", 3600.0)
+# Registering: transient failures retried with backoff, at most this many times in a row.
+OSO_NOTIFICATION_MAX_ATTEMPTS = env_int("OSO_NOTIFICATION_MAX_ATTEMPTS", 8)
+
 # --- Security -------------------------------------------------------------------
 # The model of who may do what, and why each setting is here: docs/SECURITY.md.
 if PRODUCTION and DEBUG:

@@ -3,6 +3,7 @@ from django.contrib.auth.views import LogoutView
 from django.urls import include, path
 
 from oso_portal import views
+from requests.notification_views import NotificationCallbackView
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
@@ -14,6 +15,8 @@ urlpatterns = [
     path("requests/", include("requests.urls")),
     path("signups/", include("requests.intake_urls")),
     path("audit/", include("audit.urls")),
+    # The chain calls back here when a file we wait for is released (signed, no login).
+    path("oso/notifications/", NotificationCallbackView.as_view(), name="oso_notifications"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -223,3 +223,11 @@ class InstalledOsoVersion(models.Model):
 
     def __str__(self) -> str:
         return f"OSO {self.version}"
+
+
+# Registered here so that Django finds them with the app's models.
+from requests.notification_models import (  # noqa: E402, F401
+    NotificationDelivery,
+    NotificationRegistration,
+    NotificationStatus,
+)

@@ -198,6 +198,31 @@ def _shown(name: str, value):
     return display_postcode(value) if name == "postcode" and value else value
 
 
+# Which NAW fields each secret flag of the last file covers (the card says so).
+_SECRET_OF_FIELD = {
+    **dict.fromkeys(
+        ("street", "house_number", "house_number_suffix", "postcode", "town"), "address_secret"
+    ),
+    "phone": "phone_secret",
+    "email": "email_secret",
+}
+
+
+def _secret_text(student: Student, name: str) -> str:
+    """ "Adres geheim" in place of an empty value the last file keeps secret, else "".
+
+    A real value kept from before is shown as it is (the mark above the table says
+    the file keeps it secret).
+    """
+    flag = _SECRET_OF_FIELD.get(name)
+    if not flag or not getattr(student, flag):
+        return ""
+    group = [field for field, its_flag in _SECRET_OF_FIELD.items() if its_flag == flag]
+    if any(getattr(student, field) for field in group):
+        return ""
+    return str(text.SECRET_TEXTS[flag])
+
+
 class StudentDetailView(PortalAccessMixin, TemplateView):
     template_name = "students/detail.html"
 
@@ -225,6 +250,7 @@ class StudentDetailView(PortalAccessMixin, TemplateView):
                 "value": _shown(name, getattr(student, name)),
                 "correction": page.corrections.get(name),
                 "dossier_value": _shown(name, (student.dossier_values or {}).get(name)),
+                "secret": _secret_text(student, name),
             }
             for name in NAW_FIELDS
         ]

@@ -23,6 +23,7 @@ from oso_format.parsers import thread_parser
 from oso_format.safe_xml import parse_tree
 from oso_format.types import DossierError
 from requests.client import messages
+from requests.client.notifications import NotificationAck
 from requests.client.types import (
     ChangedPupil,
     Feed,
@@ -273,6 +274,38 @@ class EndpointClient:
             raise PermanentEndpointError(messages.unreadable_message(), code="feed") from exc
         logger.info("endpoint feed: %d placements, %d changed", len(placements), len(changed))
         return Feed(as_of=as_of, placements=placements, changed=changed)
+
+    # -- notifications -------------------------------------------------------------------
+    def register_notifications(
+        self, request_ids: Sequence[str], *, callback_url: str
+    ) -> list[NotificationAck]:
+        """Ask to be called back on ``callback_url`` when each request's file is released.
+
+        One answer per request id, in order; a refusal (``unknown_request``...) is a value.
+        """
+        if not request_ids:
+            return []
+        self._check_size(len(request_ids))
+        root = etree.Element("notifyRequest", version=PROTOCOL_VERSION)
+        for request_id in request_ids:
+            etree.SubElement(root, "request", requestId=request_id, callbackUrl=callback_url)
+        response = self._envelope("POST", "/oso/notify", "notifyResponse", content=_serialise(root))
+        answers = response.findall("registered")
+        if len(answers) != len(request_ids):
+            raise PermanentEndpointError(messages.unreadable_message(), code="notify_count")
+        acks = []
+        for request_id, answer in zip(request_ids, answers, strict=True):
+            if answer.get("requestId") != request_id:
+                raise PermanentEndpointError(messages.unreadable_message(), code="notify_order")
+            accepted = answer.get("accepted") == "true"
+            acks.append(
+                NotificationAck(
+                    request_id, accepted, "" if accepted else answer.get("code") or "refused"
+                )
+            )
+        logger.info("endpoint notify: %d registered, %d refused",
+                    sum(a.accepted for a in acks), sum(not a.accepted for a in acks))  # fmt: skip
+        return acks
 
     # -- plumbing ------------------------------------------------------------------------
     @staticmethod

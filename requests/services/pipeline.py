@@ -64,6 +64,7 @@ from requests.services import texts
 from requests.services.backoff import pending_delay, retry_delay
 from requests.services.enqueue import capped_countdown, chunked, enqueue_poll, enqueue_submit
 from requests.services.lease import claim_lease, claims_kept
+from requests.services.notifications import notifications_after_poll
 from students.models import DossierOutcome, ElkDot, Student
 from students.services.dossier_merge import DossierIn, dossiers_merge_parsed
 
@@ -288,6 +289,8 @@ def _poll_claimed(rows: list[TransferRequest], *, token: uuid.UUID, now: datetim
         # the rules run before the rows are locked, on the tree the client parsed.
         received = _read_files(to_merge)
     ours = _record(rows, token=token, received=received, now=now, released_on=released_on)
+    # Still waiting: the endpoint is asked to call back when the file is released.
+    notifications_after_poll(rows=ours, now=now)
     ours_ids = {r.id for r in ours}
     retry_rows = [r for r in retry_rows if r.id in ours_ids and r.status in OPEN_STATUSES]
     if retry_rows:

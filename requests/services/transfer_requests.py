@@ -39,6 +39,8 @@ from students.models import ElkDot, FinalTestResult, PriorEducation, SignupGroup
 class AddResult:
     added: int
     skipped_open: int
+    # The requests this call added (not a concurrent call's): what a caller may send.
+    request_ids: tuple[int, ...] = ()
 
 
 def transfer_requests_add(*, student_ids: Iterable[int], user: str) -> AddResult:
@@ -94,7 +96,11 @@ def transfer_requests_add(*, student_ids: Iterable[int], user: str) -> AddResult
             user=user,
         )
     added = len(added_rows)
-    return AddResult(added=added, skipped_open=len(existing) - added)
+    return AddResult(
+        added=added,
+        skipped_open=len(existing) - added,
+        request_ids=tuple(sorted(request_id for request_id, _s, _n in added_rows)),
+    )
 
 
 def _slices(ids: list, size: int = 2000) -> list[list]:

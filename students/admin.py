@@ -40,7 +40,7 @@ from students.models import (
     SignupGroup,
     Student,
 )
-from students.selectors import dossier_diff, dossier_pretty_xml, student_dossiers
+from students.selectors.dossiers import dossier_diff, dossier_pretty_xml, student_dossiers
 from students.services.corrections import (
     naw_correction_record,
     naw_correction_release,

@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db.models import Exists, F, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,8 +31,9 @@ from requests.models import (
     RequestStatus,
     TransferRequest,
 )
+from requests.selectors import students_needing_rerequest
 from requests.services.enqueue import chunked, enqueue_submit
-from students.models import ElkDot, FinalTestResult, PriorEducation, SignupGroup, Student
+from students.models import PriorEducation, SignupGroup, Student
 
 
 @dataclass(frozen=True)
@@ -404,33 +405,6 @@ def transfer_requests_delete(*, request_ids: Iterable[int], user: str) -> int:
             user=user,
         )
     return deleted
-
-
-def students_needing_rerequest(*, signup_group_id: int):
-    """Students of the group who need their file fetched again.
-
-    A blue ELK dot (new data at the primary school), no final test on the card yet,
-    or a last request that failed. Students with an open request are left out.
-    """
-    latest_status = Subquery(
-        TransferRequest.objects.filter(student_id=OuterRef("pk"))
-        .order_by("-created_at", "-id")
-        .values("status")[:1]
-    )
-    has_final_test = Exists(
-        FinalTestResult.objects.filter(prior_education__student_id=OuterRef("pk"))
-    )
-    has_open = Exists(
-        TransferRequest.objects.filter(student_id=OuterRef("pk"), status__in=OPEN_STATUSES)
-    )
-    return (
-        Student.objects.filter(signup_group_id=signup_group_id)
-        .annotate(latest_request_status=latest_status)
-        .filter(
-            Q(elk_dot=ElkDot.BLUE) | ~has_final_test | Q(latest_request_status=RequestStatus.FAILED)
-        )
-        .exclude(has_open)
-    )
 
 
 def signup_group_rerequest(*, signup_group_id: int, user: str) -> RequestBatch | None:

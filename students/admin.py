@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from audit.services import actor_for, bsn_reveal
+from oso_portal.admin_return import ReturnToPortalAdminMixin
 from oso_portal.security import redact_identifiers
 from students.models import (
     NAW_FIELDS,
@@ -175,7 +176,7 @@ class StudentActionForm(ActionForm):
 
 
 @admin.register(Student)
-class StudentAdmin(admin.ModelAdmin):
+class StudentAdmin(ReturnToPortalAdminMixin, admin.ModelAdmin):
     form = StudentAdminForm
     action_form = StudentActionForm
     actions = ("move_to_group",)

@@ -120,7 +120,8 @@ class StudentSearchView(PortalAccessMixin, View):
     def get(self, request):
         search = StudentSearch.from_params(request, request.GET)
         table = None
-        if search.is_bound:
+        # A refused field shows only its error, not "0 students found" below it.
+        if search.is_bound and search.filterset.is_valid():
             table = StudentTable(search.results())
             RequestConfig(request, paginate={"per_page": SEARCH_PER_PAGE}).configure(table)
         search_query = QueryDict(mutable=True)

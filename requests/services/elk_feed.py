@@ -34,7 +34,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from requests.client import EndpointError, Feed, Placement, endpoint_client_from_settings
+from requests.client import EndpointError, Feed, Placement, exchange_from_settings
 from requests.models import (
     ElkFeedRead,
     RequestBatch,
@@ -84,7 +84,7 @@ def elk_feed_read() -> ElkFeedRead:
         .order_by("-read_at", "-id")
         .first()
     )
-    client = endpoint_client_from_settings()
+    client = exchange_from_settings()
     try:
         feed = client.feed(since=last.as_of if last else None)
     except EndpointError as exc:

@@ -297,6 +297,9 @@ _RESEND_FIELDS = (
     "claimed_until",
     "next_attempt_at",
     "last_activity_at",
+    "session_id",
+    "wait_reason",
+    "waiting_since",
 )
 
 
@@ -325,7 +328,7 @@ def transfer_requests_retry(*, request_ids: Iterable[int], user: str) -> int:
                 )
             )
             .order_by("id")
-            .only("id", "student_id", "mode", "changed_since")
+            .only("id", "student_id", "mode", "changed_since", "session_id")
             .annotate(audit_student_number=F("student__student_number"))
         )
         if not failed:
@@ -351,6 +354,10 @@ def transfer_requests_retry(*, request_ids: Iterable[int], user: str) -> int:
             row.changed_fields = []
             row.dossier = None
             row.completed_at = None
+            # A new transfer: a new session, and a new wait with its own end.
+            row.session_id = ""
+            row.wait_reason = ""
+            row.waiting_since = None
             row.claim_token = None
             row.claimed_until = now + grace
             row.next_attempt_at = now + grace

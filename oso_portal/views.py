@@ -17,7 +17,7 @@ from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 
 from audit.forms import ThrottledAuthenticationForm
-from oso_portal.access import PortalAccessMixin
+from common.access import PortalAccessMixin
 from requests.client import EndpointError
 from requests.services.demo_clock import demo_clock_read, demo_clock_set
 

@@ -14,9 +14,9 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from openpyxl import Workbook
 
-from oso_portal import page_text as text
-from oso_portal.exports import spreadsheet_safe
-from oso_portal.security import redact_identifiers
+from common import page_text as text
+from common.exports import spreadsheet_safe
+from common.security import redact_identifiers
 from requests.models import TransferRequest
 
 ITERATOR_CHUNK = 2000

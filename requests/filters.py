@@ -5,7 +5,7 @@ from __future__ import annotations
 import django_filters
 from django import forms
 
-from oso_portal import page_text as text
+from common import page_text as text
 from requests.models import OPEN_STATUSES, RequestStatus, TransferRequest
 from students.models import SignupGroup
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
-from oso_portal import page_text as text
+from common import page_text as text
 from requests.models import RequestMode
 
 

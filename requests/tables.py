@@ -8,7 +8,7 @@ from django.template.loader import render_to_string
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 
-from oso_portal import page_text as text
+from common import page_text as text
 from requests.models import RequestStatus, TransferRequest
 from students.tables import (
     RowsInPython,

@@ -8,22 +8,19 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import (
-    CharField,
     Count,
     Exists,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
-    Subquery,
-    Value,
 )
-from django.db.models.lookups import Exact
+from django.db.models.expressions import BaseExpression
 from django.shortcuts import get_object_or_404
 
-from requests.models import OPEN_STATUSES, RequestStatus, TransferRequest
 from students.card_selectors import coded_text
 from students.models import (
     Codelist,
@@ -36,6 +33,7 @@ from students.models import (
     SignupGroup,
     Student,
 )
+from students.request_status import student_request_reads
 
 # --- Conditions shared by the search filters and the signup-group counts ------
 # Both pages use the same expressions, so a count on the signup-group page is
@@ -56,19 +54,14 @@ def has_blue_dot() -> Q:
     return Q(elk_dot=ElkDot.BLUE)
 
 
-def has_open_request() -> Exists:
-    return Exists(TransferRequest.objects.filter(student=OuterRef("pk"), status__in=OPEN_STATUSES))
+def has_open_request() -> BaseExpression:
+    # The requests app owns the request rows; it provides these reads when it starts.
+    return student_request_reads().open_request()
 
 
-def latest_request_failed() -> Exact:
+def latest_request_failed() -> BaseExpression:
     """The student's most recent request ended in Mislukt (a later one supersedes it)."""
-    latest_status = Subquery(
-        TransferRequest.objects.filter(student=OuterRef("pk"))
-        .order_by("-created_at", "-pk")
-        .values("status")[:1],
-        output_field=CharField(),
-    )
-    return Exact(latest_status, Value(RequestStatus.FAILED))
+    return student_request_reads().latest_failed()
 
 
 # --- Leerlingen zoeken ---------------------------------------------------------------
@@ -180,7 +173,7 @@ class StudentPage:
     advice: dict[str, Coded | None]
     final_tests: list[FinalTestRow]
     corrections: dict[str, NawCorrection]
-    requests: list[TransferRequest]
+    requests: list[Any]  # the requests app's rows, newest first
     dossiers: list[ReceivedDossier]
     last_dossier: ReceivedDossier | None
 
@@ -203,7 +196,7 @@ def student_page(*, student_number: str) -> StudentPage:
         .first()
     )
     tests = list(prior.final_tests.all()) if prior else []
-    requests = list(TransferRequest.objects.filter(student=student).order_by("-created_at", "-pk"))
+    requests = list(student_request_reads().student_requests(student.pk))
     dossiers = list(
         ReceivedDossier.objects.filter(student=student)
         .defer("raw_xml")

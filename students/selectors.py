@@ -13,8 +13,8 @@ from datetime import date
 
 from lxml import etree
 
+from common.security import redact_identifiers
 from oso_format.parsers import hardened_parser
-from oso_portal.security import redact_identifiers
 from students.models import (
     NAW_FIELDS,
     Codelist,

@@ -39,9 +39,9 @@ from django.utils import timezone, translation
 
 from audit.models import SYSTEM_ACTOR, AuditAction
 from audit.services import AuditInput, audit_record_many
+from common.bulk import bulk_update_rows
 from oso_format.reader import dossier_validate_many
 from oso_format.types import DossierError, ParsedDossier
-from oso_portal.bulk import bulk_update_rows
 from portal_text import Message, legacy, messages_to_json
 from requests.client import (
     EndpointClient,

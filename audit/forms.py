@@ -16,6 +16,7 @@ from audit.login_throttle import (
     login_failure_record,
 )
 from audit.models import AuditAction
+from common.dates import DayFirstDateField
 from common.security import client_address
 
 THROTTLED_MESSAGE = _("Too many failed login attempts. Try again in %(minutes)s minutes.")
@@ -77,16 +78,8 @@ class AuditSearchForm(forms.Form):
     )
     actor = forms.CharField(label=_("Who"), required=False, max_length=150)
     student_number = forms.CharField(label=_("Student number"), required=False, max_length=10)
-    date_from = forms.DateField(
-        label=_("From"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
-    date_to = forms.DateField(
-        label=_("To"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
+    date_from = DayFirstDateField(label=_("From"), required=False)
+    date_to = DayFirstDateField(label=_("To"), required=False)
 
     def clean(self):
         cleaned = super().clean()

@@ -7,10 +7,11 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.models import AuditEntry
 from audit.summaries import summary_text
+from common.dates import DATE_CELL_ATTRS
 
 
 class AuditEntryTable(tables.Table):
-    at = tables.DateTimeColumn(verbose_name=_("When"), format="d-m-Y H:i:s")
+    at = tables.DateTimeColumn(verbose_name=_("When"), format="d-m-Y H:i:s", attrs=DATE_CELL_ATTRS)
     actor = tables.Column(verbose_name=_("Who"))
     action = tables.Column(verbose_name=_("Action"))
     student_number = tables.Column(verbose_name=_("Student number"), empty_values=())

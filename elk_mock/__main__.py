@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import signal
 import sys
 import threading
@@ -16,6 +17,7 @@ from datetime import date
 
 from elk_mock.dataset import DEMO_CLOCK_START, Pupil, demo_dataset, generated_pupils
 from elk_mock.faults import KINDS, FaultPlan, FaultSettings
+from elk_mock.notifications import DEMO_SECRET, SECRET_ENV
 from elk_mock.server import MockServer
 from elk_mock.state import EndpointState
 
@@ -63,6 +65,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--refuse-pupil", action="append", default=[], metavar="KEY_OR_BSN")
     parser.add_argument("--seed", type=int, default=0, help="seed of the fault generator")
+    parser.add_argument(
+        "--notify-url",
+        default="",
+        help="the school's callback URL for notifications (a registration may name its own); "
+        f"the shared secret comes from {SECRET_ENV} (default: the demo secret)",
+    )
     parser.add_argument("--quiet", action="store_true", help="no access log")
     return parser
 
@@ -95,7 +103,14 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     state = EndpointState(pupils, args.clock)
     state.set_refused(set(args.refuse_pupil))
-    server = MockServer((args.host, args.port), state, plan, dataset=args.dataset)
+    server = MockServer(
+        (args.host, args.port),
+        state,
+        plan,
+        dataset=args.dataset,
+        notify_url=args.notify_url,
+        notify_secret=os.environ.get(SECRET_ENV) or DEMO_SECRET,
+    )
 
     def stop(signum, frame) -> None:
         # shutdown() waits for serve_forever to return, so it cannot run on this thread.

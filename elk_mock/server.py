@@ -25,7 +25,8 @@ from lxml import etree
 from elk_mock import faults
 from elk_mock.dataset import SECONDARY_SCHOOLS
 from elk_mock.faults import FaultPlan, break_xml
-from elk_mock.state import EndpointState, ResultState, SubmitItem
+from elk_mock.notifications import DEMO_SECRET, NotificationHub
+from elk_mock.state import EndpointState, ResultState, SignoffItem, SubmitItem
 
 PROTOCOL_VERSION = "1"
 MAX_ITEMS = 1000
@@ -104,6 +105,18 @@ def parse_submit(body: bytes) -> list[SubmitItem]:
     return items
 
 
+def parse_notify(body: bytes) -> list[tuple[str, str]]:
+    """``(request id, callback url)`` per ``<request>`` of a ``notifyRequest``."""
+    root = _parse(body, "notifyRequest")
+    pairs = [
+        ((e.get("requestId") or "").strip(), (e.get("callbackUrl") or "").strip())
+        for e in root.findall("request")
+    ]
+    if len(pairs) > MAX_ITEMS:
+        raise ProtocolError(413, "too_many_items", f"At most {MAX_ITEMS} request ids per call.")
+    return pairs
+
+
 def parse_results(body: bytes) -> list[str]:
     root = _parse(body, "resultsRequest")
     ids = [(element.get("requestId") or "").strip() for element in root.findall("request")]
@@ -112,11 +125,35 @@ def parse_results(body: bytes) -> list[str]:
     return ids
 
 
+def parse_signoff(body: bytes) -> list[SignoffItem]:
+    root = _parse(body, "signoffRequest")
+    items = [
+        SignoffItem(
+            request_id=(element.get("requestId") or "").strip(),
+            session_id=(element.get("sessionId") or "").strip(),
+            result=(element.get("result") or "").strip(),
+        )
+        for element in root.findall("signoff")
+    ]
+    if len(items) > MAX_ITEMS:
+        raise ProtocolError(413, "too_many_items", f"At most {MAX_ITEMS} sign-offs per call.")
+    return items
+
+
 class MockServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, address, state: EndpointState, plan: FaultPlan, *, dataset: str) -> None:
+    def __init__(
+        self,
+        address,
+        state: EndpointState,
+        plan: FaultPlan,
+        *,
+        dataset: str,
+        notify_url: str = "",
+        notify_secret: str = DEMO_SECRET,
+    ) -> None:
         super().__init__(address, Handler)
         self.state = state
         self.plan = plan
@@ -124,6 +161,15 @@ class MockServer(ThreadingHTTPServer):
         self.stopping = threading.Event()
         self.stats: Counter[str] = Counter()
         self.stats_lock = threading.Lock()
+        # Callbacks to the school when a registered request's file is released.
+        self.notifications = NotificationHub(
+            is_released=state.is_released_for,
+            clock=lambda: state.clock,
+            count=self.count,
+            url=notify_url,
+            secret=notify_secret,
+        )
+        self.notifications.start()
 
     def count(self, **increments: int) -> None:
         with self.stats_lock:
@@ -133,6 +179,7 @@ class MockServer(ThreadingHTTPServer):
     def stop(self) -> None:
         """Stop serving (from any thread but the one running serve_forever)."""
         self.stopping.set()
+        self.notifications.stop()
         self.shutdown()
 
 
@@ -219,7 +266,11 @@ class Handler(BaseHTTPRequestHandler):
             return "results"
         if path == "/elk/feed" and method == "GET":
             return "feed"
-        if path in ("/oso/submit", "/oso/results", "/elk/feed"):
+        if path == "/oso/signoff" and method == "POST":
+            return "signoff"
+        if path == "/oso/notify" and method == "POST":
+            return "notify"
+        if path in ("/oso/submit", "/oso/results", "/elk/feed", "/oso/notify", "/oso/signoff"):
             raise ProtocolError(405, "method_not_allowed", "Method not allowed here.")
         raise ProtocolError(404, "not_found", "No such operation.")
 
@@ -246,6 +297,14 @@ class Handler(BaseHTTPRequestHandler):
                 ids = [unquote(path.removeprefix("/oso/results/"))]
             server.count(results_items=len(ids))
             payload = self._results(ids, force_invalid=fault == faults.INVALID_XML)
+        elif operation == "signoff":
+            signoffs = parse_signoff(body)
+            server.count(signoff_items=len(signoffs))
+            payload = self._signoff(signoffs)
+        elif operation == "notify":
+            pairs = parse_notify(body)
+            server.count(notify_items=len(pairs))
+            payload = self._notify(pairs)
         else:
             payload = self._feed(query)
         if fault == faults.TIMEOUT:
@@ -266,9 +325,46 @@ class Handler(BaseHTTPRequestHandler):
         for ack in acks:
             element = etree.SubElement(root, "ack", requestId=ack.request_id)
             element.set("accepted", "true" if ack.accepted else "false")
+            if ack.session_id:
+                element.set("sessionId", ack.session_id)
             if not ack.accepted:
                 element.set("code", ack.code)
                 element.text = ack.message
+        return _xml(root)
+
+    def _signoff(self, items: list[SignoffItem]) -> bytes:
+        acks, repeats = self.server.state.sign_off(items)
+        if repeats:
+            self.server.count(signoff_repeats=repeats)
+        root = etree.Element(
+            "signoffResponse", version=PROTOCOL_VERSION, clock=self.server.state.clock.isoformat()
+        )
+        for ack in acks:
+            element = etree.SubElement(root, "ack", requestId=ack.request_id)
+            element.set("accepted", "true" if ack.accepted else "false")
+            if ack.session_id:
+                element.set("sessionId", ack.session_id)
+            if not ack.accepted:
+                element.set("code", ack.code)
+                element.text = ack.message
+        return _xml(root)
+
+    def _notify(self, pairs: list[tuple[str, str]]) -> bytes:
+        """Register each request for a callback when its pupil's file is released."""
+        state, hub = self.server.state, self.server.notifications
+        root = etree.Element(
+            "notifyResponse", version=PROTOCOL_VERSION, clock=state.clock.isoformat()
+        )
+        for request_id, callback_url in pairs:
+            element = etree.SubElement(root, "registered", requestId=request_id)
+            code = state.notification_check(request_id) if request_id else "malformed"
+            if not code and not hub.register(request_id, callback_url=callback_url):
+                code = "no_callback_url"
+            element.set("accepted", "false" if code else "true")
+            if code:
+                element.set("code", code)
+        # A file released already (between the school's poll and this call) is told at once.
+        hub.kick()
         return _xml(root)
 
     def _results(self, request_ids: list[str], *, force_invalid: bool) -> bytes:
@@ -286,6 +382,8 @@ class Handler(BaseHTTPRequestHandler):
                 element.set("transient", "true" if result.transient else "false")
                 element.text = result.message
                 continue
+            if result.result_code:
+                element.set("resultCode", result.result_code)
             version = result.version
             if version is not None:
                 element.set("collectionDate", version.collection_date.isoformat())
@@ -382,6 +480,13 @@ class Handler(BaseHTTPRequestHandler):
                     raise ProtocolError(400, "bad_request", "advance_days is a number.") from exc
             else:
                 raise ProtocolError(400, "bad_request", "Give date or advance_days.")
+            # Files released by the move are told to the schools that registered for them.
+            self.server.notifications.kick()
+            return self._state_xml()
+        if method == "POST" and path == "/control/notify":
+            url = (query.get("url") or [None])[0]
+            secret = (query.get("secret") or [None])[0]
+            self.server.notifications.configure(url=url, secret=secret)
             return self._state_xml()
         if method == "POST" and path == "/control/faults":
             self._set_faults(query)
@@ -403,6 +508,7 @@ class Handler(BaseHTTPRequestHandler):
                 plan.injected.clear()
             if "requests" in what:
                 state.forget_requests()
+                self.server.notifications.forget()
             return self._state_xml()
         if method == "GET" and path in ("/control/state", "/control/stats"):
             return self._state_xml()
@@ -450,6 +556,14 @@ class Handler(BaseHTTPRequestHandler):
             next=",".join(settings.next),
             refuse=",".join(sorted(state.refused)),
             withdrawn=",".join(sorted(state.withdrawn)),
+        )
+        hub = self.server.notifications
+        etree.SubElement(
+            root,
+            "notifications",
+            url=hub.url,
+            registered=str(hub.registered),
+            queued=str(hub.queued),
         )
         stats = etree.SubElement(root, "stats")
         with self.server.stats_lock:

@@ -168,6 +168,16 @@ class MockEndpoint:
         except urllib.error.HTTPError as exc:
             raise MockEndpointError(f"GET /control/pupils: {exc.code} {exc.read()!r}") from exc
 
+    def set_notify(self, *, url: str | None = None, secret: str | None = None) -> dict:
+        """Where (and with which shared secret) the mock sends its notification callbacks."""
+        params = {k: v for k, v in (("url", url), ("secret", secret)) if v is not None}
+        return self._state(self._call("POST", "/control/notify", params or {"none": "1"}))
+
+    def notifications(self) -> dict[str, str]:
+        """The callback URL and how many requests are registered / queued for a callback."""
+        root = self._call("GET", "/control/state")
+        return {str(k): str(v) for k, v in _child(root, "notifications").attrib.items()}
+
     def clear_faults(self) -> dict:
         return self._state(self._call("POST", "/control/reset", {"faults": "1"}))
 

@@ -2,7 +2,9 @@
 
 None in NawValues means "the dossier does not supply this": a secret address, a
 secret phone or e-mail (their placeholders never overwrite real data), or a file
-that simply has none. A secret value also leaves a Dutch notice for the remarks.
+that simply has none. Which of them is secret is told apart (``address_secret``,
+``phone_secret``, ``email_secret``): the merge remarks on it only when it keeps a
+real stored value against a placeholder, and the card says it is secret.
 
 Only the ``bsn`` and ``onderwijsnummer`` elements are read as they are. A BSN that
 a primary school's system put in any other element (a name, a street, a file name)
@@ -53,22 +55,12 @@ def to_parsed(root: etree._Element, version: OsoVersion, *, sha256: str) -> Pars
         birth_date = dutch_date(gba.find(t("gbageboortedatum")))
 
     address_secret = bool(xs_boolean(pupil.find(t("adresgeheim"))))
-    address = _address(pupil, version, address_secret, notices)
-    phone = _contact(
-        pupil,
-        version,
-        kind="telefoon",
-        placeholder=codelists.SECRET_PHONE,
-        notice=_("Phone number is secret in the dossier: the existing number was kept."),
-        notices=notices,
+    address = _address(pupil, version, address_secret)
+    phone, phone_secret = _contact(
+        pupil, version, kind="telefoon", placeholder=codelists.SECRET_PHONE
     )
-    email = _contact(
-        pupil,
-        version,
-        kind="e-mail",
-        placeholder=codelists.SECRET_EMAIL,
-        notice=_("E-mail address is secret in the dossier: the existing address was kept."),
-        notices=notices,
+    email, email_secret = _contact(
+        pupil, version, kind="e-mail", placeholder=codelists.SECRET_EMAIL
     )
 
     naw = NawValues(
@@ -102,6 +94,8 @@ def to_parsed(root: etree._Element, version: OsoVersion, *, sha256: str) -> Pars
         sex=text(pupil.find(t("geslacht"))),  # codelist 14, checked: "0", "1" or "2"
         naw=naw,
         address_secret=address_secret,
+        phone_secret=phone_secret,
+        email_secret=email_secret,
         advice_code=_child_text(advice, t("advies")),
         parents_wish_code=_child_text(advice, t("wensouders")),
         pupil_wish_code=_child_text(advice, t("wensleerling")),
@@ -128,15 +122,10 @@ def _child_text(parent: etree._Element | None, tag: str) -> str:
     return text(parent.find(tag)) if parent is not None else ""
 
 
-def _address(
-    pupil: etree._Element, version: OsoVersion, secret: bool, notices: list[str]
-) -> dict[str, str | None]:
+def _address(pupil: etree._Element, version: OsoVersion, secret: bool) -> dict[str, str | None]:
     t = version.tag
     none = dict.fromkeys(_ADDRESS_FIELDS)
     if secret:
-        notices.append(
-            _("Address is secret in the dossier (adresgeheim): the existing address was kept.")
-        )
         return none
     addresses = list(pupil.iterfind(f"{t('adreslijst')}/{t('adres')}"))
     if not addresses:  # none given, or only the anonymous postcode4adres
@@ -163,10 +152,8 @@ def _contact(
     *,
     kind: str,
     placeholder: str,
-    notice: str,
-    notices: list[str],
-) -> str | None:
-    """The first non-secret entry of a kind; None (and a notice) if all are secret."""
+) -> tuple[str | None, bool]:
+    """The first non-secret entry of a kind, and whether the file has only secret ones."""
     t = version.tag
     saw_secret = False
     for entry in pupil.iterfind(f"{t('communicatielijst')}/{t('communicatie')}"):
@@ -177,10 +164,8 @@ def _contact(
             saw_secret = True
             continue
         if number:
-            return number
-    if saw_secret:
-        notices.append(notice)
-    return None
+            return number, False
+    return None, saw_secret
 
 
 def _final_tests(block: etree._Element | None, version: OsoVersion) -> tuple[FinalTest, ...]:

@@ -85,7 +85,7 @@ class ParsedDossier:
     initials: str
     sex: str  # "0", "1", "2"
     naw: NawValues
-    address_secret: bool
+    address_secret: bool  # adresgeheim: the file leaves the address out
     # Prior education (Vooropleiding)
     advice_code: str  # overstapadvies/advies, codelist 2 ("" when absent)
     parents_wish_code: str
@@ -104,6 +104,9 @@ class ParsedDossier:
     oso_version: str = "2019.1"  # the OSO dataset version, from the root namespace
     # The official stylesheet's meldingen (none is a fout here: a fout refuses the file).
     meldingen: tuple[Melding, ...] = ()
+    # Every phone (e-mail) entry of the file is secret or the placeholder: naw.phone is None.
+    phone_secret: bool = False
+    email_secret: bool = False
 
 
 class DossierError(Exception):

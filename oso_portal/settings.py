@@ -156,6 +156,8 @@ LOCALE_PATHS = [
     BASE_DIR / "audit" / "locale",
     BASE_DIR / "locale",
 ]
+# Dates are typed and shown day first (dd-mm-jjjj) in both languages: common/dates.py.
+FORMAT_MODULE_PATH = ["oso_portal.formats"]
 TIME_ZONE = "Europe/Amsterdam"
 USE_I18N = True
 USE_TZ = True
@@ -194,6 +196,12 @@ OSO_SCHOOL_BRIN = env_str("OSO_SCHOOL_BRIN", "99XX")
 OSO_ENDPOINT_URL = env_str("OSO_ENDPOINT_URL", "http://127.0.0.1:8765")
 OSO_ENDPOINT_CONNECT_TIMEOUT = env_float("OSO_ENDPOINT_CONNECT_TIMEOUT", 5.0)
 OSO_ENDPOINT_READ_TIMEOUT = env_float("OSO_ENDPOINT_READ_TIMEOUT", 30.0)
+# The binding of the exchange seam (requests/client/exchange.py, docs/INTEGRATION.md): a class
+# with from_settings(). The default speaks HTTP to the mock (or anything with its protocol).
+OSO_EXCHANGE_BACKEND = env_str("OSO_EXCHANGE_BACKEND", "requests.client.endpoint.EndpointClient")
+# A request still waiting for the primary school this many days after the first wait ends
+# Mislukt (staff may retry it).
+OSO_WAIT_MAX_DAYS = env_int("OSO_WAIT_MAX_DAYS", 42)
 # How many requests go to the endpoint in one submit or results call.
 OSO_REQUEST_CHUNK_SIZE = env_int("OSO_REQUEST_CHUNK_SIZE", 200)
 
@@ -285,6 +293,31 @@ OSO_ELK_FAILED_COOLDOWN_HOURS = env_int("OSO_ELK_FAILED_COOLDOWN_HOURS", 24)
 # (one per school year, created when missing) and sends the first request at once.
 OSO_ELK_SIGNUPS = env_bool("OSO_ELK_SIGNUPS", default=True)
 OSO_ELK_SIGNUP_GROUP = env_str("OSO_ELK_SIGNUP_GROUP", "Aanmeldingen ELK") or "Aanmeldingen ELK"
+
+# --- Notifications (requests/services/notifications.py) ----------------------------
+# The portal registers every waiting request for a notification; the chain calls back on
+# OSO_NOTIFICATION_CALLBACK_URL (the callback view as the chain reaches it) when the file is
+# released, signed with HMAC-SHA256 under the shared secret. Polling stays as the fallback.
+OSO_NOTIFICATIONS = env_bool("OSO_NOTIFICATIONS", default=DEMO_MODE)
+OSO_NOTIFICATION_SECRET = env_str(
+    "OSO_NOTIFICATION_SECRET",
+    # The mock's default secret (elk_mock/notifications.py): demo and tests only.
+    None if PRODUCTION else "demo-notification-secret-never-use-in-production",
+)
+if PRODUCTION and OSO_NOTIFICATIONS and len(OSO_NOTIFICATION_SECRET or "") < 32:
+    # Anyone who knows (or guesses) the secret can make the portal fetch at will.
+    raise ImproperlyConfiguredEnv(
+        "OSO_NOTIFICATIONS is on: OSO_NOTIFICATION_SECRET must be set (at least 32 characters)."
+    )
+OSO_NOTIFICATION_CALLBACK_URL = env_str(
+    "OSO_NOTIFICATION_CALLBACK_URL", "http://127.0.0.1:8000/oso/notifications/"
+)
+# A callback signed longer ago than this (or this far in the future) is refused as a replay.
+OSO_NOTIFICATION_MAX_AGE_SECONDS = env_int("OSO_NOTIFICATION_MAX_AGE_SECONDS", 300)
+# A request registered for a notification is still asked this often (the fallback poll).
+OSO_NOTIFICATION_FALLBACK_POLL_SECONDS = env_float("OSO_NOTIFICATION_FALLBACK_POLL_SECONDS", 3600.0)
+# Registering: transient failures retried with backoff, at most this many times in a row.
+OSO_NOTIFICATION_MAX_ATTEMPTS = env_int("OSO_NOTIFICATION_MAX_ATTEMPTS", 8)
 
 # --- Security -------------------------------------------------------------------
 # The model of who may do what, and why each setting is here: docs/SECURITY.md.

@@ -5,6 +5,7 @@ from django.urls import include, path
 import audit.urls
 import students.urls
 from oso_portal import views
+from requests.notification_views import NotificationCallbackView
 from requests.student_actions import student_page_actions
 
 # Two namespaces hold views of another app, so that no app imports one above it:
@@ -24,6 +25,8 @@ urlpatterns = [
     path("requests/", include("requests.urls")),
     path("signups/", include("requests.intake_urls")),
     path("audit/", include(audit_urls)),
+    # The chain calls back here when a file we wait for is released (signed, no login).
+    path("oso/notifications/", NotificationCallbackView.as_view(), name="oso_notifications"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

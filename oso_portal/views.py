@@ -18,15 +18,14 @@ from django.views.generic import TemplateView
 
 from audit.forms import ThrottledAuthenticationForm
 from common.access import PortalAccessMixin
+from common.dates import DayFirstDateField
 from requests.client import EndpointError
 from requests.services.demo_clock import demo_clock_read, demo_clock_set
 
 
 class DemoClockForm(forms.Form):
-    day = forms.DateField(
+    day = DayFirstDateField(
         label=gettext_lazy("Date of the demo endpoint's clock"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        input_formats=["%Y-%m-%d", "%d-%m-%Y"],
         error_messages={"invalid": gettext_lazy("Enter a valid date.")},
     )
 

@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 
 from common import page_text as text
+from common.dates import DayFirstDateField
 from requests.models import RequestMode
 
 
@@ -18,12 +19,11 @@ class SendForm(forms.Form):
         widget=forms.RadioSelect,
         label=text.MODE,
     )
-    changed_since = forms.DateField(
+    # Typed dd-mm-jjjj (or yyyy-mm-dd), with a calendar: common/dates.py.
+    changed_since = DayFirstDateField(
         required=False,
         label=text.CHANGED_SINCE,
         help_text=text.CHANGED_SINCE_HELP,
-        input_formats=["%Y-%m-%d", "%d-%m-%Y"],
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"invalid": text.DATE_INVALID},
     )
 

@@ -40,6 +40,15 @@ FINAL_STATUSES: tuple[str, ...] = (
 )
 
 
+class WaitReason(models.TextChoices):
+    """Why a request waits for the primary school (the chain's result code in brackets)."""
+
+    # LeerlinginfoNietBeschikbaar
+    NOT_AVAILABLE = "not_available", _("The primary school has not released a file yet")
+    # LeerlinginfoNietOpvraagbaar
+    NOT_INSPECTED = "not_inspected", _("The parents have not seen the file yet")
+
+
 class RequestMode(models.TextChoices):
     CURRENT = "current", _("Current")
     CHANGES_SINCE = "changes_since", _("Changes since")
@@ -122,6 +131,15 @@ class TransferRequest(models.Model):
     # lost it (a restart, a lost session): bounded by OSO_REQUEST_MAX_RESUBMITS.
     resubmits = models.PositiveIntegerField(_("resubmits"), default=0)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    # The session the chain opened for this transfer when it took the request ("" before,
+    # or when the endpoint gave none): a finished request with one is signed off.
+    session_id = models.CharField(_("session"), max_length=100, blank=True, default="")
+    # While waiting for the primary school: which wait, and since when (the wait has an end,
+    # OSO_WAIT_MAX_DAYS after it began).
+    wait_reason = models.CharField(
+        _("waiting because"), max_length=20, choices=WaitReason.choices, blank=True, default=""
+    )
+    waiting_since = models.DateTimeField(_("waiting since"), null=True, blank=True)
     # Why it failed, or the last transient error while it waits for a retry:
     # {"code": ..., "params": {...}} (portal_text), rendered by ``error``. Null: none.
     failure = models.JSONField(_("error"), null=True, blank=True, default=None)
@@ -223,3 +241,11 @@ class InstalledOsoVersion(models.Model):
 
     def __str__(self) -> str:
         return f"OSO {self.version}"
+
+
+# Registered here so that Django finds them with the app's models.
+from requests.notification_models import (  # noqa: E402, F401
+    NotificationDelivery,
+    NotificationRegistration,
+    NotificationStatus,
+)

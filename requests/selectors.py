@@ -3,11 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import timedelta
 
-from django.db.models import CharField, Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.conf import settings
+from django.db.models import (
+    CharField,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.utils import timezone
 
-from requests.models import FINAL_STATUSES, RequestStatus, TransferRequest
-from students.page_selectors import has_file
+from requests.models import FINAL_STATUSES, OPEN_STATUSES, RequestStatus, TransferRequest
+from students.models import ElkDot, ElkStatus, FinalTestResult, Student
+from students.selectors.students import has_file
 
 # Settled: nothing more happens without the primary school (DOMAIN.md: waiting is
 # asked again periodically, but it may take weeks). Progress bars and
@@ -127,4 +140,57 @@ def requests_unsettled_count(*, request_ids: Iterable[int]) -> int:
         TransferRequest.objects.filter(id__in=list(request_ids))
         .exclude(status__in=SETTLED_STATUSES)
         .count()
+    )
+
+
+# --- Who needs a file fetched again ---------------------------------------------------
+
+
+def _has_open_request(*, except_ready: bool = False) -> Exists:
+    open_requests = TransferRequest.objects.filter(
+        student_id=OuterRef("pk"), status__in=OPEN_STATUSES
+    )
+    if except_ready:
+        open_requests = open_requests.exclude(status=RequestStatus.READY)
+    return Exists(open_requests)
+
+
+def students_needing_rerequest(*, signup_group_id: int) -> QuerySet[Student]:
+    """Students of the group who need their file fetched again.
+
+    A blue ELK dot (new data at the primary school), no final test on the card yet,
+    or a last request that failed. Students with an open request are left out.
+    """
+    has_final_test = Exists(
+        FinalTestResult.objects.filter(prior_education__student_id=OuterRef("pk"))
+    )
+    return (
+        Student.objects.filter(signup_group_id=signup_group_id)
+        .annotate(latest_request_status=latest_request_status())
+        .filter(
+            Q(elk_dot=ElkDot.BLUE) | ~has_final_test | Q(latest_request_status=RequestStatus.FAILED)
+        )
+        .exclude(_has_open_request())
+    )
+
+
+def students_with_blue_dot_due() -> QuerySet[Student]:
+    """Blue-dot students to re-request: no open request, and no failure within the cooldown.
+
+    A request *Klaar om op te vragen* does not hold a student back: it is sent.
+    """
+    cooldown_start = timezone.now() - timedelta(hours=settings.OSO_ELK_FAILED_COOLDOWN_HOURS)
+    return (
+        Student.objects.filter(elk_dot=ElkDot.BLUE)
+        .exclude(elk_status=ElkStatus.WITHDRAWN)
+        .exclude(_has_open_request(except_ready=True))
+        .exclude(
+            Exists(
+                TransferRequest.objects.filter(
+                    student_id=OuterRef("pk"),
+                    status=RequestStatus.FAILED,
+                    completed_at__gte=cooldown_start,
+                )
+            )
+        )
     )

@@ -14,6 +14,10 @@ from celery import shared_task
 
 from common.db_health import database_outage_guard
 from requests.services.elk_feed import elk_feed_sync
+from requests.services.notifications import (
+    notification_registrations_register,
+    notifications_sweep,
+)
 from requests.services.pipeline import (
     transfer_requests_dispatch_due,
     transfer_requests_poll,
@@ -83,7 +87,33 @@ def sweep_stuck_requests() -> dict[str, int]:
         return {"database_lost": 1}
     if result.total:
         logger.warning("swept %d stuck requests back onto the queue", result.total)
-    return {"submit": len(result.submit_ids), "poll": len(result.poll_ids)}
+    # The notification registrations whose task was lost go on the same way.
+    registrations = database_outage_guard(notifications_sweep, lost=0) or 0
+    swept = {"submit": len(result.submit_ids), "poll": len(result.poll_ids)}
+    if registrations:
+        swept["registrations"] = registrations
+    return swept
+
+
+@shared_task(
+    name="oso_requests.register_notifications",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    ignore_result=True,
+)
+def register_notifications(registration_ids: list[int]) -> dict[str, int]:
+    """Register waiting requests at the endpoint for a callback when their file is released."""
+    outcome = database_outage_guard(
+        lambda: notification_registrations_register(registration_ids=registration_ids), lost=None
+    )
+    if outcome is None:
+        return {"database_lost": 1}
+    return {
+        "claimed": outcome.claimed,
+        "registered": outcome.registered,
+        "failed": outcome.failed,
+        "retry": len(outcome.retry_ids),
+    }
 
 
 @shared_task(

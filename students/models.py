@@ -210,6 +210,11 @@ class Student(models.Model):
     town = models.CharField(_("town"), max_length=100, blank=True, default="")
     phone = models.CharField(_("phone"), max_length=30, blank=True, default="")
     email = models.EmailField(_("e-mail"), blank=True, default="")
+    # The last file applied keeps these secret (adresgeheim, or only secret/placeholder
+    # entries): the card says so. A value stored before is kept, never overwritten.
+    address_secret = models.BooleanField(_("address secret"), default=False)
+    phone_secret = models.BooleanField(_("phone secret"), default=False)
+    email_secret = models.BooleanField(_("e-mail secret"), default=False)
     signup_group = models.ForeignKey(
         SignupGroup,
         verbose_name=_("signup group"),

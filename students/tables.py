@@ -16,6 +16,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 from common import page_text as text
+from common.dates import DATE_CELL_ATTRS
 from students.models import ElkDot, ElkStatus, Student
 
 EMPTY = "—"  # django-tables2's default for an empty cell
@@ -195,7 +196,9 @@ class StudentTable(RowsInPython, tables.Table):
     given_name = tables.Column(verbose_name=text.GIVEN_NAME)
     prefix = tables.Column(verbose_name=text.PREFIX)
     surname = tables.Column(verbose_name=text.SURNAME)
-    birth_date = tables.DateColumn(verbose_name=text.BIRTH_DATE, format="d-m-Y")
+    birth_date = tables.DateColumn(
+        verbose_name=text.BIRTH_DATE, format="d-m-Y", attrs=DATE_CELL_ATTRS
+    )
     sex = tables.Column(verbose_name=text.SEX)
     # The pupil state ("Signed up, no file yet") shows with the group: it is about the signup.
     signup_group = tables.Column(

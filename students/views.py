@@ -1,6 +1,6 @@
 """Staff pages of the students app: search and select, the student page,
 signup groups and the dossier upload. Views stay thin: reads come from
-``students.page_selectors``, writes from the services of students/ and requests/.
+``students.selectors``, writes from the services of students/ and requests/.
 """
 
 from __future__ import annotations
@@ -28,7 +28,6 @@ from oso_format.reader import dossier_attachment_file
 from oso_format.types import DossierError
 from portal_text import messages_to_json, render_all
 from portal_text import render as text_render
-from students import page_selectors
 from students.filters import StudentSearchFilter
 from students.forms import DossierImportForm
 from students.models import (
@@ -38,7 +37,8 @@ from students.models import (
     changed_fields_text,
     mask_identifier,
 )
-from students.selectors import dossier_diff
+from students.selectors import dossiers as dossier_selectors
+from students.selectors import students as student_selectors
 from students.services.corrections import naw_correction_release
 from students.services.dossier_merge import DossierIn, dossiers_merge
 from students.signup_forms import MoveToGroupForm
@@ -60,7 +60,7 @@ BSN_REFS_KEPT = 5
 
 def remember_bsn_search(session, digits: str) -> str:
     ids = list(
-        Student.objects.filter(page_selectors.identifier_matches(digits)).values_list(
+        Student.objects.filter(student_selectors.identifier_matches(digits)).values_list(
             "pk", flat=True
         )
     )
@@ -87,7 +87,7 @@ class StudentSearch:
         bound = any(key not in LIST_PARAMS for key in params)
         filterset = StudentSearchFilter(
             data if bound else None,
-            queryset=page_selectors.student_search_queryset(),
+            queryset=student_selectors.student_search_queryset(),
             request=request,
         )
         ref = params.get("bsn_ref")
@@ -118,7 +118,8 @@ class StudentSearchView(PortalAccessMixin, View):
     def get(self, request):
         search = StudentSearch.from_params(request, request.GET)
         table = None
-        if search.is_bound:
+        # A refused field shows only its error, not "0 students found" below it.
+        if search.is_bound and search.filterset.is_valid():
             table = StudentTable(search.results())
             RequestConfig(request, paginate={"per_page": SEARCH_PER_PAGE}).configure(table)
         search_query = QueryDict(mutable=True)
@@ -129,7 +130,7 @@ class StudentSearchView(PortalAccessMixin, View):
 
     def post(self, request):
         filterset = StudentSearchFilter(
-            request.POST, queryset=page_selectors.student_search_queryset(), request=request
+            request.POST, queryset=student_selectors.student_search_queryset(), request=request
         )
         form = filterset.form
         if not form.is_valid():
@@ -173,12 +174,37 @@ def _shown(name: str, value):
     return display_postcode(value) if name == "postcode" and value else value
 
 
+# Which NAW fields each secret flag of the last file covers (the card says so).
+_SECRET_OF_FIELD = {
+    **dict.fromkeys(
+        ("street", "house_number", "house_number_suffix", "postcode", "town"), "address_secret"
+    ),
+    "phone": "phone_secret",
+    "email": "email_secret",
+}
+
+
+def _secret_text(student: Student, name: str) -> str:
+    """ "Adres geheim" in place of an empty value the last file keeps secret, else "".
+
+    A real value kept from before is shown as it is (the mark above the table says
+    the file keeps it secret).
+    """
+    flag = _SECRET_OF_FIELD.get(name)
+    if not flag or not getattr(student, flag):
+        return ""
+    group = [field for field, its_flag in _SECRET_OF_FIELD.items() if its_flag == flag]
+    if any(getattr(student, field) for field in group):
+        return ""
+    return str(text.SECRET_TEXTS[flag])
+
+
 class StudentDetailView(PortalAccessMixin, TemplateView):
     template_name = "students/detail.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        page = page_selectors.student_page(student_number=self.kwargs["student_number"])
+        page = student_selectors.student_page(student_number=self.kwargs["student_number"])
         context.update(
             nav="search",
             page=page,
@@ -200,6 +226,7 @@ class StudentDetailView(PortalAccessMixin, TemplateView):
                 "value": _shown(name, getattr(student, name)),
                 "correction": page.corrections.get(name),
                 "dossier_value": _shown(name, (student.dossier_values or {}).get(name)),
+                "secret": _secret_text(student, name),
             }
             for name in NAW_FIELDS
         ]
@@ -215,10 +242,10 @@ class StudentDetailView(PortalAccessMixin, TemplateView):
         if older_id not in ids or newer_id not in ids or older_id == newer_id:
             return {"diff": None}
         sn = page.student.student_number
-        older = page_selectors.student_dossier(student_number=sn, dossier_id=older_id)
-        newer = page_selectors.student_dossier(student_number=sn, dossier_id=newer_id)
+        older = dossier_selectors.student_dossier(student_number=sn, dossier_id=older_id)
+        newer = dossier_selectors.student_dossier(student_number=sn, dossier_id=newer_id)
         return {
-            "diff": dossier_diff(older=older, newer=newer),
+            "diff": dossier_selectors.dossier_diff(older=older, newer=newer),
             "diff_older": older,
             "diff_newer": newer,
         }
@@ -239,14 +266,14 @@ class DossierAttachmentView(PortalAccessMixin, View):
     """Download one attachment (a scanned report) from a received dossier."""
 
     def get(self, request, student_number: str, dossier_id: int, index: int):
-        dossier = page_selectors.student_dossier(
+        dossier = dossier_selectors.student_dossier(
             student_number=student_number, dossier_id=dossier_id
         )
         if index not in {a.get("index") for a in dossier.attachments or []}:
             raise Http404
         try:
             filename, content = dossier_attachment_file(
-                raw=page_selectors.dossier_raw_bytes(dossier), index=index
+                raw=dossier_selectors.dossier_raw_bytes(dossier), index=index
             )
         except DossierError as exc:
             messages.error(request, str(exc))
@@ -282,7 +309,7 @@ class SignupGroupListView(PortalAccessMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["nav"] = "groups"
-        context["rows"] = page_selectors.signup_group_counts()
+        context["rows"] = student_selectors.signup_group_counts()
         return context
 
 

@@ -405,7 +405,8 @@ def test_values_the_file_does_not_supply_keep_the_existing_data(imported):
         naw_town=None,
         naw_phone=None,
         naw_email=None,
-        notices=("Het adres is geheim en is niet overgenomen.",),
+        phone_secret=True,
+        email_secret=True,
     )
 
     [result] = merge(secret)
@@ -417,8 +418,17 @@ def test_values_the_file_does_not_supply_keep_the_existing_data(imported):
         "0612345678",
     )
     assert result.outcome == DossierOutcome.PROCESSED_WITH_REMARKS
-    assert result.remarks == ["Het adres is geheim en is niet overgenomen."]
+    # A real address and phone were kept against the placeholders; no e-mail was stored.
+    assert result.remarks == [
+        "Adres is geheim in het dossier (adresgeheim): het bestaande adres is behouden.",
+        "Telefoonnummer is geheim in het dossier: het bestaande nummer is behouden.",
+    ]
     assert imported.dossier_values["street"] == "Westzijde"
+    assert (imported.address_secret, imported.phone_secret, imported.email_secret) == (
+        True,
+        True,
+        True,
+    )
 
 
 def test_value_too_long_for_its_field_is_kept_out_with_a_remark(imported):

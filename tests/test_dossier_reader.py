@@ -250,7 +250,7 @@ def test_attachment_that_does_not_exist_is_an_error():
 # --- mapping edge cases -----------------------------------------------------------------
 
 
-def test_secret_address_gives_no_address_and_a_notice():
+def test_secret_address_gives_no_address_and_says_it_is_secret():
     raw = crafted(
         "POVO_opt_out",
         lambda d: (d.set(f"{PUPIL}/adresgeheim", "true"), d.remove(f"{PUPIL}/adreslijst")),
@@ -268,9 +268,8 @@ def test_secret_address_gives_no_address_and_a_notice():
         None,
         None,
     )
-    assert dossier.notices == (
-        "Adres is geheim in het dossier (adresgeheim): het bestaande adres is behouden.",
-    )
+    # Secret, not a notice: the merge remarks only when it keeps a real stored address.
+    assert dossier.notices == ()
     # The example keeps its foreign address, which the official rules forbid with a
     # secret address: a warning, which the merge quotes as a remark.
     assert [m.text for m in dossier.meldingen] == [
@@ -278,7 +277,7 @@ def test_secret_address_gives_no_address_and_a_notice():
     ]
 
 
-def test_secret_placeholders_give_no_phone_or_email_and_notices():
+def test_secret_placeholders_give_no_phone_or_email_and_say_they_are_secret():
     def only_secret_contacts(d: Edit) -> None:
         for entry in d.findall(f"{PUPIL}/communicatielijst/communicatie"):
             if entry.findtext(f"{{{NS}}}geheim") != "true":
@@ -289,10 +288,8 @@ def test_secret_placeholders_give_no_phone_or_email_and_notices():
 
     assert dossier.naw.phone is None
     assert dossier.naw.email is None
-    assert dossier.notices == (
-        "Telefoonnummer is geheim in het dossier: het bestaande nummer is behouden.",
-        "E-mailadres is geheim in het dossier: het bestaande adres is behouden.",
-    )
+    assert (dossier.phone_secret, dossier.email_secret) == (True, True)
+    assert dossier.notices == ()
 
 
 def test_placeholder_values_count_as_secret_even_without_the_flag():
@@ -306,7 +303,7 @@ def test_placeholder_values_count_as_secret_even_without_the_flag():
     dossier = dossier_read(raw=crafted("POVO_opt_out", unflagged_placeholders))
 
     assert (dossier.naw.phone, dossier.naw.email) == (None, None)
-    assert len(dossier.notices) == 2
+    assert (dossier.phone_secret, dossier.email_secret) == (True, True)
 
 
 def test_a_file_without_contact_data_gives_none_and_no_notice():
@@ -316,6 +313,7 @@ def test_a_file_without_contact_data_gives_none_and_no_notice():
 
     assert (dossier.naw.phone, dossier.naw.email) == (None, None)
     assert dossier.notices == ()
+    assert (dossier.phone_secret, dossier.email_secret) == (False, False)
 
 
 def test_without_gba_address_the_visiting_address_is_taken_and_postcode_normalised():

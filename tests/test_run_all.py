@@ -76,6 +76,19 @@ def _manage(env: dict[str, str], *args: str, timeout: float = 120) -> subprocess
     )
 
 
+def _waiting(env: dict[str, str]) -> tuple[int, int]:
+    """Requests still waiting, and callbacks that fetched a file."""
+    code = (
+        "from requests.models import NotificationDelivery, TransferRequest; "
+        "print(TransferRequest.objects.filter(status='waiting').count(), "
+        "NotificationDelivery.objects.filter(fetched_count__gt=0).count())"
+    )
+    result = _manage(env, "shell", "-c", code)
+    assert result.returncode == 0, result.stderr
+    waiting, fetched = result.stdout.strip().splitlines()[-1].split()
+    return int(waiting), int(fetched)
+
+
 def test_run_all_runs_the_whole_product_and_ctrl_c_stops_every_process(embedded_env, tmp_path):
     assert _manage(embedded_env, "migrate", "--noinput").returncode == 0
     seeded = _manage(embedded_env, "seed_demo")
@@ -126,6 +139,14 @@ def test_run_all_runs_the_whole_product_and_ctrl_c_stops_every_process(embedded_
         # At the demo's start date every first file is unchanged; one March file is not out.
         assert counts["Leerlinginfo niet gewijzigd"] == 15
         assert counts["Wacht op basisschool"] == 1
+
+        # make run wires notifications: past demo-16's release the mock calls the web app
+        # back and his file comes in at once, long before the fallback poll (an hour).
+        clock = urllib.request.Request(
+            f"{embedded_env['OSO_ENDPOINT_URL']}/control/clock?date=2021-03-29", method="POST"
+        )
+        urllib.request.urlopen(clock, timeout=5).close()
+        wait_until(lambda: _waiting(embedded_env) == (0, 1), timeout=40, interval=2)
 
         started = time.monotonic()
         run_all.send_signal(signal.SIGINT)  # Ctrl-C

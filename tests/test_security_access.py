@@ -22,8 +22,18 @@ from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
-# Public by design: logging in and out, choosing the language, and the site's icon.
-PUBLIC = {"login", "logout", "set_language", "admin:login", "admin:logout", "favicon"}
+# Public by design: logging in and out, choosing the language, and the site's icon. The chain's
+# notification callback takes no login: its HMAC signature is checked instead
+# (tests/test_notifications.py).
+PUBLIC = {
+    "login",
+    "logout",
+    "set_language",
+    "admin:login",
+    "admin:logout",
+    "favicon",
+    "oso_notifications",
+}
 
 # Sample values for path converters; they need not exist, because the access
 # check must come before any lookup.

@@ -23,7 +23,10 @@ from oso_format.parsers import thread_parser
 from oso_format.safe_xml import parse_tree
 from oso_format.types import DossierError
 from requests.client import messages
+from requests.client.exchange import DocumentAsk, SignoffAck, SignoffItem
+from requests.client.notifications import NotificationAck
 from requests.client.types import (
+    WAIT_REASON_CODES,
     ChangedPupil,
     Feed,
     PermanentEndpointError,
@@ -54,6 +57,29 @@ def _text_or_empty(value: str | None) -> str:
 
 
 class EndpointClient:
+    """The HTTP binding of the exchange seam (``requests.client.exchange.Exchange``) for the mock.
+
+    ``submit`` opens the transfers (the mock opens a session per request and takes the request
+    date with it), ``results`` asks for their documents, ``sign_off`` closes them, and
+    ``register_notifications`` asks for a callback when a waiting file is released.
+    """
+
+    # The mock calls back when a registered request's file is released (/oso/notify).
+    supports_notifications = True
+
+    @classmethod
+    def from_settings(cls) -> EndpointClient:
+        """A client for ``OSO_ENDPOINT_URL`` as our school ``OSO_SCHOOL_BRIN``."""
+        from django.conf import settings
+
+        return cls(
+            base_url=settings.OSO_ENDPOINT_URL,
+            school_brin=settings.OSO_SCHOOL_BRIN,
+            connect_timeout=settings.OSO_ENDPOINT_CONNECT_TIMEOUT,
+            read_timeout=settings.OSO_ENDPOINT_READ_TIMEOUT,
+            max_dossier_bytes=getattr(settings, "OSO_DOSSIER_MAX_BYTES", None),
+        )
+
     def __init__(
         self,
         *,
@@ -115,12 +141,15 @@ class EndpointClient:
             if ack.get("requestId") not in (item.request_id, ""):
                 raise PermanentEndpointError(messages.unreadable_message(), code="ack_order")
             accepted = ack.get("accepted")
+            session_id = ack.get("sessionId") or ""
             if accepted == "true":
-                result.append(SubmitAck(item.request_id, True, None, ""))
+                result.append(SubmitAck(item.request_id, True, None, "", session_id))
             elif accepted == "false":
                 code = ack.get("code") or "refused"
                 result.append(
-                    SubmitAck(item.request_id, False, code, messages.refusal_message(code))
+                    SubmitAck(
+                        item.request_id, False, code, messages.refusal_message(code), session_id
+                    )
                 )
             else:
                 raise PermanentEndpointError(messages.unreadable_message(), code="ack_value")
@@ -162,7 +191,15 @@ class EndpointClient:
         collection_date = _optional_date(element.get("collectionDate"))
         published_on = _optional_date(element.get("publishedOn"))
         if state == ResultState.PENDING:
-            return RequestResult(request_id, ResultState.PENDING, None, None, "", False)
+            return RequestResult(
+                request_id,
+                ResultState.PENDING,
+                None,
+                None,
+                "",
+                False,
+                wait_reason=WAIT_REASON_CODES.get(element.get("resultCode") or ""),
+            )
         if state == ResultState.NOT_CHANGED:
             return RequestResult(
                 request_id,
@@ -236,6 +273,55 @@ class EndpointClient:
             False,
         )
 
+    # -- the exchange seam ---------------------------------------------------------------
+    def open_transfers(self, items: Sequence[SubmitItem]) -> list[SubmitAck]:
+        return self.submit(items)
+
+    def ask_documents(self, asks: Sequence[DocumentAsk]) -> list[RequestResult]:
+        # The mock keeps each request's date and session with the request id.
+        return self.results([ask.request_id for ask in asks])
+
+    def sign_off(self, items: Sequence[SignoffItem]) -> list[SignoffAck]:
+        """Sign each transfer off with its best result; one ack per item, in order."""
+        if not items:
+            return []
+        self._check_size(len(items))
+        root = etree.Element("signoffRequest", version=PROTOCOL_VERSION)
+        for item in items:
+            etree.SubElement(
+                root,
+                "signoff",
+                requestId=item.request_id,
+                sessionId=item.session_id,
+                result=str(item.result),
+            )
+        response = self._envelope(
+            "POST", "/oso/signoff", "signoffResponse", content=_serialise(root)
+        )
+        acks = response.findall("ack")
+        if len(acks) != len(items):
+            raise PermanentEndpointError(messages.unreadable_message(), code="ack_count")
+        result = []
+        for item, ack in zip(items, acks, strict=True):
+            if ack.get("requestId") != item.request_id:
+                raise PermanentEndpointError(messages.unreadable_message(), code="ack_order")
+            accepted = ack.get("accepted") == "true"
+            code = "" if accepted else ack.get("code") or "refused"
+            result.append(
+                SignoffAck(
+                    item.request_id,
+                    accepted,
+                    code,
+                    "" if accepted else messages.result_error_message(code),
+                )
+            )
+        logger.info(
+            "endpoint sign-off: %d items, %d refused",
+            len(items),
+            sum(1 for ack in result if not ack.accepted),
+        )
+        return result
+
     # -- feed ----------------------------------------------------------------------------
     def feed(self, *, since: datetime | None = None) -> Feed:
         """ELK's placements, and the pupils whose file changed after ``since`` (blue dot)."""
@@ -273,6 +359,38 @@ class EndpointClient:
             raise PermanentEndpointError(messages.unreadable_message(), code="feed") from exc
         logger.info("endpoint feed: %d placements, %d changed", len(placements), len(changed))
         return Feed(as_of=as_of, placements=placements, changed=changed)
+
+    # -- notifications -------------------------------------------------------------------
+    def register_notifications(
+        self, request_ids: Sequence[str], *, callback_url: str
+    ) -> list[NotificationAck]:
+        """Ask to be called back on ``callback_url`` when each request's file is released.
+
+        One answer per request id, in order; a refusal (``unknown_request``...) is a value.
+        """
+        if not request_ids:
+            return []
+        self._check_size(len(request_ids))
+        root = etree.Element("notifyRequest", version=PROTOCOL_VERSION)
+        for request_id in request_ids:
+            etree.SubElement(root, "request", requestId=request_id, callbackUrl=callback_url)
+        response = self._envelope("POST", "/oso/notify", "notifyResponse", content=_serialise(root))
+        answers = response.findall("registered")
+        if len(answers) != len(request_ids):
+            raise PermanentEndpointError(messages.unreadable_message(), code="notify_count")
+        acks = []
+        for request_id, answer in zip(request_ids, answers, strict=True):
+            if answer.get("requestId") != request_id:
+                raise PermanentEndpointError(messages.unreadable_message(), code="notify_order")
+            accepted = answer.get("accepted") == "true"
+            acks.append(
+                NotificationAck(
+                    request_id, accepted, "" if accepted else answer.get("code") or "refused"
+                )
+            )
+        logger.info("endpoint notify: %d registered, %d refused",
+                    sum(a.accepted for a in acks), sum(not a.accepted for a in acks))  # fmt: skip
+        return acks
 
     # -- plumbing ------------------------------------------------------------------------
     @staticmethod

@@ -52,6 +52,13 @@ def enqueue_poll(request_ids: Sequence[int], *, countdown: float = 0) -> None:
     _on_commit(poll_requests, list(request_ids), countdown)
 
 
+def enqueue_register(registration_ids: Sequence[int], *, countdown: float = 0) -> None:
+    """Notification registrations (requests/services/notifications.py), not request ids."""
+    from requests.tasks import register_notifications
+
+    _on_commit(register_notifications, list(registration_ids), countdown)
+
+
 def _on_commit(task, request_ids: list[int], countdown: float) -> None:
     if not request_ids:
         return

@@ -44,12 +44,13 @@ from oso_format.reader import dossier_validate_many
 from oso_format.types import DossierError, ParsedDossier
 from portal_text import Message, legacy, messages_to_json
 from requests.client import (
-    EndpointClient,
+    DocumentAsk,
     EndpointError,
+    Exchange,
     RequestResult,
     ResultState,
     TransientEndpointError,
-    endpoint_client_from_settings,
+    exchange_from_settings,
     submit_item_for,
 )
 from requests.client.messages import UNKNOWN_REQUEST
@@ -61,9 +62,11 @@ from requests.models import (
     TransferRequest,
 )
 from requests.services import texts
-from requests.services.backoff import pending_delay, retry_delay
+from requests.services.backoff import retry_delay
 from requests.services.enqueue import capped_countdown, chunked, enqueue_poll, enqueue_submit
 from requests.services.lease import claim_lease, claims_kept
+from requests.services.notifications import notifications_after_poll
+from requests.services.waiting import WAIT_FIELDS, request_wait, wait_expired_text
 from students.models import DossierOutcome, Student
 from students.services.dossier_merge import DossierIn, dossiers_merge_parsed
 from students.services.elk import students_elk_fetched
@@ -102,6 +105,8 @@ _ROW_FIELDS = (
     "dossier",
     "completed_at",
     "last_activity_at",
+    "session_id",
+    *WAIT_FIELDS,
 )
 
 
@@ -180,7 +185,7 @@ def _submit_claimed(rows: list[TransferRequest], *, token: uuid.UUID, now: datet
         retry_rows: list[TransferRequest] = []
         if sendable:
             try:
-                acks = _endpoint_client().submit(items)
+                acks = _endpoint_client().open_transfers(items)
             except TransientEndpointError as exc:
                 retry_rows = _transient_all(sendable, message=endpoint_error_text(exc), now=now)
                 acks = []
@@ -196,7 +201,9 @@ def _submit_claimed(rows: list[TransferRequest], *, token: uuid.UUID, now: datet
                     ack = by_id.get(str(row.public_id))
                     if ack is None:
                         missing.append(row)
-                    elif ack.accepted:
+                        continue
+                    row.session_id = ack.session_id  # signed off when the request ends
+                    if ack.accepted:
                         row.sent_at = now
                         row.attempts = 0
                         row.error = ""
@@ -289,6 +296,8 @@ def _poll_claimed(rows: list[TransferRequest], *, token: uuid.UUID, now: datetim
         # the rules run before the rows are locked, on the tree the client parsed.
         received = _read_files(to_merge)
     ours = _record(rows, token=token, received=received, now=now, released_on=released_on)
+    # Still waiting: the endpoint is asked to call back when the file is released.
+    notifications_after_poll(rows=ours, now=now)
     ours_ids = {r.id for r in ours}
     retry_rows = [r for r in retry_rows if r.id in ours_ids and r.status in OPEN_STATUSES]
     if retry_rows:
@@ -309,9 +318,15 @@ def _poll_claimed(rows: list[TransferRequest], *, token: uuid.UUID, now: datetim
 def _fetch_results(rows: list[TransferRequest]) -> dict[str, RequestResult | EndpointError]:
     """The endpoint's answer per public id, or the error that stands for it."""
     client = _endpoint_client()
-    public_ids = [str(row.public_id) for row in rows]
+    asks = {
+        str(row.public_id): DocumentAsk(
+            request_id=str(row.public_id), session_id=row.session_id, request_date=row.changed_since
+        )
+        for row in rows
+    }
+    public_ids = list(asks)
     try:
-        return {result.request_id: result for result in client.results(public_ids)}
+        return {result.request_id: result for result in client.ask_documents(list(asks.values()))}
     except TransientEndpointError as exc:
         return dict.fromkeys(public_ids, exc)
     except EndpointError as exc:
@@ -323,7 +338,7 @@ def _fetch_results(rows: list[TransferRequest]) -> dict[str, RequestResult | End
         answers: dict[str, RequestResult | EndpointError] = {}
         for public_id in public_ids:
             try:
-                for result in client.results([public_id]):
+                for result in client.ask_documents([asks[public_id]]):
                     answers[result.request_id] = result
             except EndpointError as single:
                 answers[public_id] = single
@@ -331,10 +346,10 @@ def _fetch_results(rows: list[TransferRequest]) -> dict[str, RequestResult | End
 
 
 # One client per process and endpoint settings (see _endpoint_client).
-_CLIENTS: dict[tuple, EndpointClient] = {}
+_CLIENTS: dict[tuple, Exchange] = {}
 
 
-def _endpoint_client() -> EndpointClient:
+def _endpoint_client() -> Exchange:
     """This process's client for the endpoint the settings name, made once and kept open.
 
     Building an httpx client loads an SSL context and opens a new connection: done
@@ -344,6 +359,7 @@ def _endpoint_client() -> EndpointClient:
     """
     key = (
         os.getpid(),
+        settings.OSO_EXCHANGE_BACKEND,
         settings.OSO_ENDPOINT_URL,
         settings.OSO_SCHOOL_BRIN,
         settings.OSO_ENDPOINT_CONNECT_TIMEOUT,
@@ -352,7 +368,7 @@ def _endpoint_client() -> EndpointClient:
     )
     client = _CLIENTS.get(key)
     if client is None:
-        client = _CLIENTS[key] = endpoint_client_from_settings()
+        client = _CLIENTS[key] = exchange_from_settings()
     return client
 
 
@@ -374,6 +390,7 @@ def _resubmit(row: TransferRequest, *, now: datetime) -> None:
     row.resubmits += 1
     row.status = RequestStatus.REQUESTED
     row.sent_at = None  # what the submit step claims
+    row.session_id = ""  # the endpoint lost that session: nothing to sign off
     row.error = ""
     row.next_attempt_at = now + timedelta(seconds=capped_countdown(retry_delay(row.resubmits)))
     row.last_activity_at = now
@@ -397,13 +414,8 @@ def _apply_result(
     elif result.state == ResultState.NOT_CHANGED:
         _finish(row, RequestStatus.NOT_CHANGED, now=now)
     elif result.state == ResultState.PENDING:
-        row.status = RequestStatus.WAITING
-        row.attempts = 0
-        row.error = ""
-        row.next_attempt_at = now + timedelta(seconds=pending_delay(row.polls))
-        row.claim_token = None
-        row.claimed_until = None  # free: poll_due_requests asks again when it is due
-        row.last_activity_at = now
+        if not request_wait(row, result, now=now):
+            _finish(row, RequestStatus.FAILED, now=now, error=wait_expired_text(row))
     elif result.transient:
         retry_rows.append(row)
         _transient(row, message=_result_text(result), now=now)

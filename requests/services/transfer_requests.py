@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db.models import Exists, F, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,14 +31,17 @@ from requests.models import (
     RequestStatus,
     TransferRequest,
 )
+from requests.selectors import students_needing_rerequest
 from requests.services.enqueue import chunked, enqueue_submit
-from students.models import ElkDot, FinalTestResult, PriorEducation, SignupGroup, Student
+from students.models import PriorEducation, SignupGroup, Student
 
 
 @dataclass(frozen=True)
 class AddResult:
     added: int
     skipped_open: int
+    # The requests this call added (not a concurrent call's): what a caller may send.
+    request_ids: tuple[int, ...] = ()
 
 
 def transfer_requests_add(*, student_ids: Iterable[int], user: str) -> AddResult:
@@ -94,7 +97,11 @@ def transfer_requests_add(*, student_ids: Iterable[int], user: str) -> AddResult
             user=user,
         )
     added = len(added_rows)
-    return AddResult(added=added, skipped_open=len(existing) - added)
+    return AddResult(
+        added=added,
+        skipped_open=len(existing) - added,
+        request_ids=tuple(sorted(request_id for request_id, _s, _n in added_rows)),
+    )
 
 
 def _slices(ids: list, size: int = 2000) -> list[list]:
@@ -290,6 +297,9 @@ _RESEND_FIELDS = (
     "claimed_until",
     "next_attempt_at",
     "last_activity_at",
+    "session_id",
+    "wait_reason",
+    "waiting_since",
 )
 
 
@@ -318,7 +328,7 @@ def transfer_requests_retry(*, request_ids: Iterable[int], user: str) -> int:
                 )
             )
             .order_by("id")
-            .only("id", "student_id", "mode", "changed_since")
+            .only("id", "student_id", "mode", "changed_since", "session_id")
             .annotate(audit_student_number=F("student__student_number"))
         )
         if not failed:
@@ -344,6 +354,10 @@ def transfer_requests_retry(*, request_ids: Iterable[int], user: str) -> int:
             row.changed_fields = []
             row.dossier = None
             row.completed_at = None
+            # A new transfer: a new session, and a new wait with its own end.
+            row.session_id = ""
+            row.wait_reason = ""
+            row.waiting_since = None
             row.claim_token = None
             row.claimed_until = now + grace
             row.next_attempt_at = now + grace
@@ -398,33 +412,6 @@ def transfer_requests_delete(*, request_ids: Iterable[int], user: str) -> int:
             user=user,
         )
     return deleted
-
-
-def students_needing_rerequest(*, signup_group_id: int):
-    """Students of the group who need their file fetched again.
-
-    A blue ELK dot (new data at the primary school), no final test on the card yet,
-    or a last request that failed. Students with an open request are left out.
-    """
-    latest_status = Subquery(
-        TransferRequest.objects.filter(student_id=OuterRef("pk"))
-        .order_by("-created_at", "-id")
-        .values("status")[:1]
-    )
-    has_final_test = Exists(
-        FinalTestResult.objects.filter(prior_education__student_id=OuterRef("pk"))
-    )
-    has_open = Exists(
-        TransferRequest.objects.filter(student_id=OuterRef("pk"), status__in=OPEN_STATUSES)
-    )
-    return (
-        Student.objects.filter(signup_group_id=signup_group_id)
-        .annotate(latest_request_status=latest_status)
-        .filter(
-            Q(elk_dot=ElkDot.BLUE) | ~has_final_test | Q(latest_request_status=RequestStatus.FAILED)
-        )
-        .exclude(has_open)
-    )
 
 
 def signup_group_rerequest(*, signup_group_id: int, user: str) -> RequestBatch | None:

@@ -20,8 +20,8 @@ from django.utils import timezone
 
 from audit.models import AuditAction
 from audit.services import audit_record
-from students.card_selectors import applied_dossiers
 from students.models import SignupGroup, Student
+from students.selectors.dossiers import applied_dossiers
 
 logger = logging.getLogger(__name__)
 

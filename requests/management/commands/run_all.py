@@ -9,6 +9,7 @@ filesystem broker under var/, exactly like a plain ``manage.py`` call.
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 from urllib.parse import urlsplit
@@ -45,8 +46,9 @@ class Command(BaseCommand):
         synced = periodic_tasks_sync()
         if synced.created:
             self.stdout.write(_("Beat schedules created: %s") % ", ".join(synced.created))
-        children = self._children(options)
-        supervisor = Supervisor(children=children, cwd=str(settings.BASE_DIR))
+        env = self._environment(options)
+        children = self._children(options, env)
+        supervisor = Supervisor(children=children, env=env, cwd=str(settings.BASE_DIR))
         signal.signal(signal.SIGINT, supervisor.request_stop)
         signal.signal(signal.SIGTERM, supervisor.request_stop)
         supervisor.start()
@@ -81,7 +83,26 @@ class Command(BaseCommand):
             raise CommandError(_("%(name)s stopped unexpectedly.") % {"name": exited.name})
         self.stdout.write(_("Everything stopped."))
 
-    def _children(self, options) -> list[Child]:
+    def _environment(self, options) -> dict[str, str]:
+        """This process's environment, with the notification callback wired for the demo.
+
+        The worker registers waiting requests with the callback URL of the web app started
+        here (unless OSO_NOTIFICATION_CALLBACK_URL names another), and the mock signs its
+        callbacks with the portal's shared secret.
+        """
+        env = dict(os.environ)
+        if settings.OSO_NOTIFICATIONS:
+            env.setdefault("OSO_NOTIFICATION_CALLBACK_URL", self._callback_url(options))
+            env["ELK_MOCK_NOTIFY_SECRET"] = settings.OSO_NOTIFICATION_SECRET or ""
+        return env
+
+    @staticmethod
+    def _callback_url(options) -> str:
+        if os.environ.get("OSO_NOTIFICATION_CALLBACK_URL"):
+            return os.environ["OSO_NOTIFICATION_CALLBACK_URL"]
+        return f"http://{options['addr']}/oso/notifications/"
+
+    def _children(self, options, env: dict[str, str] | None = None) -> list[Child]:
         python = sys.executable
         concurrency = options["concurrency"] or (1 if settings.USING_SQLITE else 2)
         if settings.USING_SQLITE and concurrency != 1:
@@ -94,7 +115,7 @@ class Command(BaseCommand):
         beat += ["--pidfile", str(settings.VAR_DIR / "celerybeat.pid")]
         children = []
         if not options["no_mock"]:
-            mock = self._mock_command(options)
+            mock = self._mock_command(options, env or {})
             if mock:
                 children.append(Child("mock", mock))
         children += [Child("worker", worker), Child("beat", beat)]
@@ -103,7 +124,7 @@ class Command(BaseCommand):
             children.append(Child("web", web))
         return children
 
-    def _mock_command(self, options) -> list[str] | None:
+    def _mock_command(self, options, env: dict[str, str]) -> list[str] | None:
         """The mock endpoint, on the host and port of OSO_ENDPOINT_URL when that is local."""
         url = urlsplit(settings.OSO_ENDPOINT_URL)
         if url.hostname not in _LOCAL_HOSTS:
@@ -115,4 +136,6 @@ class Command(BaseCommand):
         command += ["--port", str(url.port or 80), "--dataset", options["mock_dataset"]]
         if options["mock_clock"]:
             command += ["--clock", options["mock_clock"]]
+        if env.get("OSO_NOTIFICATION_CALLBACK_URL") and settings.OSO_NOTIFICATIONS:
+            command += ["--notify-url", env["OSO_NOTIFICATION_CALLBACK_URL"]]
         return command

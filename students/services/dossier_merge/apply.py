@@ -39,12 +39,29 @@ STUDENT_CHANGES: dict[str, ChangedField] = {
     "bsn": ChangedField.IDENTITY,
     "education_number": ChangedField.IDENTITY,
     "primary_school_id": ChangedField.PRIMARY_SCHOOL,
+    "address_secret": ChangedField.ADDRESS,
+    "phone_secret": ChangedField.PHONE,
+    "email_secret": ChangedField.EMAIL,
 }
+
+# What each secret flag hides, and the remark when a real stored value is kept.
+SECRET_FIELDS: tuple[tuple[str, tuple[str, ...], Message], ...] = (
+    (
+        "address_secret",
+        ("street", "house_number", "house_number_suffix", "postcode", "town"),
+        texts.SECRET_ADDRESS_KEPT(),
+    ),
+    ("phone_secret", ("phone",), texts.SECRET_PHONE_KEPT()),
+    ("email_secret", ("email",), texts.SECRET_EMAIL_KEPT()),
+)
 
 
 # Student fields a merge writes (bulk_update_rows needs them listed).
 STUDENT_UPDATE_FIELDS: tuple[str, ...] = (
     *NAW_FIELDS,
+    "address_secret",
+    "phone_secret",
+    "email_secret",
     "first_names",
     "initials",
     "sex",
@@ -75,6 +92,12 @@ def student_apply(
     before = {name: getattr(student, name) for name in STUDENT_CHANGES}
     remarks = plan.remarks
     naw = parsed.naw.as_dict()
+    for flag, fields, kept in SECRET_FIELDS:
+        secret = bool(getattr(parsed, flag))
+        # Only a real value kept against the placeholder is worth a remark.
+        if secret and any(getattr(student, name) for name in fields):
+            remarks.append(kept)
+        setattr(student, flag, secret)
     dossier_values = dict(student.dossier_values or {})
     for name in NAW_FIELDS:
         supplied = naw.get(name)

@@ -97,6 +97,20 @@ TOO_LONG = define(
     formats={"field": field_label},
     parsers={"field": field_from_label},
 )
+# A secret value (adresgeheim, a placeholder) met a real stored one, which stays: only
+# then is it a remark. With nothing stored the card just says the value is secret.
+SECRET_ADDRESS_KEPT = define(
+    "merge.secret_address_kept",
+    gettext_noop("Address is secret in the dossier (adresgeheim): the existing address was kept."),
+)
+SECRET_PHONE_KEPT = define(
+    "merge.secret_phone_kept",
+    gettext_noop("Phone number is secret in the dossier: the existing number was kept."),
+)
+SECRET_EMAIL_KEPT = define(
+    "merge.secret_email_kept",
+    gettext_noop("E-mail address is secret in the dossier: the existing address was kept."),
+)
 STORAGE_FAILED = define(
     "merge.storage_failed",
     gettext_noop("The dossier could not be stored because of a database error."),

@@ -1,0 +1,371 @@
+"""Notifications: the chain tells us when a file we wait for is released, and we fetch it at once.
+
+1. **Register** (``notifications_after_poll``, then the task ``register_notifications``): every
+   request that a poll left *Wacht op basisschool* gets one ``NotificationRegistration``,
+   registered at the endpoint by a task that claims it like any unit of work (conditional
+   UPDATE and lease; transient failures retried with backoff and jitter; refused or given up:
+   ``failed``, and the request is simply polled as before). Once registered, the request is
+   polled only every ``OSO_NOTIFICATION_FALLBACK_POLL_SECONDS``: the fallback.
+2. **Callback** (``notification_callback_receive``, from the view): a signed, fresh, readable
+   callback whose delivery id is new reserves the named open requests that no worker holds and
+   queues their results poll on commit: the normal claim and merge (pipeline.py) fetch the
+   file. A duplicate does no harm: the claim decides. A request a worker holds right now is
+   marked notified; if that worker's poll still finds it waiting, it registers again and the
+   endpoint, which has the file out, calls back at once.
+3. **Sweep** (``notifications_sweep``, with the requests' sweeper): registrations whose task
+   was lost are queued again; remembered deliveries older than twice the window are dropped
+   (their timestamp alone refuses them by then).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from requests.client import EndpointClient, EndpointError, endpoint_client_from_settings
+from requests.client.notifications import (
+    Callback,
+    CallbackRejected,
+    NotificationAck,
+    callback_verify,
+)
+from requests.models import (
+    NotificationDelivery,
+    NotificationRegistration,
+    NotificationStatus,
+    RequestStatus,
+    TransferRequest,
+)
+from requests.services.backoff import retry_delay
+from requests.services.enqueue import capped_countdown, chunked, enqueue_poll
+from requests.services.enqueue import enqueue_register as enqueue_register_chunk
+from requests.services.lease import claim_lease
+
+logger = logging.getLogger(__name__)
+
+_POLLABLE = (RequestStatus.REQUESTED, RequestStatus.WAITING)
+_REGISTRATION_FIELDS = (
+    "status",
+    "attempts",
+    "next_attempt_at",
+    "claimed_until",
+    "claim_token",
+    "registered_at",
+    "failure_code",
+)
+
+
+def _grace() -> timedelta:
+    return timedelta(seconds=settings.OSO_REQUEST_DISPATCH_GRACE_SECONDS)
+
+
+# --- 1. Register ----------------------------------------------------------------------
+
+
+def notifications_after_poll(*, rows: Sequence[TransferRequest], now: datetime) -> list[int]:
+    """After a poll: register the requests it left waiting; returns the registrations queued.
+
+    New waits get a registration; a wait after a callback registers again (the file was not
+    there when the worker that held the row asked); a registered wait is next polled only
+    at the fallback interval.
+    """
+    waiting = [row.id for row in rows if row.status == RequestStatus.WAITING]
+    if not settings.OSO_NOTIFICATIONS or not waiting:
+        return []
+    until = now + _grace()
+    with transaction.atomic():
+        existing = dict(
+            NotificationRegistration.objects.filter(request_id__in=waiting).values_list(
+                "request_id", "status"
+            )
+        )
+        NotificationRegistration.objects.bulk_create(
+            [
+                NotificationRegistration(request_id=request_id, claimed_until=until)
+                for request_id in waiting
+                if request_id not in existing
+            ],
+            ignore_conflicts=True,
+        )
+        again = [rid for rid, status in existing.items() if status == NotificationStatus.NOTIFIED]
+        if again:
+            NotificationRegistration.objects.filter(
+                request_id__in=again, status=NotificationStatus.NOTIFIED
+            ).update(
+                status=NotificationStatus.PENDING,
+                attempts=0,
+                next_attempt_at=None,
+                claim_token=None,
+                claimed_until=until,
+            )
+        registered = [
+            rid for rid, status in existing.items() if status == NotificationStatus.REGISTERED
+        ]
+        _poll_at_fallback(registered, now=now)
+        queued = list(
+            NotificationRegistration.objects.filter(
+                request_id__in=[rid for rid in waiting if rid not in existing] + again,
+                status=NotificationStatus.PENDING,
+                claim_token__isnull=True,
+            ).values_list("id", flat=True)
+        )
+        enqueue_register(queued)
+    return queued
+
+
+def _poll_at_fallback(request_ids: Sequence[int], *, now: datetime) -> None:
+    """The endpoint will call back: ask these waiting requests again only at the fallback."""
+    if not request_ids:
+        return
+    until = now + timedelta(seconds=settings.OSO_NOTIFICATION_FALLBACK_POLL_SECONDS)
+    TransferRequest.objects.filter(
+        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lt=until),
+        id__in=list(request_ids),
+        status=RequestStatus.WAITING,
+        claimed_until__isnull=True,
+    ).update(next_attempt_at=until)
+
+
+@dataclass(frozen=True)
+class RegisterOutcome:
+    claimed: int = 0
+    registered: int = 0
+    failed: int = 0
+    retry_ids: tuple[int, ...] = ()
+    retry_in: float = 0.0
+
+
+def notification_registrations_register(*, registration_ids: Sequence[int]) -> RegisterOutcome:
+    """Register the given pending registrations at the endpoint (claim, call, record)."""
+    now = timezone.now()
+    token = uuid.uuid4()
+    ids = list(dict.fromkeys(registration_ids))
+    free = Q(claim_token__isnull=True) | Q(claimed_until__lt=now)
+    NotificationRegistration.objects.filter(
+        free, id__in=ids, status=NotificationStatus.PENDING
+    ).update(claim_token=token, claimed_until=now + claim_lease())
+    rows = list(
+        NotificationRegistration.objects.filter(id__in=ids, claim_token=token).select_related(
+            "request"
+        )
+    )
+    if not rows:
+        return RegisterOutcome()
+    waiting = [row for row in rows if row.request.status == RequestStatus.WAITING]
+    for row in rows:
+        if row.request.status != RequestStatus.WAITING:
+            # Fetched (or failed) meanwhile: nothing to wait for.
+            _register_end(row, NotificationStatus.FAILED, code="not_waiting")
+    acks: dict[str, NotificationAck | EndpointError] = {}
+    if waiting:
+        public_ids = [str(row.request.public_id) for row in waiting]
+        try:
+            answers = _endpoint_client().register_notifications(
+                public_ids, callback_url=settings.OSO_NOTIFICATION_CALLBACK_URL
+            )
+            acks = {ack.request_id: ack for ack in answers}
+        except EndpointError as exc:
+            acks = dict.fromkeys(public_ids, exc)
+    retry: list[NotificationRegistration] = []
+    for row in waiting:
+        answer = acks.get(str(row.request.public_id))
+        if isinstance(answer, NotificationAck) and answer.accepted:
+            _register_end(row, NotificationStatus.REGISTERED, code="")
+            row.registered_at = now
+        elif isinstance(answer, NotificationAck):
+            _register_end(row, NotificationStatus.FAILED, code=answer.code[:50])
+        elif isinstance(answer, EndpointError) and not answer.transient:
+            # An endpoint without notifications (or that refuses the call): poll only.
+            _register_end(row, NotificationStatus.FAILED, code=(answer.code or "refused")[:50])
+        else:
+            row.attempts += 1
+            row.failure_code = (answer.code if answer else "no_answer")[:50]
+            if row.attempts >= settings.OSO_NOTIFICATION_MAX_ATTEMPTS:
+                _register_end(row, NotificationStatus.FAILED, code=row.failure_code)
+                continue
+            row.next_attempt_at = now + timedelta(
+                seconds=capped_countdown(retry_delay(row.attempts))
+            )
+            row.claim_token = None
+            row.claimed_until = row.next_attempt_at + _grace()
+            retry.append(row)
+    with transaction.atomic():
+        ours = set(
+            NotificationRegistration.objects.select_for_update()
+            .filter(id__in=[row.id for row in rows], claim_token=token)
+            .values_list("id", flat=True)
+        )
+        mine = [row for row in rows if row.id in ours]
+        NotificationRegistration.objects.bulk_update(mine, _REGISTRATION_FIELDS)
+        registered = [r for r in mine if r.status == NotificationStatus.REGISTERED]
+        _poll_at_fallback([r.request_id for r in registered], now=now)
+        retry = [r for r in retry if r.id in ours]
+        retry_in = max(
+            ((r.next_attempt_at - now).total_seconds() for r in retry if r.next_attempt_at),
+            default=0.0,
+        )
+        enqueue_register([r.id for r in retry], countdown=retry_in)
+    return RegisterOutcome(
+        claimed=len(mine),
+        registered=len(registered),
+        failed=sum(1 for r in mine if r.status == NotificationStatus.FAILED),
+        retry_ids=tuple(r.id for r in retry),
+        retry_in=retry_in,
+    )
+
+
+def _register_end(row: NotificationRegistration, status: str, *, code: str) -> None:
+    row.status = status
+    row.failure_code = code
+    row.next_attempt_at = None
+    row.claim_token = None
+    row.claimed_until = None
+
+
+def enqueue_register(registration_ids: Sequence[int], *, countdown: float = 0) -> None:
+    """Queue the register task for these registrations, in chunks, once the transaction commits."""
+    for chunk in chunked(list(registration_ids)):
+        enqueue_register_chunk(chunk, countdown=countdown)
+
+
+_CLIENTS: dict[tuple, EndpointClient] = {}
+
+
+def _endpoint_client() -> EndpointClient:
+    """One client per process and endpoint settings, kept open (as pipeline.py does)."""
+    key = (os.getpid(), settings.OSO_ENDPOINT_URL, settings.OSO_SCHOOL_BRIN)
+    client = _CLIENTS.get(key)
+    if client is None:
+        client = _CLIENTS[key] = endpoint_client_from_settings()
+    return client
+
+
+# --- 2. Callback ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CallbackOutcome:
+    delivery_id: str
+    known: int  # request ids of ours in the callback
+    fetching: int  # of those, queued for a results poll now
+
+
+def notification_callback_receive(
+    *, body: bytes, timestamp: str, signature: str, now: datetime | None = None
+) -> CallbackOutcome:
+    """Check a callback and fetch the files it announces; ``CallbackRejected`` changes nothing.
+
+    401 bad signature or stale timestamp, 400 unreadable, 409 a delivery seen before, 404 no
+    request of ours named. Work is queued only when the transaction commits.
+    """
+    now = now or timezone.now()
+    if not settings.OSO_NOTIFICATIONS:
+        raise CallbackRejected(404, "notifications_off")
+    callback = callback_verify(
+        body=body,
+        timestamp=timestamp,
+        signature=signature,
+        secret=settings.OSO_NOTIFICATION_SECRET or "",
+        now=now.timestamp(),
+        max_age=settings.OSO_NOTIFICATION_MAX_AGE_SECONDS,
+    )
+    with transaction.atomic():
+        return _callback_apply(callback, now=now)
+
+
+def _callback_apply(callback: Callback, *, now: datetime) -> CallbackOutcome:
+    try:
+        with transaction.atomic():
+            delivery = NotificationDelivery.objects.create(
+                delivery_id=callback.delivery_id,
+                received_at=now,
+                request_count=len(callback.request_ids),
+            )
+    except IntegrityError:
+        raise CallbackRejected(409, "replayed") from None
+    public_ids = [_uuid(value) for value in callback.request_ids]
+    known = list(
+        TransferRequest.objects.filter(public_id__in=[p for p in public_ids if p]).values_list(
+            "id", "status", "sent_at"
+        )
+    )
+    if not known:
+        # Rolls the delivery back too: a callback naming nothing of ours leaves no trace.
+        raise CallbackRejected(404, "unknown_request")
+    known_ids = [row_id for row_id, _status, _sent in known]
+    NotificationRegistration.objects.filter(request_id__in=known_ids).exclude(
+        status=NotificationStatus.NOTIFIED
+    ).update(
+        status=NotificationStatus.NOTIFIED,
+        notified_at=now,
+        next_attempt_at=None,
+        claim_token=None,
+        claimed_until=None,
+    )
+    pollable = [row_id for row_id, status, sent in known if status in _POLLABLE and sent]
+    # Rows a worker holds right now are left to it (see notifications_after_poll).
+    free = list(
+        TransferRequest.objects.select_for_update(skip_locked=True)
+        .filter(id__in=pollable, status__in=_POLLABLE, claim_token__isnull=True)
+        .order_by("id")
+        .values_list("id", flat=True)
+    )
+    if free:
+        TransferRequest.objects.filter(id__in=free).update(
+            next_attempt_at=now, claimed_until=now + _grace()
+        )
+        for chunk in chunked(free):
+            enqueue_poll(chunk)
+    delivery.fetched_count = len(free)
+    delivery.save(update_fields=["fetched_count"])
+    logger.info(
+        "notification %s: %d requests of ours, %d fetched now",
+        callback.delivery_id,
+        len(known),
+        len(free),
+    )
+    return CallbackOutcome(delivery_id=callback.delivery_id, known=len(known), fetching=len(free))
+
+
+def _uuid(value: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        return None
+
+
+# --- 3. Sweep -------------------------------------------------------------------------
+
+
+def notifications_sweep(*, now: datetime | None = None) -> int:
+    """Queue again the pending registrations whose task was lost; forget old deliveries."""
+    now = now or timezone.now()
+    if not settings.OSO_NOTIFICATIONS:
+        return 0
+    horizon = now - timedelta(seconds=2 * settings.OSO_NOTIFICATION_MAX_AGE_SECONDS)
+    NotificationDelivery.objects.filter(received_at__lt=horizon).delete()
+    with transaction.atomic():
+        stuck = list(
+            NotificationRegistration.objects.select_for_update(skip_locked=True)
+            .filter(
+                Q(claimed_until__lt=now) | Q(claimed_until__isnull=True),
+                status=NotificationStatus.PENDING,
+            )
+            .order_by("id")
+            .values_list("id", flat=True)
+        )
+        if stuck:
+            NotificationRegistration.objects.filter(id__in=stuck).update(
+                claim_token=None, claimed_until=now + _grace()
+            )
+            enqueue_register(stuck)
+    return len(stuck)

@@ -204,6 +204,9 @@ OSO_EXCHANGE_BACKEND = env_str("OSO_EXCHANGE_BACKEND", "requests.client.endpoint
 OSO_WAIT_MAX_DAYS = env_int("OSO_WAIT_MAX_DAYS", 42)
 # How many requests go to the endpoint in one submit or results call.
 OSO_REQUEST_CHUNK_SIZE = env_int("OSO_REQUEST_CHUNK_SIZE", 200)
+# How many ids one database statement binds at most (id__in lists, bulk writes): a long
+# list is sent in slices of this size (common/chunks.py).
+OSO_ID_CHUNK_SIZE = env_int("OSO_ID_CHUNK_SIZE", 500)
 
 # --- Celery ---------------------------------------------------------------------
 # Without a broker URL the demo uses kombu's filesystem transport under var/, so

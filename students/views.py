@@ -37,6 +37,7 @@ from students.models import (
     changed_fields_text,
     mask_identifier,
 )
+from students.selectors import dossier_fields
 from students.selectors import dossiers as dossier_selectors
 from students.selectors import students as student_selectors
 from students.services.corrections import naw_correction_release
@@ -246,6 +247,7 @@ class StudentDetailView(PortalAccessMixin, TemplateView):
         newer = dossier_selectors.student_dossier(student_number=sn, dossier_id=newer_id)
         return {
             "diff": dossier_selectors.dossier_diff(older=older, newer=newer),
+            "diff_fields": dossier_fields.dossier_field_changes(older=older, newer=newer),
             "diff_older": older,
             "diff_newer": newer,
         }

@@ -40,6 +40,7 @@ from django.utils import timezone, translation
 from audit.models import SYSTEM_ACTOR, AuditAction
 from audit.services import AuditInput, audit_record_many
 from common.bulk import bulk_update_rows
+from common.chunks import id_chunks
 from oso_format.reader import dossier_validate_many
 from oso_format.types import DossierError, ParsedDossier
 from portal_text import Message, legacy, messages_to_json
@@ -528,8 +529,8 @@ def _reserve_and_enqueue(queryset, *, now: datetime) -> DispatchResult:
             queryset.select_for_update(skip_locked=True).order_by("id").values_list("id", "sent_at")
         )
         ids = [row_id for row_id, _sent_at in rows]
-        for start in range(0, len(ids), 500):
-            TransferRequest.objects.filter(id__in=ids[start : start + 500]).update(
+        for part in id_chunks(ids):
+            TransferRequest.objects.filter(id__in=part).update(
                 claim_token=None, claimed_until=until
             )
         submit_ids = [row_id for row_id, sent_at in rows if sent_at is None]
@@ -565,8 +566,7 @@ def _claim(
     lease = now + claim_lease()
     free = Q(claim_token__isnull=True) | Q(claimed_until__lt=now)
     claimed: list[TransferRequest] = []
-    for start in range(0, len(ids), 500):
-        part = ids[start : start + 500]
+    for part in id_chunks(ids):
         TransferRequest.objects.filter(condition, free, id__in=part).update(
             claim_token=token, claimed_until=lease
         )

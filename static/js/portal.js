@@ -105,6 +105,24 @@
     }
   });
 
+  // The user menu in the header closes on a click elsewhere and on Escape.
+  document.addEventListener("click", function (event) {
+    Array.prototype.forEach.call(document.querySelectorAll("details[data-user-menu][open]"), function (menu) {
+      if (!menu.contains(event.target)) {
+        menu.removeAttribute("open");
+      }
+    });
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") {
+      return;
+    }
+    Array.prototype.forEach.call(document.querySelectorAll("details[data-user-menu][open]"), function (menu) {
+      menu.removeAttribute("open");
+      menu.querySelector("summary").focus();
+    });
+  });
+
   function init(root) {
     Array.prototype.forEach.call(root.querySelectorAll("form[data-selection-form]"), function (form) {
       // A selection kept after a refused action: every result, so every row shown.

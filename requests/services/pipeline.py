@@ -456,8 +456,9 @@ def _merge(received: list[_ReceivedFile], *, received_by: str, now: datetime) ->
     items = [
         DossierIn(
             raw=file.raw,
-            source_name=f"oso-{file.row.public_id}.xml",
+            source_name="",
             expected_student_id=file.row.student_id,
+            name_after_pupil=True,
         )
         for file in received
     ]

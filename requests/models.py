@@ -249,3 +249,4 @@ from requests.notification_models import (  # noqa: E402, F401
     NotificationRegistration,
     NotificationStatus,
 )
+from requests.signoff_models import RequestSignoff, SignoffStatus  # noqa: E402, F401

@@ -67,6 +67,7 @@ from requests.services.backoff import retry_delay
 from requests.services.enqueue import capped_countdown, chunked, enqueue_poll, enqueue_submit
 from requests.services.lease import claim_lease, claims_kept
 from requests.services.notifications import notifications_after_poll
+from requests.services.signoffs import signoffs_create
 from requests.services.waiting import WAIT_FIELDS, request_wait, wait_expired_text
 from students.models import DossierOutcome, Student
 from students.services.dossier_merge import DossierIn, dossiers_merge_parsed
@@ -669,6 +670,8 @@ def _record(
             with translation.override(STORED_LANGUAGE):
                 _merge(merging, received_by=_received_by(merging), now=now or timezone.now())
         bulk_update_rows(ours, _ROW_FIELDS)
+        # Every transfer that ends is signed off once (requests/services/signoffs.py).
+        signoffs_create(rows=[row for row in ours if not row.is_open], now=now)
         _audit_finished_unmerged(ours)
         fetched = [row.student_id for row in ours if row.status in _FETCHED_STATUSES]
         if fetched:

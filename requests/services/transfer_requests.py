@@ -35,6 +35,7 @@ from requests.models import (
 )
 from requests.selectors import students_needing_rerequest
 from requests.services.enqueue import chunked, enqueue_submit
+from requests.services.signoffs import signoffs_create_for
 from students.models import PriorEducation, SignupGroup, Student
 
 
@@ -317,6 +318,9 @@ def transfer_requests_retry(*, request_ids: Iterable[int], user: str) -> int:
         )
         if not failed:
             return 0
+        # The failed transfer is signed off before its row starts a new one (normally done
+        # when it failed; this adds nothing then).
+        signoffs_create_for(request_ids=[row.id for row in failed])
         batch = RequestBatch.objects.create(created_by=user, mode=failed[0].mode)
         now = timezone.now()
         retried: list[TransferRequest] = []
@@ -441,6 +445,8 @@ def transfer_requests_stop(*, student_ids: Iterable[int], reason: Message, user:
                 last_activity_at=now,
             )
             stopped += rows
+        # Stopped transfers are signed off like any that ends.
+        signoffs_create_for(request_ids=[row[0] for row in stopped])
         batch_ids = set(
             TransferRequest.objects.filter(id__in=[row[0] for row in stopped])
             .exclude(batch_id=None)

@@ -11,8 +11,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 
-from oso_portal import signup_text as text
-from oso_portal.dates import DateTextInput
+from common import signup_text as text
+from common.dates import DateTextInput
 from students.models import SignupGroup
 from students.services.signup_rows import SignupIn
 from students.services.signup_table import MAX_TABLE_BYTES

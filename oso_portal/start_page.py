@@ -17,8 +17,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from requests.models import OPEN_STATUSES, RequestStatus
-from requests.page_selectors import overview_status_counts
-from requests.selectors import latest_requests
+from requests.selectors import latest_requests, overview_status_counts
 from students.models import Student
 from students.selectors.students import has_blue_dot, has_final_test
 

@@ -26,7 +26,7 @@ from elk_mock import faults
 from elk_mock.dataset import SECONDARY_SCHOOLS
 from elk_mock.faults import FaultPlan, break_xml
 from elk_mock.notifications import DEMO_SECRET, NotificationHub
-from elk_mock.state import EndpointState, ResultState, SubmitItem
+from elk_mock.state import EndpointState, ResultState, SignoffItem, SubmitItem
 
 PROTOCOL_VERSION = "1"
 MAX_ITEMS = 1000
@@ -123,6 +123,21 @@ def parse_results(body: bytes) -> list[str]:
     if len(ids) > MAX_ITEMS:
         raise ProtocolError(413, "too_many_items", f"At most {MAX_ITEMS} request ids per call.")
     return ids
+
+
+def parse_signoff(body: bytes) -> list[SignoffItem]:
+    root = _parse(body, "signoffRequest")
+    items = [
+        SignoffItem(
+            request_id=(element.get("requestId") or "").strip(),
+            session_id=(element.get("sessionId") or "").strip(),
+            result=(element.get("result") or "").strip(),
+        )
+        for element in root.findall("signoff")
+    ]
+    if len(items) > MAX_ITEMS:
+        raise ProtocolError(413, "too_many_items", f"At most {MAX_ITEMS} sign-offs per call.")
+    return items
 
 
 class MockServer(ThreadingHTTPServer):
@@ -251,9 +266,11 @@ class Handler(BaseHTTPRequestHandler):
             return "results"
         if path == "/elk/feed" and method == "GET":
             return "feed"
+        if path == "/oso/signoff" and method == "POST":
+            return "signoff"
         if path == "/oso/notify" and method == "POST":
             return "notify"
-        if path in ("/oso/submit", "/oso/results", "/elk/feed", "/oso/notify"):
+        if path in ("/oso/submit", "/oso/results", "/elk/feed", "/oso/notify", "/oso/signoff"):
             raise ProtocolError(405, "method_not_allowed", "Method not allowed here.")
         raise ProtocolError(404, "not_found", "No such operation.")
 
@@ -280,6 +297,10 @@ class Handler(BaseHTTPRequestHandler):
                 ids = [unquote(path.removeprefix("/oso/results/"))]
             server.count(results_items=len(ids))
             payload = self._results(ids, force_invalid=fault == faults.INVALID_XML)
+        elif operation == "signoff":
+            signoffs = parse_signoff(body)
+            server.count(signoff_items=len(signoffs))
+            payload = self._signoff(signoffs)
         elif operation == "notify":
             pairs = parse_notify(body)
             server.count(notify_items=len(pairs))
@@ -304,6 +325,25 @@ class Handler(BaseHTTPRequestHandler):
         for ack in acks:
             element = etree.SubElement(root, "ack", requestId=ack.request_id)
             element.set("accepted", "true" if ack.accepted else "false")
+            if ack.session_id:
+                element.set("sessionId", ack.session_id)
+            if not ack.accepted:
+                element.set("code", ack.code)
+                element.text = ack.message
+        return _xml(root)
+
+    def _signoff(self, items: list[SignoffItem]) -> bytes:
+        acks, repeats = self.server.state.sign_off(items)
+        if repeats:
+            self.server.count(signoff_repeats=repeats)
+        root = etree.Element(
+            "signoffResponse", version=PROTOCOL_VERSION, clock=self.server.state.clock.isoformat()
+        )
+        for ack in acks:
+            element = etree.SubElement(root, "ack", requestId=ack.request_id)
+            element.set("accepted", "true" if ack.accepted else "false")
+            if ack.session_id:
+                element.set("sessionId", ack.session_id)
             if not ack.accepted:
                 element.set("code", ack.code)
                 element.text = ack.message
@@ -342,6 +382,8 @@ class Handler(BaseHTTPRequestHandler):
                 element.set("transient", "true" if result.transient else "false")
                 element.text = result.message
                 continue
+            if result.result_code:
+                element.set("resultCode", result.result_code)
             version = result.version
             if version is not None:
                 element.set("collectionDate", version.collection_date.isoformat())

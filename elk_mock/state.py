@@ -54,6 +54,17 @@ class ResultState:
 UNKNOWN_REQUEST = "unknown_request"
 
 
+class ResultCode:
+    """The chain's result codes for a file that cannot be given yet (DOMAIN.md)."""
+
+    NOT_AVAILABLE = "LeerlinginfoNietBeschikbaar"  # nothing released (nothing collected yet)
+    NOT_INSPECTED = "LeerlinginfoNietOpvraagbaar"  # collected, the parents have not seen it yet
+
+
+# What a sign-off may say was the transfer's best result (elk_mock/README.md).
+SIGNOFF_RESULTS = frozenset({"dossier", "not_changed", "not_available", "not_inspected", "failed"})
+
+
 @dataclass(frozen=True)
 class SubmitItem:
     request_id: str
@@ -73,6 +84,23 @@ class Ack:
     accepted: bool
     code: str = ""
     message: str = ""
+    session_id: str = ""  # every stored request opens a session, accepted or refused
+
+
+@dataclass(frozen=True)
+class SignoffItem:
+    request_id: str
+    session_id: str
+    result: str
+
+
+@dataclass(frozen=True)
+class Signoff:
+    """A recorded sign-off: the first one of a request stands."""
+
+    session_id: str
+    result: str
+    clock: date
 
 
 @dataclass(frozen=True)
@@ -90,6 +118,7 @@ class Result:
     code: str = ""
     message: str = ""
     transient: bool = False
+    result_code: str = ""  # PENDING: the chain's code for the wait (ResultCode)
 
 
 @dataclass(frozen=True)
@@ -123,6 +152,8 @@ class EndpointState:
         }
         self._clock = clock
         self._requests: dict[str, StoredRequest] = {}
+        self._sessions = 0
+        self._signoffs: dict[str, Signoff] = {}
         self._refused: set[str] = set()
         self._withdrawn: set[str] = set()
         self.counters: Counter[str] = Counter()
@@ -197,6 +228,12 @@ class EndpointState:
     def forget_requests(self) -> None:
         with self._lock:
             self._requests.clear()
+            self._signoffs.clear()
+
+    @property
+    def signoffs(self) -> dict[str, Signoff]:
+        with self._lock:
+            return dict(self._signoffs)
 
     # -- submit --------------------------------------------------------------------------
     def submit(self, items: list[SubmitItem]) -> list[Ack]:
@@ -209,11 +246,16 @@ class EndpointState:
                     acks.append(stored.ack)
                     continue
                 code, pupil = self._check(item)
+                session_id = ""
+                if item.request_id:
+                    self._sessions += 1
+                    session_id = f"S{self._sessions:08d}"
                 ack = Ack(
                     item.request_id,
                     accepted=not code,
                     code=code,
                     message=REFUSAL_MESSAGES.get(code, ""),
+                    session_id=session_id,
                 )
                 if item.request_id:
                     self._requests[item.request_id] = StoredRequest(
@@ -266,13 +308,56 @@ class EndpointState:
         assert stored.pupil_key is not None
         pupil = self._pupils[stored.pupil_key]
         if is_pending(pupil, self._clock):
-            return Result(request_id, ResultState.PENDING)
+            return Result(
+                request_id, ResultState.PENDING, result_code=wait_code(pupil, self._clock)
+            )
         version = released_version(pupil, self._clock)
         assert version is not None
         since = stored.item.changed_since
         if since is not None and version.collection_date <= since:
             return Result(request_id, ResultState.NOT_CHANGED, version=version)
         return Result(request_id, ResultState.DOSSIER, version=version)
+
+    # -- sign-off ------------------------------------------------------------------------
+    def sign_off(self, items: list[SignoffItem]) -> tuple[list[Ack], int]:
+        """Record each transfer's sign-off; the acks, and how many were signed off before.
+
+        Signing off again changes nothing (the first sign-off stands) but is counted, so that
+        a test can show every request was signed off exactly once.
+        """
+        acks = []
+        repeats = 0
+        with self._lock:
+            for item in items:
+                stored = self._requests.get(item.request_id) if item.request_id else None
+                if stored is None:
+                    acks.append(
+                        Ack(
+                            item.request_id,
+                            accepted=False,
+                            code=UNKNOWN_REQUEST,
+                            message="No request with this id was submitted.",
+                        )
+                    )
+                    continue
+                if item.result not in SIGNOFF_RESULTS:
+                    acks.append(
+                        Ack(
+                            item.request_id,
+                            accepted=False,
+                            code=RefusalCode.MALFORMED,
+                            message="The result is not one the chain knows.",
+                        )
+                    )
+                    continue
+                if item.request_id in self._signoffs:
+                    repeats += 1
+                else:
+                    self._signoffs[item.request_id] = Signoff(
+                        stored.ack.session_id, item.result, self._clock
+                    )
+                acks.append(Ack(item.request_id, accepted=True, session_id=stored.ack.session_id))
+        return acks, repeats
 
     # -- notifications (elk_mock/notifications.py) ---------------------------------------
     def notification_check(self, request_id: str) -> str:
@@ -334,6 +419,18 @@ class EndpointState:
                     )
                 )
         return as_of, placements, changed
+
+
+def wait_code(pupil: Pupil, clock: date) -> str:
+    """Which wait a pending pupil is in at ``clock``.
+
+    A file collected but not released yet is with the parents (they see it before the primary
+    school releases it): *LeerlinginfoNietOpvraagbaar*. Nothing collected yet at all:
+    *LeerlinginfoNietBeschikbaar*.
+    """
+    if any(v.collection_date <= clock < v.published_on for v in pupil.versions):
+        return ResultCode.NOT_INSPECTED
+    return ResultCode.NOT_AVAILABLE
 
 
 def _malformed(item: SubmitItem) -> bool:

@@ -104,6 +104,17 @@ def dossier_read(
     return dataclasses.replace(values, meldingen=meldingen, notices=(*values.notices, *moved))
 
 
+def dossier_values(*, raw: bytes) -> ParsedDossier:
+    """The values of a stored file, without the checks (to compare two archived versions).
+
+    The file was checked when it arrived. Raises DossierError for a file that cannot
+    be parsed; one the checks refused may also lack a block the mapping reads
+    (AttributeError, TypeError or ValueError).
+    """
+    root, version = _root_and_version(raw)
+    return to_parsed(root, version, sha256=dossier_sha256(raw))
+
+
 def dossier_check(*, raw: bytes) -> tuple[Melding, ...]:
     """The official check of one file, refusing nothing: its meldingen, each with its class.
 

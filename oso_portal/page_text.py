@@ -65,6 +65,16 @@ SELECT_ROW = _("Select %(name)s")
 SELECT_PAGE = _("Select all rows on this page")
 NO_STUDENTS_FOUND = _("No students match these search fields.")
 NO_REQUESTS = _("No requests match this filter.")
+SEARCH_NAME_OR_NUMBER = _("Name or student number")
+SEARCH_HELP = _("Part of a name, or the start of a student number.")
+SEARCH_NO_BSN = _(
+    "Search for a citizen service number on Search students; here, search by name or "
+    "student number."
+)
+SHOW_ALL_REQUESTS = _("Show all requests")
+PER_PAGE = _("Rows per page")
+# A waiting request: when the primary school is asked again (the template says the same).
+ASKED_AGAIN = _("asked again on %(when)s")
 SEX_SHORT = {"1": pgettext_lazy("sex: female", "F"), "2": pgettext_lazy("sex: male", "M")}
 DOT_GREEN_TEXT = _("green dot: file fetched")
 DOT_BLUE_TEXT = _("blue dot: new data at the primary school")
@@ -111,6 +121,27 @@ DELETED = ngettext_lazy(
 )
 NOTHING_TO_DELETE = _(
     "Only requests that are ready to request can be deleted; nothing was deleted."
+)
+NOTHING_TO_SEND_HOW = _(
+    "Nothing was sent: none of the selected requests is ready to request "
+    "(status Ready to request). To request finished requests again, click Request "
+    "again; requested or waiting requests need nothing, the portal asks again by itself. "
+    "Your choice and selection are kept."
+)
+REREQUESTED = ngettext_lazy(
+    "%(count)d student is being requested again.",
+    "%(count)d students are being requested again.",
+    "count",
+)
+NOTHING_TO_REREQUEST_NOT_FINISHED = _(
+    "Nothing was requested again: none of the selected requests is finished (Processed, "
+    "Student info not changed or Failed). For requests that are ready, click Send "
+    "requests. Your choice and selection are kept."
+)
+NOTHING_TO_REREQUEST_OPEN = _(
+    "Nothing was requested again: every selected student already has an open request. "
+    "Send a ready one with Send requests, or wait until it is finished. Your choice and "
+    "selection are kept."
 )
 RELEASED = _("The correction of %(field)s is released: the field follows the dossiers again.")
 NOT_CORRECTED = _("This field has no local correction.")

@@ -196,8 +196,17 @@ OSO_SCHOOL_BRIN = env_str("OSO_SCHOOL_BRIN", "99XX")
 OSO_ENDPOINT_URL = env_str("OSO_ENDPOINT_URL", "http://127.0.0.1:8765")
 OSO_ENDPOINT_CONNECT_TIMEOUT = env_float("OSO_ENDPOINT_CONNECT_TIMEOUT", 5.0)
 OSO_ENDPOINT_READ_TIMEOUT = env_float("OSO_ENDPOINT_READ_TIMEOUT", 30.0)
+# The binding of the exchange seam (requests/client/exchange.py, docs/INTEGRATION.md): a class
+# with from_settings(). The default speaks HTTP to the mock (or anything with its protocol).
+OSO_EXCHANGE_BACKEND = env_str("OSO_EXCHANGE_BACKEND", "requests.client.endpoint.EndpointClient")
+# A request still waiting for the primary school this many days after the first wait ends
+# Mislukt (staff may retry it).
+OSO_WAIT_MAX_DAYS = env_int("OSO_WAIT_MAX_DAYS", 42)
 # How many requests go to the endpoint in one submit or results call.
 OSO_REQUEST_CHUNK_SIZE = env_int("OSO_REQUEST_CHUNK_SIZE", 200)
+# How many ids one database statement binds at most (id__in lists, bulk writes): a long
+# list is sent in slices of this size (common/chunks.py).
+OSO_ID_CHUNK_SIZE = env_int("OSO_ID_CHUNK_SIZE", 500)
 
 # --- Celery ---------------------------------------------------------------------
 # Without a broker URL the demo uses kombu's filesystem transport under var/, so

@@ -10,6 +10,7 @@ import uuid
 
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal_text import Message, legacy, render, render_all
@@ -38,6 +39,15 @@ FINAL_STATUSES: tuple[str, ...] = (
     RequestStatus.NOT_CHANGED,
     RequestStatus.FAILED,
 )
+
+
+class WaitReason(models.TextChoices):
+    """Why a request waits for the primary school (the chain's result code in brackets)."""
+
+    # LeerlinginfoNietBeschikbaar
+    NOT_AVAILABLE = "not_available", _("The primary school has not released a file yet")
+    # LeerlinginfoNietOpvraagbaar
+    NOT_INSPECTED = "not_inspected", _("The parents have not seen the file yet")
 
 
 class RequestMode(models.TextChoices):
@@ -73,7 +83,8 @@ class RequestBatch(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"#{self.pk} {self.created_at:%Y-%m-%d %H:%M}"
+        # Local time, day first: staff read this in the admin.
+        return f"#{self.pk} {timezone.localtime(self.created_at):%d-%m-%Y %H:%M}"
 
 
 class TransferRequest(models.Model):
@@ -122,6 +133,15 @@ class TransferRequest(models.Model):
     # lost it (a restart, a lost session): bounded by OSO_REQUEST_MAX_RESUBMITS.
     resubmits = models.PositiveIntegerField(_("resubmits"), default=0)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    # The session the chain opened for this transfer when it took the request ("" before,
+    # or when the endpoint gave none): a finished request with one is signed off.
+    session_id = models.CharField(_("session"), max_length=100, blank=True, default="")
+    # While waiting for the primary school: which wait, and since when (the wait has an end,
+    # OSO_WAIT_MAX_DAYS after it began).
+    wait_reason = models.CharField(
+        _("waiting because"), max_length=20, choices=WaitReason.choices, blank=True, default=""
+    )
+    waiting_since = models.DateTimeField(_("waiting since"), null=True, blank=True)
     # Why it failed, or the last transient error while it waits for a retry:
     # {"code": ..., "params": {...}} (portal_text), rendered by ``error``. Null: none.
     failure = models.JSONField(_("error"), null=True, blank=True, default=None)
@@ -231,3 +251,4 @@ from requests.notification_models import (  # noqa: E402, F401
     NotificationRegistration,
     NotificationStatus,
 )
+from requests.signoff_models import RequestSignoff, SignoffStatus  # noqa: E402, F401

@@ -96,21 +96,35 @@ class TransferRequestTable(RowsInPython, tables.Table):
         return render_to_string("includes/request_remarks.html", {"request": record})
 
     # --- The body rows in Python (RowsInPython) ---------------------------------------
+    # The rows checked before a refused action, so the selection survives the refusal.
+    checked_ids: frozenset[int] = frozenset()
+
     def cell_select(self, request: TransferRequest) -> str:
         student = request.student
         label = f"{student.student_number} {student.full_name}"
         template = self.page_text(text.SELECT_ROW)
-        return select_cell(name="request_ids", value=request.pk, label=label, template=template)
+        cell = select_cell(name="request_ids", value=request.pk, label=label, template=template)
+        if request.pk in self.checked_ids:
+            cell = cell.replace(" />", " checked />")
+        return cell
 
     def cell_status(self, request: TransferRequest) -> str:
         # includes/request_status.html, without a template per row.
-        return str(
+        cell = str(
             format_html(
                 '<span class="status status--{}">{}</span>',
                 request.status,
                 self._status_labels().get(request.status, request.status),
             )
         )
+        if request.status == RequestStatus.WAITING and request.next_attempt_at:
+            # When the pipeline asks the primary school again (its own schedule field).
+            when = date_cell(request.next_attempt_at, "d-m-Y H:i")
+            template = self.page_text(text.ASKED_AGAIN)
+            cell += str(
+                format_html(' <span class="next-ask muted">{}</span>', template % {"when": when})
+            )
+        return cell
 
     def _status_labels(self) -> dict[str, str]:
         # The labels are lazy translations: resolve each once a page, not once a row.

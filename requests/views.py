@@ -1,7 +1,7 @@
 """Staff pages of the requests app: the overview (*Overstapdossier opvragen*),
 its actions (send, retry, delete), the export and the batch progress fragment.
 
-Views stay thin: reads from ``requests.selectors``/``page_selectors``, writes
+Views stay thin: reads from ``requests.selectors``, writes
 through ``requests.services``.
 """
 
@@ -10,6 +10,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.db.models import QuerySet
 from django.http import (
     HttpResponse,
@@ -28,11 +29,17 @@ from audit.models import AuditAction
 from audit.services import actor_for, audit_record
 from oso_portal import page_text as text
 from oso_portal.access import PortalAccessMixin
-from requests import exports, page_selectors
+from requests import exports
 from requests.filters import OPEN, TransferRequestFilter
 from requests.forms import SendForm
 from requests.models import OPEN_STATUSES, RequestBatch, RequestStatus, TransferRequest
-from requests.selectors import batch_progress, request_status_counts, requests_overview_queryset
+from requests.selectors import (
+    batch_progress,
+    batch_to_follow,
+    overview_status_counts,
+    requests_overview_queryset,
+)
+from requests.services.rerequest import transfer_requests_rerequest
 from requests.services.transfer_requests import (
     transfer_requests_delete,
     transfer_requests_retry,
@@ -41,6 +48,7 @@ from requests.services.transfer_requests import (
 from requests.tables import CountedPaginator, TransferRequestTable
 
 OVERVIEW_PER_PAGE = 50
+PER_PAGE_CHOICES = (25, 50, 100, 250)
 LIST_PARAMS = frozenset({"page", "sort", "per_page"})
 
 
@@ -63,14 +71,13 @@ def filtered_requests(
     return filterset.queryset.none()
 
 
-def rows_counted(cleaned: dict, counts: dict[str, int]) -> int | None:
-    """How many rows the overview's filter selects, when the status counts already say so.
+def rows_counted(cleaned: dict, counts: dict[str, int]) -> int:
+    """How many rows the overview shows: the status counts beside it already say so.
 
-    Without a signup group or batch the chips count every request, so the table needs no
-    COUNT of its own (at 16,000 requests that scan was a third of the page's database time).
+    The counts are taken over the filter without its status choice (one query), so
+    the table needs no COUNT of its own (at 16,000 requests that scan was a third of
+    the page's database time).
     """
-    if cleaned.get("signup_group") or cleaned.get("batch"):
-        return None
     status = cleaned.get("status")
     if not status:
         return sum(counts.values())
@@ -79,44 +86,88 @@ def rows_counted(cleaned: dict, counts: dict[str, int]) -> int | None:
     return counts.get(status, 0)
 
 
+def per_page_from(params: QueryDict) -> int:
+    """The page size asked for, if it is one of the choices; else the default."""
+    value = params.get("per_page", "")
+    return int(value) if value.isdigit() and int(value) in PER_PAGE_CHOICES else OVERVIEW_PER_PAGE
+
+
+def paginate(table: TransferRequestTable, *, params: QueryDict, per_page: int, count: int) -> None:
+    """Paginate as RequestConfig does (a wrong page number shows the first or last page)."""
+    try:
+        table.paginate(
+            paginator_class=CountedPaginator,
+            count=count,
+            per_page=per_page,
+            page=params.get("page", 1),
+        )
+    except PageNotAnInteger:
+        table.page = table.paginator.page(1)
+    except EmptyPage:
+        table.page = table.paginator.page(table.paginator.num_pages)
+
+
 def overview_url(query: str = "") -> str:
     url = reverse("oso_requests:overview")
     return f"{url}?{query}" if query else url
 
 
-# A send form with errors is kept for one page view, so the overview (reached
-# again by redirect) shows the errors beside the fields and nothing is sent.
+# After a refused action (or a send form with errors) the mode, the date and the
+# selection are kept for one page view: the overview, reached again by redirect,
+# shows them as they were, with the errors beside the fields.
 SEND_FORM_KEY = "request_send_form"
+KEPT_FIELDS = ("mode", "changed_since", "select_all")
+
+
+def keep_choices(request) -> None:
+    """Remember the posted mode, date and selection for the next view of the overview."""
+    kept = {key: request.POST.get(key, "") for key in KEPT_FIELDS}
+    kept["request_ids"] = [v for v in request.POST.getlist("request_ids") if v.isdigit()][:1000]
+    request.session[SEND_FORM_KEY] = kept
 
 
 class RequestOverviewView(PortalAccessMixin, View):
     template_name = "requests/overview.html"
 
     def get(self, request):
-        rejected = request.session.pop(SEND_FORM_KEY, None)
-        send_form = SendForm(rejected) if rejected else SendForm()
-        if rejected:
+        kept = request.session.pop(SEND_FORM_KEY, None)
+        send_form = SendForm(kept) if kept else SendForm()
+        if kept:
             send_form.is_valid()
         filterset = overview_filterset(request.GET)
         valid = filterset.is_valid()
-        queryset = filterset.qs if valid else filterset.queryset.none()
-        cleaned = filterset.form.cleaned_data if valid else {}
+        if valid:
+            queryset = filterset.qs
+            counts = overview_status_counts(filterset.faceted_qs)
+            cleaned = filterset.form.cleaned_data
+        else:
+            assert filterset.queryset is not None  # overview_filterset always gives one
+            queryset = filterset.queryset.none()
+            counts = dict.fromkeys(RequestStatus.values, 0)
+            cleaned = {}
         batch_id = cleaned.get("batch")
-        batch = page_selectors.batch_to_follow(batch_id=int(batch_id) if batch_id else None)
-        signup_group = cleaned.get("signup_group")
-        counts = request_status_counts(signup_group_id=signup_group.pk if signup_group else None)
+        batch = batch_to_follow(batch_id=int(batch_id) if batch_id else None)
         table = TransferRequestTable(queryset)
-        paginate: dict = {"per_page": OVERVIEW_PER_PAGE}
-        total = rows_counted(cleaned, counts) if valid else None
-        if total is not None:
-            paginate.update(paginator_class=CountedPaginator, count=total)
-        RequestConfig(request, paginate=paginate).configure(table)
+        if kept:
+            table.checked_ids = frozenset(int(v) for v in kept.get("request_ids", []))
+        RequestConfig(request, paginate=False).configure(table)
+        per_page = per_page_from(request.GET)
+        paginate(table, params=request.GET, per_page=per_page, count=rows_counted(cleaned, counts))
+        chip_query = filterset.data.copy()
+        for key in ("status", "batch"):
+            chip_query.pop(key, None)
+        if per_page != OVERVIEW_PER_PAGE:
+            chip_query["per_page"] = str(per_page)
         context = {
             "nav": "requests",
             "filter": filterset,
             "table": table,
             "filter_query": filterset.data.urlencode(),
+            "chip_query": chip_query.urlencode(),
             "send_form": send_form,
+            "select_all_kept": bool(kept and kept.get("select_all") == "1"),
+            "per_page": per_page,
+            "per_page_choices": PER_PAGE_CHOICES,
             "status_counts": [
                 {"status": value, "label": label, "count": counts.get(value, 0)}
                 for value, label in RequestStatus.choices
@@ -127,14 +178,23 @@ class RequestOverviewView(PortalAccessMixin, View):
 
 
 def progress_context(batch: RequestBatch) -> dict:
-    """The progress panel: settled (final or waiting for the primary school) out of all."""
+    """The progress panel: settled (final or waiting for the primary school) out of all.
+
+    Waiting requests are settled (nothing happens without the primary school, so the
+    panel stops polling) but not done: the panel says how many wait instead of
+    "finished, 100%".
+    """
     progress = batch_progress(batch_id=batch.pk)
     counts = progress["counts"]
+    waiting = counts.get(RequestStatus.WAITING, 0)
+    total = progress["total"]
     return {
         "batch": batch,
-        "total": progress["total"],
+        "total": total,
         "settled": progress["settled"],
-        "percent": progress["percent"],
+        "done": progress["done"],
+        "waiting": waiting,
+        "percent": progress["percent"] if not waiting else round(100 * progress["done"] / total),
         "finished": progress["finished"],
         "counts": [
             {"status": value, "label": label, "count": counts.get(value, 0)}
@@ -184,11 +244,10 @@ class SendRequestsView(PortalAccessMixin, SelectedRequestsMixin, View):
         form = SendForm(request.POST)
         ids = self.selected_ids(request)
         if not form.is_valid():
-            request.session[SEND_FORM_KEY] = {
-                key: request.POST.get(key, "") for key in ("mode", "changed_since")
-            }
+            keep_choices(request)
             return self.back(request)
         if not ids:
+            keep_choices(request)
             messages.error(request, text.NOTHING_SELECTED)
             return self.back(request)
         mode = form.cleaned_data["mode"]
@@ -199,22 +258,57 @@ class SendRequestsView(PortalAccessMixin, SelectedRequestsMixin, View):
             user=request.user.get_username(),
         )
         if batch is None:
-            messages.warning(request, text.NOTHING_TO_SEND)
+            keep_choices(request)
+            messages.warning(request, text.NOTHING_TO_SEND_HOW)
             return self.back(request)
         messages.success(request, text.SENT % {"count": batch.requests.count()})
         return HttpResponseRedirect(overview_url(urlencode({"batch": batch.pk})))
+
+
+class RerequestRequestsView(PortalAccessMixin, SelectedRequestsMixin, View):
+    """*Opnieuw aanvragen*: a new request for each selected finished row's pupil, sent at once."""
+
+    def post(self, request):
+        form = SendForm(request.POST)
+        ids = self.selected_ids(request)
+        if not form.is_valid():
+            keep_choices(request)
+            return self.back(request)
+        if not ids:
+            keep_choices(request)
+            messages.error(request, text.NOTHING_SELECTED)
+            return self.back(request)
+        result = transfer_requests_rerequest(
+            request_ids=ids,
+            mode=form.cleaned_data["mode"],
+            changed_since=form.cleaned_data["changed_since"],
+            user=request.user.get_username(),
+        )
+        if result.batch is None:
+            keep_choices(request)
+            if result.students:
+                messages.warning(request, text.NOTHING_TO_REREQUEST_OPEN)
+            else:
+                messages.warning(request, text.NOTHING_TO_REREQUEST_NOT_FINISHED)
+            return self.back(request)
+        messages.success(request, text.REREQUESTED % {"count": result.sent})
+        if result.skipped_open:
+            messages.info(request, text.ALREADY_OPEN % {"count": result.skipped_open})
+        return HttpResponseRedirect(overview_url(urlencode({"batch": result.batch.pk})))
 
 
 class RetryRequestsView(PortalAccessMixin, SelectedRequestsMixin, View):
     def post(self, request):
         ids = self.selected_ids(request)
         if not ids:
+            keep_choices(request)
             messages.error(request, text.NOTHING_SELECTED)
             return self.back(request)
         count = transfer_requests_retry(request_ids=ids, user=request.user.get_username())
         if count:
             messages.success(request, text.RETRIED % {"count": count})
         else:
+            keep_choices(request)
             messages.warning(request, text.NOTHING_TO_RETRY)
         return self.back(request)
 
@@ -223,12 +317,14 @@ class DeleteRequestsView(PortalAccessMixin, SelectedRequestsMixin, View):
     def post(self, request):
         ids = self.selected_ids(request)
         if not ids:
+            keep_choices(request)
             messages.error(request, text.NOTHING_SELECTED)
             return self.back(request)
         count = transfer_requests_delete(request_ids=ids, user=request.user.get_username())
         if count:
             messages.success(request, text.DELETED % {"count": count})
         else:
+            keep_choices(request)
             messages.warning(request, text.NOTHING_TO_DELETE)
         return self.back(request)
 

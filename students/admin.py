@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from audit.services import actor_for, bsn_reveal
+from oso_portal.admin_return import ReturnToPortalAdminMixin
 from oso_portal.security import redact_identifiers
 from students.models import (
     NAW_FIELDS,
@@ -40,7 +41,7 @@ from students.models import (
     SignupGroup,
     Student,
 )
-from students.selectors import dossier_diff, dossier_pretty_xml, student_dossiers
+from students.selectors.dossiers import dossier_diff, dossier_pretty_xml, student_dossiers
 from students.services.corrections import (
     naw_correction_record,
     naw_correction_release,
@@ -175,7 +176,7 @@ class StudentActionForm(ActionForm):
 
 
 @admin.register(Student)
-class StudentAdmin(admin.ModelAdmin):
+class StudentAdmin(ReturnToPortalAdminMixin, admin.ModelAdmin):
     form = StudentAdminForm
     action_form = StudentActionForm
     actions = ("move_to_group",)

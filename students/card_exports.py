@@ -20,8 +20,8 @@ from django.utils.translation import gettext as _
 
 from oso_portal.exports import spreadsheet_safe, xlsx_table
 from oso_portal.security import redact_identifiers
-from students.card_selectors import CardRow, card_rows
 from students.models import Student
+from students.selectors.cards import CardRow, card_rows
 
 # The output is for other systems and people alike: always in Dutch.
 EXPORT_LANGUAGE = "nl"

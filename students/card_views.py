@@ -3,7 +3,7 @@
 CSV and Excel hold the cards with the BSN masked; the zip holds the OSO files
 themselves (full BSNs) and needs ``students.export_dossiers``. Every export is on
 record; the print view is a page like any other (masked BSN, nothing leaves).
-Views stay thin: rows from ``students.card_selectors``, files from
+Views stay thin: rows from ``students.selectors.cards``, files from
 ``students.card_exports``, the zip and the audit from ``students.services.card_exports``.
 """
 
@@ -33,8 +33,8 @@ from audit.services import actor_for
 from oso_portal import page_text as text
 from oso_portal.access import PortalAccessMixin
 from students.card_exports import cards_csv, cards_xlsx, export_rows
-from students.card_selectors import card_rows
 from students.models import SignupGroup, Student
+from students.selectors.cards import card_rows
 from students.services.card_exports import (
     EXPORT_DOSSIERS_PERMISSION,
     cards_export_record,

@@ -13,9 +13,9 @@ from django import forms
 from django.db.models import Q, QuerySet
 
 from oso_portal import page_text as text
-from students import page_selectors
 from students.forms import BsnSearchField, PartialDate, PartialDateField
 from students.models import SignupGroup, Student
+from students.selectors import students as student_selectors
 
 
 class PartialDateFilter(django_filters.Filter):
@@ -36,7 +36,7 @@ class BsnFilter(django_filters.Filter):
     field_class = BsnSearchField
 
     def filter(self, qs: QuerySet, value: str) -> QuerySet:
-        return qs.filter(page_selectors.identifier_matches(value)) if value else qs
+        return qs.filter(student_selectors.identifier_matches(value)) if value else qs
 
 
 class CheckboxFilter(django_filters.Filter):
@@ -65,7 +65,7 @@ class StudentSearchFilter(django_filters.FilterSet):
     bsn = BsnFilter(label=text.BSN, help_text=text.BSN_HELP)
     school_year = django_filters.ChoiceFilter(
         field_name="signup_group__school_year",
-        choices=page_selectors.school_year_choices,
+        choices=student_selectors.school_year_choices,
         label=text.SCHOOL_YEAR,
         empty_label=text.ANY,
     )
@@ -128,11 +128,11 @@ class StudentSearchFilter(django_filters.FilterSet):
         )
 
     def filter_final_test(self, qs, name, value):
-        condition = page_selectors.has_final_test()
+        condition = student_selectors.has_final_test()
         return qs.filter(condition) if value == "with" else qs.filter(~condition)
 
     def filter_revised_advice(self, qs, name, value):
-        condition = page_selectors.has_revised_advice()
+        condition = student_selectors.has_revised_advice()
         return qs.filter(condition) if value == "with" else qs.filter(~condition)
 
     def filter_elk_dot(self, qs, name, value):
@@ -140,7 +140,7 @@ class StudentSearchFilter(django_filters.FilterSet):
 
     def filter_request(self, qs, name, value):
         if value == "open":
-            return qs.filter(page_selectors.has_open_request())
+            return qs.filter(student_selectors.has_open_request())
         if value == "failed":
-            return qs.filter(page_selectors.latest_request_failed())
-        return qs.filter(~page_selectors.has_open_request())
+            return qs.filter(student_selectors.latest_request_failed())
+        return qs.filter(~student_selectors.has_open_request())

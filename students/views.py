@@ -1,6 +1,6 @@
 """Staff pages of the students app: search and select, the student page,
 signup groups and the dossier upload. Views stay thin: reads come from
-``students.page_selectors``, writes from the services of students/ and requests/.
+``students.selectors``, writes from the services of students/ and requests/.
 """
 
 from __future__ import annotations
@@ -29,7 +29,6 @@ from oso_portal.upload_limit import upload_refused_pop
 from portal_text import messages_to_json, render_all
 from portal_text import render as text_render
 from requests.services.transfer_requests import signup_group_rerequest, transfer_requests_add
-from students import page_selectors
 from students.filters import StudentSearchFilter
 from students.forms import DossierImportForm
 from students.models import (
@@ -40,7 +39,9 @@ from students.models import (
     changed_fields_text,
     mask_identifier,
 )
-from students.selectors import dossier_diff
+from students.selectors import dossier_fields
+from students.selectors import dossiers as dossier_selectors
+from students.selectors import students as student_selectors
 from students.services.corrections import naw_correction_release
 from students.services.dossier_merge import DossierIn, dossiers_merge
 from students.signup_forms import MoveToGroupForm
@@ -62,7 +63,7 @@ BSN_REFS_KEPT = 5
 
 def remember_bsn_search(session, digits: str) -> str:
     ids = list(
-        Student.objects.filter(page_selectors.identifier_matches(digits)).values_list(
+        Student.objects.filter(student_selectors.identifier_matches(digits)).values_list(
             "pk", flat=True
         )
     )
@@ -89,7 +90,7 @@ class StudentSearch:
         bound = any(key not in LIST_PARAMS for key in params)
         filterset = StudentSearchFilter(
             data if bound else None,
-            queryset=page_selectors.student_search_queryset(),
+            queryset=student_selectors.student_search_queryset(),
             request=request,
         )
         ref = params.get("bsn_ref")
@@ -120,7 +121,8 @@ class StudentSearchView(PortalAccessMixin, View):
     def get(self, request):
         search = StudentSearch.from_params(request, request.GET)
         table = None
-        if search.is_bound:
+        # A refused field shows only its error, not "0 students found" below it.
+        if search.is_bound and search.filterset.is_valid():
             table = StudentTable(search.results())
             RequestConfig(request, paginate={"per_page": SEARCH_PER_PAGE}).configure(table)
         search_query = QueryDict(mutable=True)
@@ -131,7 +133,7 @@ class StudentSearchView(PortalAccessMixin, View):
 
     def post(self, request):
         filterset = StudentSearchFilter(
-            request.POST, queryset=page_selectors.student_search_queryset(), request=request
+            request.POST, queryset=student_selectors.student_search_queryset(), request=request
         )
         form = filterset.form
         if not form.is_valid():
@@ -228,7 +230,7 @@ class StudentDetailView(PortalAccessMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        page = page_selectors.student_page(student_number=self.kwargs["student_number"])
+        page = student_selectors.student_page(student_number=self.kwargs["student_number"])
         context.update(
             nav="search",
             page=page,
@@ -266,10 +268,11 @@ class StudentDetailView(PortalAccessMixin, TemplateView):
         if older_id not in ids or newer_id not in ids or older_id == newer_id:
             return {"diff": None}
         sn = page.student.student_number
-        older = page_selectors.student_dossier(student_number=sn, dossier_id=older_id)
-        newer = page_selectors.student_dossier(student_number=sn, dossier_id=newer_id)
+        older = dossier_selectors.student_dossier(student_number=sn, dossier_id=older_id)
+        newer = dossier_selectors.student_dossier(student_number=sn, dossier_id=newer_id)
         return {
-            "diff": dossier_diff(older=older, newer=newer),
+            "diff": dossier_selectors.dossier_diff(older=older, newer=newer),
+            "diff_fields": dossier_fields.dossier_field_changes(older=older, newer=newer),
             "diff_older": older,
             "diff_newer": newer,
         }
@@ -290,14 +293,14 @@ class DossierAttachmentView(PortalAccessMixin, View):
     """Download one attachment (a scanned report) from a received dossier."""
 
     def get(self, request, student_number: str, dossier_id: int, index: int):
-        dossier = page_selectors.student_dossier(
+        dossier = dossier_selectors.student_dossier(
             student_number=student_number, dossier_id=dossier_id
         )
         if index not in {a.get("index") for a in dossier.attachments or []}:
             raise Http404
         try:
             filename, content = dossier_attachment_file(
-                raw=page_selectors.dossier_raw_bytes(dossier), index=index
+                raw=dossier_selectors.dossier_raw_bytes(dossier), index=index
             )
         except DossierError as exc:
             messages.error(request, str(exc))
@@ -333,7 +336,7 @@ class SignupGroupListView(PortalAccessMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["nav"] = "groups"
-        context["rows"] = page_selectors.signup_group_counts()
+        context["rows"] = student_selectors.signup_group_counts()
         return context
 
 

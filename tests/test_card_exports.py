@@ -302,7 +302,8 @@ def test_no_full_bsn_anywhere_in_the_excel_file(pupils, group):
 def test_the_rows_cost_three_queries_and_the_print_remarks_one_more(
     pupils, group, django_assert_num_queries
 ):
-    from students.card_selectors import applied_dossiers, card_rows
+    from students.selectors.cards import card_rows
+    from students.selectors.dossiers import applied_dossiers
 
     students = Student.objects.filter(signup_group=group)
     with django_assert_num_queries(3):  # pupils with cards, final tests, codelist labels

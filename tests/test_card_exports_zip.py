@@ -9,8 +9,8 @@ import zipfile
 import pytest
 
 from audit.models import AuditAction, AuditEntry
-from students.card_selectors import archived_bytes
 from students.models import DossierOutcome, ReceivedDossier, Student
+from students.selectors.dossiers import archived_bytes
 from students.services.card_exports import dossier_file_name, dossiers_zip_export
 from students.services.dossier_merge import DossierIn, dossiers_merge
 from tests.factories import SignupGroupFactory, StudentFactory

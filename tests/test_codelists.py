@@ -5,9 +5,19 @@ from __future__ import annotations
 import pytest
 
 from students.models import Codelist, CodelistEntry
-from students.selectors import codelist_label, codelist_labels
+from students.selectors.codelists import codelist_labels_for, codelists_labels
 
 pytestmark = pytest.mark.django_db
+
+
+def codelist_label(codelist: str, code: str) -> str | None:
+    """One code's label through the selector the pages use (None: empty or unknown)."""
+    return codelist_labels_for({(codelist, code)}).get((codelist, code)) if code else None
+
+
+def codelist_labels(codelist: str) -> dict[str, str]:
+    return {code: label for (_list, code), label in codelists_labels((codelist,)).items()}
+
 
 ADVICE_CODES = [
     "01",

@@ -135,3 +135,88 @@ def test_the_audit_log_is_in_the_menu_only_for_those_who_may_read_it(client, por
     html = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="nl").content.decode()
 
     assert f'<a href="{reverse("audit:log")}">Auditlog</a>' in html
+
+
+# --- Layout: the header's user menu, one spelling, singular counts ---------------------------
+
+
+def test_the_user_name_opens_a_menu_with_the_admin_and_log_out(client, portal_user):
+    portal_user.is_staff = True
+    portal_user.save()
+    client.force_login(portal_user)
+    html = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+
+    menu = html[html.index('<details class="user-menu"') : html.index("</details>")]
+    assert '<span class="visually-hidden">Ingelogd als </span>' in menu
+    assert '<span class="user-name">toelating</span>' in menu
+    assert f'<a href="{reverse("admin:index")}">Beheer</a>' in menu
+    assert f'action="{reverse("logout")}"' in menu and ">Uitloggen</button>" in menu
+
+
+@pytest.mark.parametrize(("language", "label"), [("nl", ">ELK-status<"), ("en", ">ELK status<")])
+def test_the_elk_status_is_spelled_the_same_on_the_search_and_the_student_page(
+    client, portal_user, language, label
+):
+    from tests.factories import SignupGroupFactory, StudentFactory
+
+    student = StudentFactory(signup_group=SignupGroupFactory(), surname="Eenling")
+    client.force_login(portal_user)
+    client.post(reverse("set_language"), {"language": language})
+    response = client.post(
+        reverse("students:search"), {"in_signup_group": "on", "surname": "Eenling"}
+    )
+    search_html = client.get(response["Location"]).content.decode()
+    detail = reverse("students:detail", args=[student.student_number])
+    detail_html = client.get(detail).content.decode()
+
+    assert label in search_html
+    assert label in detail_html
+    if language == "nl":
+        assert ">ELK status<" not in search_html + detail_html
+
+
+@pytest.mark.parametrize(
+    ("language", "one", "many"),
+    [
+        ("nl", "Het enige resultaat selecteren", "Alle 2 resultaten selecteren"),
+        ("en", "Select the only result", "Select all 2 results"),
+    ],
+)
+def test_select_all_results_says_one_result_in_the_singular(
+    client, portal_user, language, one, many
+):
+    from tests.factories import SignupGroupFactory, StudentFactory
+
+    group = SignupGroupFactory()
+    StudentFactory(signup_group=group, surname="Eenling")
+    StudentFactory(signup_group=group, surname="Tweeling")
+    client.force_login(portal_user)
+    client.post(reverse("set_language"), {"language": language})
+
+    def label_for(surname: str) -> str:
+        response = client.post(
+            reverse("students:search"), {"in_signup_group": "on", "surname": surname}
+        )
+        html = client.get(response["Location"]).content.decode()
+        start = html.index('<label for="select-all-results">')
+        return html[start : html.index("</label>", start)]
+
+    assert one in label_for("Eenling")
+    assert "Alle 1 " not in label_for("Eenling") and "all 1 " not in label_for("Eenling")
+    assert many in label_for("ling")
+
+
+@pytest.mark.parametrize(
+    ("language", "one"),
+    [("nl", "De enige aanvraag selecteren"), ("en", "Select the only request")],
+)
+def test_select_all_requests_says_one_request_in_the_singular(client, portal_user, language, one):
+    from tests.factories import TransferRequestFactory
+
+    TransferRequestFactory()
+    client.force_login(portal_user)
+    client.post(reverse("set_language"), {"language": language})
+    html = client.get(reverse("oso_requests:overview")).content.decode()
+
+    start = html.index('<label for="select-all-results">')
+    assert one in html[start : html.index("</label>", start)]

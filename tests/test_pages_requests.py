@@ -438,3 +438,29 @@ def test_overview_costs_the_same_queries_for_10_and_1000_requests(
 
     assert response.context["table"].paginator.count == 1000
     assert len(rows_in(response)) == 50
+
+
+def test_excel_export_has_real_dates_widths_a_frozen_header_and_an_auto_filter(
+    portal_client, group
+):
+    student = StudentFactory(signup_group=group, surname="Vermeulen-Achternaamlang")
+    request = TransferRequestFactory(student=student, status=RequestStatus.PROCESSED)
+    moment = timezone.make_aware(dt.datetime(2021, 5, 11, 9, 30))
+    TransferRequest.objects.filter(pk=request.pk).update(created_at=moment, last_activity_at=moment)
+
+    response = portal_client.get(
+        reverse("oso_requests:export", args=["xlsx"]), HTTP_ACCEPT_LANGUAGE="nl"
+    )
+
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    headers = [cell.value for cell in sheet[1]]
+    assert headers[:4] == ["Status", "Laatste activiteit", "Aanvraag", "Stamnummer"]
+    last_activity, requested_on = sheet["B2"], sheet["C2"]
+    assert last_activity.value == dt.datetime(2021, 5, 11, 9, 30)
+    assert last_activity.number_format == "dd-mm-yyyy hh:mm"
+    assert requested_on.value == dt.datetime(2021, 5, 11)
+    assert requested_on.number_format == "dd-mm-yyyy"
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref == f"A1:{chr(ord('A') + len(headers) - 1)}2"
+    surname_column = chr(ord("A") + headers.index("Achternaam"))
+    assert sheet.column_dimensions[surname_column].width >= len("Vermeulen-Achternaamlang")

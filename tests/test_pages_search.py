@@ -212,7 +212,7 @@ def test_result_table_has_the_seed_columns_and_the_elk_dot_as_text(portal_client
         "Geslacht",
         "Groep",
         "Basisschool",
-        "ELK status",
+        "ELK-status",
     ]
     assert "Geplaatst" in html
     assert "12-03-2021" in html

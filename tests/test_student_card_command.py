@@ -142,7 +142,7 @@ def test_unknown_student_number_is_a_dutch_error():
 
 
 def test_extended_card_adds_what_the_staff_pages_show_without_renaming_contract_keys(student):
-    from students.selectors import student_card_data
+    from students.selectors.cards import student_card_data
 
     plain = student_card_data(student_number="1000000001")
     extended = student_card_data(student_number="1000000001", extended=True)

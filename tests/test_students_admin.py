@@ -200,7 +200,7 @@ def test_student_list_has_no_full_bsn(staff):
 
 
 def test_dossier_diff_selector_lists_changed_lines_and_abbreviates_attachments(versions):
-    from students.selectors import dossier_diff
+    from students.selectors.dossiers import dossier_diff
 
     march, may = versions
 
@@ -276,7 +276,7 @@ def test_diff_view_masks_a_bsn_that_changed_between_versions(staff, oso_examples
 
 
 def test_dossier_xml_masks_identifier_elements_even_with_a_wrong_check_digit():
-    from students.selectors import dossier_pretty_xml
+    from students.selectors.dossiers import dossier_pretty_xml
 
     raw = (
         '<?xml version="1.0" encoding="UTF-8"?>'
@@ -295,7 +295,7 @@ def test_dossier_xml_masks_identifier_elements_even_with_a_wrong_check_digit():
 
 
 def test_dossier_text_that_is_not_xml_is_shown_with_identifiers_masked():
-    from students.selectors import dossier_pretty_xml
+    from students.selectors.dossiers import dossier_pretty_xml
 
     shown = dossier_pretty_xml("<dossier><bsn>123456789</bsn> afgebroken")
 

@@ -28,7 +28,7 @@ def test_search_result_columns_are_the_seeds_dutch_names():
         "Geslacht",
         "Groep",
         "Basisschool",
-        "ELK status",
+        "ELK-status",
     ]
 
 

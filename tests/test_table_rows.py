@@ -13,7 +13,7 @@ from django_tables2 import RequestConfig
 from requests.models import RequestStatus, TransferRequest
 from requests.tables import TransferRequestTable
 from students.models import ElkDot, ElkStatus, Student
-from students.page_selectors import has_file
+from students.selectors.students import has_file
 from students.tables import StudentTable
 from tests.factories import StudentFactory, TransferRequestFactory
 

@@ -19,12 +19,15 @@ from datetime import UTC, date, datetime
 import httpx
 from lxml import etree
 
+from common.clock import aware
 from oso_format.parsers import thread_parser
 from oso_format.safe_xml import parse_tree
 from oso_format.types import DossierError
 from requests.client import messages
+from requests.client.exchange import DocumentAsk, SignoffAck, SignoffItem
 from requests.client.notifications import NotificationAck
 from requests.client.types import (
+    WAIT_REASON_CODES,
     ChangedPupil,
     Feed,
     PermanentEndpointError,
@@ -55,6 +58,29 @@ def _text_or_empty(value: str | None) -> str:
 
 
 class EndpointClient:
+    """The HTTP binding of the exchange seam (``requests.client.exchange.Exchange``) for the mock.
+
+    ``submit`` opens the transfers (the mock opens a session per request and takes the request
+    date with it), ``results`` asks for their documents, ``sign_off`` closes them, and
+    ``register_notifications`` asks for a callback when a waiting file is released.
+    """
+
+    # The mock calls back when a registered request's file is released (/oso/notify).
+    supports_notifications = True
+
+    @classmethod
+    def from_settings(cls) -> EndpointClient:
+        """A client for ``OSO_ENDPOINT_URL`` as our school ``OSO_SCHOOL_BRIN``."""
+        from django.conf import settings
+
+        return cls(
+            base_url=settings.OSO_ENDPOINT_URL,
+            school_brin=settings.OSO_SCHOOL_BRIN,
+            connect_timeout=settings.OSO_ENDPOINT_CONNECT_TIMEOUT,
+            read_timeout=settings.OSO_ENDPOINT_READ_TIMEOUT,
+            max_dossier_bytes=getattr(settings, "OSO_DOSSIER_MAX_BYTES", None),
+        )
+
     def __init__(
         self,
         *,
@@ -116,12 +142,15 @@ class EndpointClient:
             if ack.get("requestId") not in (item.request_id, ""):
                 raise PermanentEndpointError(messages.unreadable_message(), code="ack_order")
             accepted = ack.get("accepted")
+            session_id = ack.get("sessionId") or ""
             if accepted == "true":
-                result.append(SubmitAck(item.request_id, True, None, ""))
+                result.append(SubmitAck(item.request_id, True, None, "", session_id))
             elif accepted == "false":
                 code = ack.get("code") or "refused"
                 result.append(
-                    SubmitAck(item.request_id, False, code, messages.refusal_message(code))
+                    SubmitAck(
+                        item.request_id, False, code, messages.refusal_message(code), session_id
+                    )
                 )
             else:
                 raise PermanentEndpointError(messages.unreadable_message(), code="ack_value")
@@ -163,7 +192,15 @@ class EndpointClient:
         collection_date = _optional_date(element.get("collectionDate"))
         published_on = _optional_date(element.get("publishedOn"))
         if state == ResultState.PENDING:
-            return RequestResult(request_id, ResultState.PENDING, None, None, "", False)
+            return RequestResult(
+                request_id,
+                ResultState.PENDING,
+                None,
+                None,
+                "",
+                False,
+                wait_reason=WAIT_REASON_CODES.get(element.get("resultCode") or ""),
+            )
         if state == ResultState.NOT_CHANGED:
             return RequestResult(
                 request_id,
@@ -237,6 +274,55 @@ class EndpointClient:
             False,
         )
 
+    # -- the exchange seam ---------------------------------------------------------------
+    def open_transfers(self, items: Sequence[SubmitItem]) -> list[SubmitAck]:
+        return self.submit(items)
+
+    def ask_documents(self, asks: Sequence[DocumentAsk]) -> list[RequestResult]:
+        # The mock keeps each request's date and session with the request id.
+        return self.results([ask.request_id for ask in asks])
+
+    def sign_off(self, items: Sequence[SignoffItem]) -> list[SignoffAck]:
+        """Sign each transfer off with its best result; one ack per item, in order."""
+        if not items:
+            return []
+        self._check_size(len(items))
+        root = etree.Element("signoffRequest", version=PROTOCOL_VERSION)
+        for item in items:
+            etree.SubElement(
+                root,
+                "signoff",
+                requestId=item.request_id,
+                sessionId=item.session_id,
+                result=str(item.result),
+            )
+        response = self._envelope(
+            "POST", "/oso/signoff", "signoffResponse", content=_serialise(root)
+        )
+        acks = response.findall("ack")
+        if len(acks) != len(items):
+            raise PermanentEndpointError(messages.unreadable_message(), code="ack_count")
+        result = []
+        for item, ack in zip(items, acks, strict=True):
+            if ack.get("requestId") != item.request_id:
+                raise PermanentEndpointError(messages.unreadable_message(), code="ack_order")
+            accepted = ack.get("accepted") == "true"
+            code = "" if accepted else ack.get("code") or "refused"
+            result.append(
+                SignoffAck(
+                    item.request_id,
+                    accepted,
+                    code,
+                    "" if accepted else messages.result_error_message(code),
+                )
+            )
+        logger.info(
+            "endpoint sign-off: %d items, %d refused",
+            len(items),
+            sum(1 for ack in result if not ack.accepted),
+        )
+        return result
+
     # -- feed ----------------------------------------------------------------------------
     def feed(self, *, since: datetime | None = None) -> Feed:
         """ELK's placements, and the pupils whose file changed after ``since`` (blue dot)."""
@@ -247,7 +333,7 @@ class EndpointClient:
             params["since"] = since.isoformat()
         root = self._envelope("GET", "/elk/feed", "feed", params=params)
         try:
-            as_of = _aware(datetime.fromisoformat(root.get("asOf") or ""))
+            as_of = aware(datetime.fromisoformat(root.get("asOf") or ""))
             placements = tuple(
                 Placement(
                     bsn=_text_or_empty(element.get("bsn")),
@@ -266,7 +352,7 @@ class EndpointClient:
                 ChangedPupil(
                     bsn=_text_or_empty(element.get("bsn")),
                     education_number=_text_or_empty(element.get("educationNumber")),
-                    changed_at=_aware(datetime.fromisoformat(element.get("changedAt") or "")),
+                    changed_at=aware(datetime.fromisoformat(element.get("changedAt") or "")),
                 )
                 for element in root.iterfind("changes/changed")
             )
@@ -395,7 +481,3 @@ def _optional_date(value: str | None) -> date | None:
         return date.fromisoformat(value) if value else None
     except ValueError:
         return None
-
-
-def _aware(value: datetime) -> datetime:
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)

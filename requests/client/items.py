@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.conf import settings
-
 from requests.client.endpoint import EndpointClient
 from requests.client.types import SubmitItem
 
@@ -44,11 +42,9 @@ def submit_item_for(*, request_id: str, student, changed_since: date | None) -> 
 
 
 def endpoint_client_from_settings() -> EndpointClient:
-    """A client for ``OSO_ENDPOINT_URL`` as our school ``OSO_SCHOOL_BRIN``; close it after use."""
-    return EndpointClient(
-        base_url=settings.OSO_ENDPOINT_URL,
-        school_brin=settings.OSO_SCHOOL_BRIN,
-        connect_timeout=settings.OSO_ENDPOINT_CONNECT_TIMEOUT,
-        read_timeout=settings.OSO_ENDPOINT_READ_TIMEOUT,
-        max_dossier_bytes=getattr(settings, "OSO_DOSSIER_MAX_BYTES", None),
-    )
+    """A client for ``OSO_ENDPOINT_URL`` as our school ``OSO_SCHOOL_BRIN``; close it after use.
+
+    The HTTP binding itself; the pipeline asks ``exchange_from_settings`` for the one the
+    settings choose.
+    """
+    return EndpointClient.from_settings()

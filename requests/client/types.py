@@ -32,6 +32,25 @@ class SubmitAck:
     accepted: bool
     refusal_code: str | None
     message: str  # Dutch, for staff; "" when accepted
+    # The session the chain opened for this transfer (its sign-off names it); "" when none.
+    session_id: str = ""
+
+
+class WaitReason(StrEnum):
+    """Why the primary school's system has no file to give yet (a PENDING result).
+
+    The chain names these with result codes (DOMAIN.md); the values here are the portal's.
+    """
+
+    NOT_AVAILABLE = "not_available"  # LeerlinginfoNietBeschikbaar: nothing released
+    NOT_INSPECTED = "not_inspected"  # LeerlinginfoNietOpvraagbaar: the parents have not seen it
+
+
+# The chain's result code for each wait (the mock sends these on a pending result).
+WAIT_REASON_CODES: dict[str, WaitReason] = {
+    "LeerlinginfoNietBeschikbaar": WaitReason.NOT_AVAILABLE,
+    "LeerlinginfoNietOpvraagbaar": WaitReason.NOT_INSPECTED,
+}
 
 
 class ResultState(StrEnum):
@@ -56,6 +75,8 @@ class RequestResult:
     # DOSSIER: the tree the client parsed ``dossier_xml`` into (the reader's hardened
     # parser, ``safe_xml.parse_tree``), handed to the reader so that the file is parsed once.
     dossier_tree: Any = field(default=None, repr=False, compare=False)
+    # PENDING only: which wait it is (None: the endpoint did not say).
+    wait_reason: WaitReason | None = None
 
 
 @dataclass(frozen=True)

@@ -27,23 +27,22 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from requests.client import EndpointError, Feed, Placement, endpoint_client_from_settings
+from requests.client import EndpointError, Feed, Placement, exchange_from_settings
 from requests.models import (
-    OPEN_STATUSES,
     ElkFeedRead,
     RequestBatch,
     RequestMode,
     RequestStatus,
     TransferRequest,
 )
+from requests.selectors import students_with_blue_dot_due
 from requests.services import texts
 from requests.services.first_requests import signups_request_first
 from requests.services.transfer_requests import (
@@ -85,7 +84,7 @@ def elk_feed_read() -> ElkFeedRead:
         .order_by("-read_at", "-id")
         .first()
     )
-    client = endpoint_client_from_settings()
+    client = exchange_from_settings()
     try:
         feed = client.feed(since=last.as_of if last else None)
     except EndpointError as exc:
@@ -235,31 +234,6 @@ def _placements_sign_up(placements: list[Placement]) -> int:
     if signed_up:
         logger.info("ELK feed: %d placed pupils signed up", signed_up)
     return signed_up
-
-
-def students_with_blue_dot_due():
-    """Blue-dot students to re-request: no open request, and no failure within the cooldown."""
-    cooldown_start = timezone.now() - timedelta(hours=settings.OSO_ELK_FAILED_COOLDOWN_HOURS)
-    return (
-        Student.objects.filter(elk_dot=ElkDot.BLUE)
-        .exclude(elk_status=ElkStatus.WITHDRAWN)
-        .exclude(
-            Exists(
-                TransferRequest.objects.filter(
-                    student_id=OuterRef("pk"), status__in=OPEN_STATUSES
-                ).exclude(status=RequestStatus.READY)
-            )
-        )
-        .exclude(
-            Exists(
-                TransferRequest.objects.filter(
-                    student_id=OuterRef("pk"),
-                    status=RequestStatus.FAILED,
-                    completed_at__gte=cooldown_start,
-                )
-            )
-        )
-    )
 
 
 def elk_blue_dots_rerequest(*, user: str = ELK_FEED_USER) -> RequestBatch | None:

@@ -39,17 +39,19 @@ from django.utils import timezone, translation
 
 from audit.models import SYSTEM_ACTOR, AuditAction
 from audit.services import AuditInput, audit_record_many
+from common.chunks import id_chunks
 from oso_format.reader import dossier_validate_many
 from oso_format.types import DossierError, ParsedDossier
 from oso_portal.bulk import bulk_update_rows
 from portal_text import Message, legacy, messages_to_json
 from requests.client import (
-    EndpointClient,
+    DocumentAsk,
     EndpointError,
+    Exchange,
     RequestResult,
     ResultState,
     TransientEndpointError,
-    endpoint_client_from_settings,
+    exchange_from_settings,
     submit_item_for,
 )
 from requests.client.messages import UNKNOWN_REQUEST
@@ -61,10 +63,12 @@ from requests.models import (
     TransferRequest,
 )
 from requests.services import texts
-from requests.services.backoff import pending_delay, retry_delay
+from requests.services.backoff import retry_delay
 from requests.services.enqueue import capped_countdown, chunked, enqueue_poll, enqueue_submit
 from requests.services.lease import claim_lease, claims_kept
 from requests.services.notifications import notifications_after_poll
+from requests.services.signoffs import signoffs_create
+from requests.services.waiting import WAIT_FIELDS, request_wait, wait_expired_text
 from students.models import DossierOutcome, ElkDot, Student
 from students.services.dossier_merge import DossierIn, dossiers_merge_parsed
 
@@ -102,6 +106,8 @@ _ROW_FIELDS = (
     "dossier",
     "completed_at",
     "last_activity_at",
+    "session_id",
+    *WAIT_FIELDS,
 )
 
 
@@ -180,7 +186,7 @@ def _submit_claimed(rows: list[TransferRequest], *, token: uuid.UUID, now: datet
         retry_rows: list[TransferRequest] = []
         if sendable:
             try:
-                acks = _endpoint_client().submit(items)
+                acks = _endpoint_client().open_transfers(items)
             except TransientEndpointError as exc:
                 retry_rows = _transient_all(sendable, message=endpoint_error_text(exc), now=now)
                 acks = []
@@ -196,7 +202,9 @@ def _submit_claimed(rows: list[TransferRequest], *, token: uuid.UUID, now: datet
                     ack = by_id.get(str(row.public_id))
                     if ack is None:
                         missing.append(row)
-                    elif ack.accepted:
+                        continue
+                    row.session_id = ack.session_id  # signed off when the request ends
+                    if ack.accepted:
                         row.sent_at = now
                         row.attempts = 0
                         row.error = ""
@@ -311,9 +319,15 @@ def _poll_claimed(rows: list[TransferRequest], *, token: uuid.UUID, now: datetim
 def _fetch_results(rows: list[TransferRequest]) -> dict[str, RequestResult | EndpointError]:
     """The endpoint's answer per public id, or the error that stands for it."""
     client = _endpoint_client()
-    public_ids = [str(row.public_id) for row in rows]
+    asks = {
+        str(row.public_id): DocumentAsk(
+            request_id=str(row.public_id), session_id=row.session_id, request_date=row.changed_since
+        )
+        for row in rows
+    }
+    public_ids = list(asks)
     try:
-        return {result.request_id: result for result in client.results(public_ids)}
+        return {result.request_id: result for result in client.ask_documents(list(asks.values()))}
     except TransientEndpointError as exc:
         return dict.fromkeys(public_ids, exc)
     except EndpointError as exc:
@@ -325,7 +339,7 @@ def _fetch_results(rows: list[TransferRequest]) -> dict[str, RequestResult | End
         answers: dict[str, RequestResult | EndpointError] = {}
         for public_id in public_ids:
             try:
-                for result in client.results([public_id]):
+                for result in client.ask_documents([asks[public_id]]):
                     answers[result.request_id] = result
             except EndpointError as single:
                 answers[public_id] = single
@@ -333,10 +347,10 @@ def _fetch_results(rows: list[TransferRequest]) -> dict[str, RequestResult | End
 
 
 # One client per process and endpoint settings (see _endpoint_client).
-_CLIENTS: dict[tuple, EndpointClient] = {}
+_CLIENTS: dict[tuple, Exchange] = {}
 
 
-def _endpoint_client() -> EndpointClient:
+def _endpoint_client() -> Exchange:
     """This process's client for the endpoint the settings name, made once and kept open.
 
     Building an httpx client loads an SSL context and opens a new connection: done
@@ -346,6 +360,7 @@ def _endpoint_client() -> EndpointClient:
     """
     key = (
         os.getpid(),
+        settings.OSO_EXCHANGE_BACKEND,
         settings.OSO_ENDPOINT_URL,
         settings.OSO_SCHOOL_BRIN,
         settings.OSO_ENDPOINT_CONNECT_TIMEOUT,
@@ -354,7 +369,7 @@ def _endpoint_client() -> EndpointClient:
     )
     client = _CLIENTS.get(key)
     if client is None:
-        client = _CLIENTS[key] = endpoint_client_from_settings()
+        client = _CLIENTS[key] = exchange_from_settings()
     return client
 
 
@@ -376,6 +391,7 @@ def _resubmit(row: TransferRequest, *, now: datetime) -> None:
     row.resubmits += 1
     row.status = RequestStatus.REQUESTED
     row.sent_at = None  # what the submit step claims
+    row.session_id = ""  # the endpoint lost that session: nothing to sign off
     row.error = ""
     row.next_attempt_at = now + timedelta(seconds=capped_countdown(retry_delay(row.resubmits)))
     row.last_activity_at = now
@@ -399,13 +415,8 @@ def _apply_result(
     elif result.state == ResultState.NOT_CHANGED:
         _finish(row, RequestStatus.NOT_CHANGED, now=now)
     elif result.state == ResultState.PENDING:
-        row.status = RequestStatus.WAITING
-        row.attempts = 0
-        row.error = ""
-        row.next_attempt_at = now + timedelta(seconds=pending_delay(row.polls))
-        row.claim_token = None
-        row.claimed_until = None  # free: poll_due_requests asks again when it is due
-        row.last_activity_at = now
+        if not request_wait(row, result, now=now):
+            _finish(row, RequestStatus.FAILED, now=now, error=wait_expired_text(row))
     elif result.transient:
         retry_rows.append(row)
         _transient(row, message=_result_text(result), now=now)
@@ -445,8 +456,9 @@ def _merge(received: list[_ReceivedFile], *, received_by: str, now: datetime) ->
     items = [
         DossierIn(
             raw=file.raw,
-            source_name=f"oso-{file.row.public_id}.xml",
+            source_name="",
             expected_student_id=file.row.student_id,
+            name_after_pupil=True,
         )
         for file in received
     ]
@@ -518,8 +530,8 @@ def _reserve_and_enqueue(queryset, *, now: datetime) -> DispatchResult:
             queryset.select_for_update(skip_locked=True).order_by("id").values_list("id", "sent_at")
         )
         ids = [row_id for row_id, _sent_at in rows]
-        for start in range(0, len(ids), 500):
-            TransferRequest.objects.filter(id__in=ids[start : start + 500]).update(
+        for part in id_chunks(ids):
+            TransferRequest.objects.filter(id__in=part).update(
                 claim_token=None, claimed_until=until
             )
         submit_ids = [row_id for row_id, sent_at in rows if sent_at is None]
@@ -555,8 +567,7 @@ def _claim(
     lease = now + claim_lease()
     free = Q(claim_token__isnull=True) | Q(claimed_until__lt=now)
     claimed: list[TransferRequest] = []
-    for start in range(0, len(ids), 500):
-        part = ids[start : start + 500]
+    for part in id_chunks(ids):
         TransferRequest.objects.filter(condition, free, id__in=part).update(
             claim_token=token, claimed_until=lease
         )
@@ -658,6 +669,8 @@ def _record(
             with translation.override(STORED_LANGUAGE):
                 _merge(merging, received_by=_received_by(merging), now=now or timezone.now())
         bulk_update_rows(ours, _ROW_FIELDS)
+        # Every transfer that ends is signed off once (requests/services/signoffs.py).
+        signoffs_create(rows=[row for row in ours if not row.is_open], now=now)
         _audit_finished_unmerged(ours)
         fetched = [row.student_id for row in ours if row.status in _FETCHED_STATUSES]
         if fetched:

@@ -73,10 +73,26 @@
     }
   });
 
-  // Buttons that delete ask first.
+  function hasSelection(form, name) {
+    var allResults = form.querySelector("input[data-select-all-results]");
+    if (allResults && allResults.checked) {
+      return true;
+    }
+    return rows(form, name).some(function (box) { return box.checked; });
+  }
+
+  // Buttons that delete ask first; with nothing selected there is nothing to confirm,
+  // so the form goes straight on and the page says to select a row first.
   document.addEventListener("click", function (event) {
     var button = event.target.closest ? event.target.closest("[data-confirm]") : null;
-    if (button && !window.confirm(button.getAttribute("data-confirm"))) {
+    if (!button) {
+      return;
+    }
+    var needs = button.getAttribute("data-confirm-needs-selection");
+    if (needs && button.form && !hasSelection(button.form, needs)) {
+      return;
+    }
+    if (!window.confirm(button.getAttribute("data-confirm"))) {
       event.preventDefault();
     }
   });
@@ -89,11 +105,35 @@
     }
   });
 
+  // The user menu in the header closes on a click elsewhere and on Escape.
+  document.addEventListener("click", function (event) {
+    Array.prototype.forEach.call(document.querySelectorAll("details[data-user-menu][open]"), function (menu) {
+      if (!menu.contains(event.target)) {
+        menu.removeAttribute("open");
+      }
+    });
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") {
+      return;
+    }
+    Array.prototype.forEach.call(document.querySelectorAll("details[data-user-menu][open]"), function (menu) {
+      menu.removeAttribute("open");
+      menu.querySelector("summary").focus();
+    });
+  });
+
   function init(root) {
-    Array.prototype.forEach.call(
-      root.querySelectorAll("form[data-selection-form]"),
-      updateSelectionState
-    );
+    Array.prototype.forEach.call(root.querySelectorAll("form[data-selection-form]"), function (form) {
+      // A selection kept after a refused action: every result, so every row shown.
+      var allResults = form.querySelector("input[data-select-all-results]");
+      if (allResults && allResults.checked) {
+        rows(form, allResults.getAttribute("data-select-all-results")).forEach(function (box) {
+          box.checked = true;
+        });
+      }
+      updateSelectionState(form);
+    });
   }
 
   document.addEventListener("DOMContentLoaded", function () { init(document); });

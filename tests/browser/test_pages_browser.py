@@ -34,6 +34,7 @@ def test_login_shows_the_menu_items_and_logout_ends_the_session(page, staff_memb
             "Auditlog",  # anna may read the audit log too
         ]
     )
+    page.locator(".user-menu summary").click()  # log out is in the menu under the user name
     page.get_by_role("button", name="Uitloggen").click()
     expect(page.get_by_role("heading", name="Inloggen")).to_be_visible()
     page.goto(f"{page.base}/students/")

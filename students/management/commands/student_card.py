@@ -1,7 +1,7 @@
 """python manage.py student_card STUDENT_NUMBER [--json]
 
 With --json: one JSON object (the contract outside checks read; see
-students.selectors.student_card_data). Without: a readable card in Dutch.
+students.selectors.cards.student_card_data). Without: a readable card in Dutch.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from students.models import NAW_FIELDS, Student
-from students.selectors import student_card_data
+from students.selectors.cards import student_card_data
 from students.services.corrections import naw_field_label
 
 

@@ -229,7 +229,7 @@ def _merge_sub_chunk(
             (
                 plan.entry,
                 MergeResult(
-                    source_name=plan.entry.item.source_name,
+                    source_name=row.source_name,
                     outcome=str(plan.outcome),
                     student_id=student.pk if student else None,
                     student_number=student.student_number if student else None,

@@ -1,4 +1,4 @@
-"""Reads for the staff pages (search, student page, signup groups).
+"""Reads of pupils and signup groups: search, the shared conditions, the student page.
 
 Each function returns what one page shows with a fixed number of queries,
 whatever the number of rows: the page tests hold them to that.
@@ -6,28 +6,25 @@ whatever the number of rows: the page tests hold them to that.
 
 from __future__ import annotations
 
-import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import (
-    CharField,
     Count,
     Exists,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
-    Subquery,
     Value,
 )
 from django.db.models.lookups import Exact
 from django.shortcuts import get_object_or_404
 
 from requests.models import OPEN_STATUSES, RequestStatus, TransferRequest
-from students.card_selectors import coded_text
 from students.models import (
-    Codelist,
-    CodelistEntry,
     ElkDot,
     FinalTestResult,
     NawCorrection,
@@ -35,6 +32,13 @@ from students.models import (
     ReceivedDossier,
     SignupGroup,
     Student,
+)
+from students.request_status import latest_request_status_source
+from students.selectors.cards import (
+    ADVICE_FIELDS,
+    Coded,
+    FinalTestRow,
+    vooropleiding_card,
 )
 
 # --- Conditions shared by the search filters and the signup-group counts ------
@@ -61,14 +65,15 @@ def has_open_request() -> Exists:
 
 
 def latest_request_failed() -> Exact:
-    """The student's most recent request ended in Mislukt (a later one supersedes it)."""
-    latest_status = Subquery(
-        TransferRequest.objects.filter(student=OuterRef("pk"))
-        .order_by("-created_at", "-pk")
-        .values("status")[:1],
-        output_field=CharField(),
-    )
-    return Exact(latest_status, Value(RequestStatus.FAILED))
+    """The student's most recent request ended in Mislukt (a later one supersedes it).
+
+    "Most recent" is the requests app's one definition of a pupil's latest request,
+    handed in through ``students.request_status``.
+    """
+    source = latest_request_status_source()
+    if source is None:
+        raise ImproperlyConfigured("The requests app has not provided the latest request status.")
+    return Exact(source.expression(), Value(RequestStatus.FAILED))
 
 
 # --- Leerlingen zoeken ---------------------------------------------------------------
@@ -137,7 +142,7 @@ def signup_group_counts() -> list[SignupGroupCounts]:
     by_group = {row["signup_group_id"]: row for row in rows}
     result = []
     for group in groups:
-        row = by_group.get(group.pk, {})
+        row: Mapping[str, Any] = by_group.get(group.pk, {})
         total = row.get("total", 0)
         with_final_test = row.get("with_final_test", 0)
         result.append(
@@ -158,21 +163,6 @@ def signup_group_counts() -> list[SignupGroupCounts]:
 # --- Leerlingpagina ---------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Coded:
-    code: str
-    label: str
-
-
-@dataclass(frozen=True)
-class FinalTestRow:
-    result: FinalTestResult
-    # The file's description, else the codelist label, else "code 0014 (omschrijving onbekend)".
-    name: str
-    reference_levels: list[dict]  # each with "label" added
-    test_level: Coded | None = None  # toetsniveau (codelist 43) with its label
-
-
 @dataclass
 class StudentPage:
     student: Student
@@ -183,9 +173,6 @@ class StudentPage:
     requests: list[TransferRequest]
     dossiers: list[ReceivedDossier]
     last_dossier: ReceivedDossier | None
-
-
-ADVICE_FIELDS = ("advice", "parents_wish", "pupil_wish", "revised_advice")
 
 
 def student_page(*, student_number: str) -> StudentPage:
@@ -202,81 +189,20 @@ def student_page(*, student_number: str) -> StudentPage:
         .filter(student=student)
         .first()
     )
-    tests = list(prior.final_tests.all()) if prior else []
+    card = vooropleiding_card(prior=prior, tests=list(prior.final_tests.all())) if prior else None
     requests = list(TransferRequest.objects.filter(student=student).order_by("-created_at", "-pk"))
     dossiers = list(
         ReceivedDossier.objects.filter(student=student)
         .defer("raw_xml")
         .order_by("-received_at", "-pk")
     )
-    wanted: set[tuple[str, str]] = set()
-    codes = {name: getattr(prior, f"{name}_code") if prior else "" for name in ADVICE_FIELDS}
-    wanted.update((Codelist.ADVICE, code) for code in codes.values() if code)
-    for test in tests:
-        wanted.add((Codelist.TEST_TYPE, test.test_type_code))
-        wanted.add((Codelist.TEST_LEVEL, test.test_level))
-        wanted.update(
-            (Codelist.REFERENCE_LEVEL, level["level"])
-            for level in test.reference_levels or []
-            if level.get("level")
-        )
-    labels = codelist_labels_for(wanted)
-
-    def coded(codelist: str, code: str) -> Coded | None:
-        return Coded(code, labels.get((codelist, code), "")) if code else None
-
     return StudentPage(
         student=student,
         prior_education=prior,
-        advice={name: coded(Codelist.ADVICE, code) for name, code in codes.items()},
-        final_tests=[
-            FinalTestRow(
-                result=test,
-                name=test.test_name
-                or labels.get((Codelist.TEST_TYPE, test.test_type_code))
-                or coded_text(test.test_type_code, None),
-                reference_levels=[
-                    {**level, "coded": coded(Codelist.REFERENCE_LEVEL, level.get("level", ""))}
-                    for level in test.reference_levels or []
-                ],
-                test_level=coded(Codelist.TEST_LEVEL, test.test_level),
-            )
-            for test in tests
-        ],
+        advice=card.advice if card else dict.fromkeys(ADVICE_FIELDS),
+        final_tests=card.final_tests if card else [],
         corrections={c.field: c for c in student.corrections.all()},
         requests=requests,
         dossiers=dossiers,
         last_dossier=next((d for d in dossiers if prior and d.pk == prior.last_dossier_id), None),
     )
-
-
-def codelist_labels_for(wanted: set[tuple[str, str]]) -> dict[tuple[str, str], str]:
-    """Labels for many (codelist, code) pairs in one query."""
-    if not wanted:
-        return {}
-    condition = Q()
-    for codelist, code in wanted:
-        condition |= Q(codelist=codelist, code=code)
-    entries = CodelistEntry.objects.filter(condition).values_list("codelist", "code", "label")
-    return {(codelist, code): label for codelist, code, label in entries}
-
-
-def student_dossier(*, student_number: str, dossier_id: int) -> ReceivedDossier:
-    """One received dossier of this student, raw XML included (for diff and attachments)."""
-    return get_object_or_404(
-        ReceivedDossier.objects.select_related("student"),
-        pk=dossier_id,
-        student__student_number=student_number,
-    )
-
-
-_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
-
-
-def dossier_raw_bytes(dossier: ReceivedDossier) -> bytes:
-    """The archived XML as bytes for the reader.
-
-    The archive holds decoded text; its declaration may still name the file's
-    original encoding, so it is dropped before encoding as UTF-8.
-    """
-    return _XML_DECLARATION.sub("", dossier.raw_xml, count=1).encode("utf-8")

@@ -351,12 +351,10 @@ def _wait_final(ids: list[int], timeout: float) -> bool:
 def _latencies(ids: list[int], released_at: float, waiting: int) -> dict:
     from requests.models import TransferRequest
 
-    done = [
-        moment.timestamp() - released_at
-        for moment in TransferRequest.objects.filter(
-            id__in=ids, completed_at__gt=_aware(released_at)
-        ).values_list("completed_at", flat=True)
-    ]
+    moments = TransferRequest.objects.filter(
+        id__in=ids, completed_at__gt=_aware(released_at)
+    ).values_list("completed_at", flat=True)
+    done = [moment.timestamp() - released_at for moment in moments if moment]
     done.sort()
     if not done:
         return {"count": 0}

@@ -27,8 +27,8 @@ from django_tables2 import RequestConfig
 
 from audit.models import AuditAction
 from audit.services import actor_for, audit_record
-from oso_portal import page_text as text
-from oso_portal.access import PortalAccessMixin
+from common import page_text as text
+from common.access import PortalAccessMixin
 from requests import exports
 from requests.filters import OPEN, TransferRequestFilter
 from requests.forms import SendForm

@@ -50,6 +50,7 @@ from requests.services.backoff import retry_delay
 from requests.services.enqueue import capped_countdown, chunked, enqueue_poll
 from requests.services.enqueue import enqueue_register as enqueue_register_chunk
 from requests.services.lease import claim_lease
+from requests.services.waiting import waiting_remarks_at
 
 logger = logging.getLogger(__name__)
 
@@ -133,7 +134,7 @@ def _poll_at_fallback(request_ids: Sequence[int], *, now: datetime) -> None:
         id__in=list(request_ids),
         status=RequestStatus.WAITING,
         claimed_until__isnull=True,
-    ).update(next_attempt_at=until)
+    ).update(next_attempt_at=until, remarks=waiting_remarks_at(until))
 
 
 @dataclass(frozen=True)

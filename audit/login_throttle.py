@@ -57,12 +57,6 @@ def _over_limit(by_username: int, by_address: int) -> bool:
     )
 
 
-def login_throttled(*, username: str, address: str) -> bool:
-    """True when this username or this address has failed too often lately."""
-    by_username, by_address = _recent_counts(username=_normalise(username), address=address)
-    return _over_limit(by_username, by_address)
-
-
 def _lock(*keys: str) -> None:
     """Serialise reservations for these keys until the transaction ends.
 

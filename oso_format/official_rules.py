@@ -97,12 +97,6 @@ def stylesheet_forget(stylesheet: Path) -> None:
             state.executables.pop(str(stylesheet), None)
 
 
-def compiled_count() -> int:
-    """How many stylesheets this process has compiled (for tests of the once-only rule)."""
-    state = _saxon
-    return len(state.executables) if state is not None and state.pid == os.getpid() else 0
-
-
 def _executable(stylesheet: Path) -> Any:
     state = _state()
     key = str(stylesheet)

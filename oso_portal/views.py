@@ -17,8 +17,9 @@ from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 
 from audit.forms import ThrottledAuthenticationForm
-from oso_portal.access import PortalAccessMixin
-from oso_portal.dates import DayFirstDateField
+from common.access import PortalAccessMixin
+from common.dates import DayFirstDateField
+from oso_portal.start_page import start_page_summary
 from requests.client import EndpointError
 from requests.services.demo_clock import demo_clock_read, demo_clock_set
 
@@ -35,6 +36,7 @@ class HomeView(PortalAccessMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        context["summary"] = start_page_summary()
         if settings.OSO_ENDPOINT_DEMO_CLOCK:
             context["demo_clock"] = self._demo_clock()
         return context

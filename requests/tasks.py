@@ -12,7 +12,7 @@ import logging
 
 from celery import shared_task
 
-from oso_portal.db_health import database_outage_guard
+from common.db_health import database_outage_guard
 from requests.services.elk_feed import elk_feed_sync
 from requests.services.notifications import (
     notification_registrations_register,
@@ -24,6 +24,7 @@ from requests.services.pipeline import (
     transfer_requests_submit,
     transfer_requests_sweep,
 )
+from requests.services.signoffs import request_signoffs_send, signoffs_sweep
 
 logger = logging.getLogger(__name__)
 
@@ -92,7 +93,32 @@ def sweep_stuck_requests() -> dict[str, int]:
     swept = {"submit": len(result.submit_ids), "poll": len(result.poll_ids)}
     if registrations:
         swept["registrations"] = registrations
+    # And the sign-offs.
+    signoffs = database_outage_guard(signoffs_sweep, lost=0) or 0
+    if signoffs:
+        swept["signoffs"] = signoffs
     return swept
+
+
+@shared_task(
+    name="oso_requests.sign_off_requests",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    ignore_result=True,
+)
+def sign_off_requests(signoff_ids: list[int]) -> dict[str, int]:
+    """Sign finished transfers off at the endpoint with their best result, each once."""
+    outcome = database_outage_guard(
+        lambda: request_signoffs_send(signoff_ids=signoff_ids), lost=None
+    )
+    if outcome is None:
+        return {"database_lost": 1}
+    return {
+        "claimed": outcome.claimed,
+        "done": outcome.done,
+        "refused": outcome.refused,
+        "retry": len(outcome.retry_ids),
+    }
 
 
 @shared_task(

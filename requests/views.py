@@ -1,7 +1,7 @@
 """Staff pages of the requests app: the overview (*Overstapdossier opvragen*),
 its actions (send, retry, delete), the export and the batch progress fragment.
 
-Views stay thin: reads from ``requests.selectors``/``page_selectors``, writes
+Views stay thin: reads from ``requests.selectors``, writes
 through ``requests.services``.
 """
 
@@ -27,14 +27,18 @@ from django_tables2 import RequestConfig
 
 from audit.models import AuditAction
 from audit.services import actor_for, audit_record
-from oso_portal import page_text as text
-from oso_portal.access import PortalAccessMixin
-from requests import exports, page_selectors
+from common import page_text as text
+from common.access import PortalAccessMixin
+from requests import exports
 from requests.filters import OPEN, TransferRequestFilter
 from requests.forms import SendForm
 from requests.models import OPEN_STATUSES, RequestBatch, RequestStatus, TransferRequest
-from requests.page_selectors import overview_status_counts
-from requests.selectors import batch_progress, requests_overview_queryset
+from requests.selectors import (
+    batch_progress,
+    batch_to_follow,
+    overview_status_counts,
+    requests_overview_queryset,
+)
 from requests.services.rerequest import transfer_requests_rerequest
 from requests.services.transfer_requests import (
     transfer_requests_delete,
@@ -142,7 +146,7 @@ class RequestOverviewView(PortalAccessMixin, View):
             counts = dict.fromkeys(RequestStatus.values, 0)
             cleaned = {}
         batch_id = cleaned.get("batch")
-        batch = page_selectors.batch_to_follow(batch_id=int(batch_id) if batch_id else None)
+        batch = batch_to_follow(batch_id=int(batch_id) if batch_id else None)
         table = TransferRequestTable(queryset)
         if kept:
             table.checked_ids = frozenset(int(v) for v in kept.get("request_ids", []))

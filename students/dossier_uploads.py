@@ -29,7 +29,7 @@ from typing import IO, Any, Protocol
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_noop
 
-from oso_portal.security import redact_identifiers
+from common.security import redact_identifiers
 from portal_text import Message, define
 from students.services.dossier_merge import DossierIn
 

@@ -10,7 +10,7 @@ from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 
-from oso_portal import page_text as text
+from common import page_text as text
 from students.models import SignupGroup
 from students.validators import is_valid_bsn, is_valid_education_number
 

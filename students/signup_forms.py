@@ -11,7 +11,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 
-from oso_portal import signup_text as text
+from common import signup_text as text
 from students.models import SignupGroup
 from students.services.signup_rows import SignupIn
 from students.services.signup_table import MAX_TABLE_BYTES

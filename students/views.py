@@ -23,21 +23,19 @@ from django_tables2 import RequestConfig
 
 from audit.models import AuditAction
 from audit.services import actor_for, audit_record
+from common import page_text as text
+from common.access import PortalAccessMixin
+from common.upload_limit import upload_refused_pop
 from oso_format.reader import dossier_attachment_file
 from oso_format.types import DossierError
-from oso_portal import page_text as text
-from oso_portal.access import PortalAccessMixin
-from oso_portal.upload_limit import upload_refused_pop
 from portal_text import messages_to_json, render_all
 from portal_text import render as text_render
-from requests.services.transfer_requests import signup_group_rerequest, transfer_requests_add
 from students.dossier_uploads import RefusedFile, dossier_upload_entries
 from students.filters import StudentSearchFilter
 from students.forms import DossierImportForm
 from students.models import (
     NAW_FIELDS,
     DossierOutcome,
-    SignupGroup,
     Student,
     changed_fields_text,
     mask_identifier,
@@ -171,29 +169,6 @@ class StudentSearchView(PortalAccessMixin, View):
             "move_form": MoveToGroupForm(auto_id="move_%s", use_required_attribute=False),
         }
         return render(request, self.template_name, context)
-
-
-class AddToRequestsView(PortalAccessMixin, View):
-    """*Toevoegen aan overstapdossier-aanvragen*: the checked rows, or every result."""
-
-    def post(self, request):
-        if request.POST.get("select_all") == "1":
-            search = StudentSearch.from_params(request, QueryDict(request.POST.get("query", "")))
-            if not search.is_bound or not search.filterset.is_valid():
-                messages.error(request, text.SEARCH_INVALID)
-                return redirect("students:search")
-            student_ids = search.results().order_by().values_list("pk", flat=True)
-        else:
-            student_ids = [int(v) for v in request.POST.getlist("student_ids") if v.isdigit()]
-        if not student_ids:
-            messages.error(request, text.NOTHING_SELECTED)
-            back = request.POST.get("query", "")
-            return HttpResponseRedirect(f"{reverse('students:search')}?{back}")
-        result = transfer_requests_add(student_ids=student_ids, user=request.user.get_username())
-        messages.success(request, text.ADDED_TO_REQUESTS % {"count": result.added})
-        if result.skipped_open:
-            messages.info(request, text.ALREADY_OPEN % {"count": result.skipped_open})
-        return redirect("oso_requests:overview")
 
 
 # --- Leerlingpagina ---------------------------------------------------------------------------
@@ -342,20 +317,6 @@ class SignupGroupListView(PortalAccessMixin, TemplateView):
         context["nav"] = "groups"
         context["rows"] = student_selectors.signup_group_counts()
         return context
-
-
-class SignupGroupRerequestView(PortalAccessMixin, View):
-    """Queue and send a request for every student of the group that needs one."""
-
-    def post(self, request, group_id: int):
-        group = get_object_or_404(SignupGroup, pk=group_id)
-        batch = signup_group_rerequest(signup_group_id=group.pk, user=request.user.get_username())
-        if batch is None:
-            messages.info(request, text.REREQUEST_NOTHING % {"group": group})
-            return redirect("students:signup_groups")
-        count = batch.requests.count()
-        messages.success(request, text.REREQUEST_SENT % {"count": count, "group": group})
-        return redirect(f"{reverse('oso_requests:overview')}?{urlencode({'batch': batch.pk})}")
 
 
 # --- Dossier inlezen --------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from audit.forms import AuditSearchForm
-from oso_portal.dates import DateTextInput, DayFirstDateField
+from common.dates import DateTextInput, DayFirstDateField
 from oso_portal.views import DemoClockForm
 from requests.forms import SendForm
 from requests.models import RequestBatch, RequestMode, RequestStatus, TransferRequest

@@ -208,10 +208,16 @@ def test_the_same_poll_delivered_twice_merges_once(elk_mock, demo_students):
 
     assert (first.claimed, second.claimed) == (2, 0)
     assert elk_mock.stats()["submit_calls"] == 1
-    for request in TransferRequest.objects.filter(id__in=ids):
-        assert (
-            ReceivedDossier.objects.filter(source_name=f"oso-{request.public_id}.xml").count() == 1
+    for request in TransferRequest.objects.filter(id__in=ids).select_related("student"):
+        # Fetched (not the first file the fixture imported), named after the pupil and date.
+        [fetched] = ReceivedDossier.objects.filter(student=request.student).exclude(
+            received_by="test"
         )
+        student = request.student
+        assert fetched.source_name == (
+            f"{student.student_number}_{student.surname}_{fetched.collection_date.isoformat()}.xml"
+        )
+        assert request.dossier_id == fetched.pk
 
 
 def test_rows_a_live_worker_holds_are_skipped_and_expired_claims_are_swept(elk_mock, demo_students):

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
 from audit.models import SYSTEM_ACTOR, AuditAction, AuditEntry
-from oso_portal.security import find_identifiers
+from common.security import find_identifiers
 from requests.models import RequestBatch, RequestMode, RequestStatus, TransferRequest
 from requests.services import (
     signup_group_rerequest,
@@ -542,3 +542,32 @@ def test_a_service_called_without_a_user_records_the_system_as_actor():
 
     (entry,) = _entries(AuditAction.REQUEST_ADDED)
     assert entry.actor == SYSTEM_ACTOR
+
+
+def test_sending_and_retrying_use_one_reset_and_the_id_slices_from_settings(
+    settings, demo_students
+):
+    """A small OSO_ID_CHUNK_SIZE changes nothing but the number of statements."""
+    from requests.services import transfer_requests_retry
+
+    settings.OSO_ID_CHUNK_SIZE = 2
+    students = list(demo_students.values())[:5]
+    added = transfer_requests_add(student_ids=[s.pk for s in students], user="anna")
+    assert added.added == 5
+    batch = transfer_requests_send(
+        request_ids=list(added.request_ids), mode="current", changed_since=None, user="anna"
+    )
+    rows = list(batch.requests.order_by("id"))
+    assert len(rows) == 5
+    assert {r.status for r in rows} == {RequestStatus.REQUESTED}
+    assert all(r.sent_at is None and r.claimed_until is not None for r in rows)
+    TransferRequest.objects.filter(id__in=[r.id for r in rows]).update(
+        status=RequestStatus.FAILED, session_id="s-1", wait_reason="x", attempts=3, polls=2
+    )
+    assert transfer_requests_retry(request_ids=[r.id for r in rows], user="anna") == 5
+    retried = list(TransferRequest.objects.filter(id__in=[r.id for r in rows]))
+    assert {r.status for r in retried} == {RequestStatus.REQUESTED}
+    assert all(
+        (r.session_id, r.wait_reason, r.attempts, r.polls, r.sent_at) == ("", "", 0, 0, None)
+        for r in retried
+    )

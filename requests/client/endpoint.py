@@ -19,6 +19,7 @@ from datetime import UTC, date, datetime
 import httpx
 from lxml import etree
 
+from common.clock import aware
 from oso_format.parsers import thread_parser
 from oso_format.safe_xml import parse_tree
 from oso_format.types import DossierError
@@ -332,7 +333,7 @@ class EndpointClient:
             params["since"] = since.isoformat()
         root = self._envelope("GET", "/elk/feed", "feed", params=params)
         try:
-            as_of = _aware(datetime.fromisoformat(root.get("asOf") or ""))
+            as_of = aware(datetime.fromisoformat(root.get("asOf") or ""))
             placements = tuple(
                 Placement(
                     bsn=_text_or_empty(element.get("bsn")),
@@ -351,7 +352,7 @@ class EndpointClient:
                 ChangedPupil(
                     bsn=_text_or_empty(element.get("bsn")),
                     education_number=_text_or_empty(element.get("educationNumber")),
-                    changed_at=_aware(datetime.fromisoformat(element.get("changedAt") or "")),
+                    changed_at=aware(datetime.fromisoformat(element.get("changedAt") or "")),
                 )
                 for element in root.iterfind("changes/changed")
             )
@@ -480,7 +481,3 @@ def _optional_date(value: str | None) -> date | None:
         return date.fromisoformat(value) if value else None
     except ValueError:
         return None
-
-
-def _aware(value: datetime) -> datetime:
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)

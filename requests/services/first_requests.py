@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from common.chunks import id_chunks
 from requests.models import RequestBatch, RequestMode, RequestStatus, TransferRequest
 from requests.services.transfer_requests import transfer_requests_add, transfer_requests_send
 
@@ -34,9 +35,9 @@ def signups_request_first(
         batch = None
         if send_now:
             ready: list[int] = []
-            for start in range(0, len(ids), 500):
+            for part in id_chunks(ids):
                 ready += TransferRequest.objects.filter(
-                    student_id__in=ids[start : start + 500], status=RequestStatus.READY
+                    student_id__in=part, status=RequestStatus.READY
                 ).values_list("id", flat=True)
             batch = transfer_requests_send(
                 request_ids=ready, mode=RequestMode.CURRENT, changed_since=None, user=user

@@ -21,6 +21,7 @@ from django.conf import settings
 from django.db import DatabaseError, connection
 from django.utils import timezone
 
+from common.chunks import id_chunks
 from requests.models import TransferRequest
 
 logger = logging.getLogger(__name__)
@@ -41,11 +42,10 @@ def claims_renew(*, request_ids: Sequence[int], token: uuid.UUID) -> int:
     """Extend the claim of the rows that still carry ``token``; how many there were."""
     until = timezone.now() + claim_lease()
     renewed = 0
-    ids = list(request_ids)
-    for start in range(0, len(ids), 500):
-        renewed += TransferRequest.objects.filter(
-            id__in=ids[start : start + 500], claim_token=token
-        ).update(claimed_until=until)
+    for part in id_chunks(list(request_ids)):
+        renewed += TransferRequest.objects.filter(id__in=part, claim_token=token).update(
+            claimed_until=until
+        )
     return renewed
 
 

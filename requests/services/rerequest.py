@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.chunks import id_chunks
 from requests.models import FINAL_STATUSES, RequestBatch, RequestMode, TransferRequest
 from requests.services.transfer_requests import transfer_requests_add, transfer_requests_send
 
@@ -60,9 +61,9 @@ def transfer_requests_rerequest(
     ids = sorted(set(request_ids))
     with transaction.atomic():
         finished: list[tuple[int, int]] = []
-        for start in range(0, len(ids), 2000):
+        for part in id_chunks(ids):
             finished += TransferRequest.objects.filter(
-                id__in=ids[start : start + 2000], status__in=FINAL_STATUSES
+                id__in=part, status__in=FINAL_STATUSES
             ).values_list("id", "student_id")
         not_finished = len(ids) - len(finished)
         student_ids = sorted({student_id for _id, student_id in finished})

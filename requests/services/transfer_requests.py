@@ -12,7 +12,8 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -23,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from audit.models import SYSTEM_ACTOR, AuditAction
 from audit.services import AuditInput, audit_record_many
+from common.chunks import id_chunk_size, id_chunks
 from portal_text import Message
 from requests.models import (
     OPEN_STATUSES,
@@ -33,6 +35,7 @@ from requests.models import (
 )
 from requests.selectors import students_needing_rerequest
 from requests.services.enqueue import chunked, enqueue_submit
+from requests.services.signoffs import signoffs_create_for
 from students.models import PriorEducation, SignupGroup, Student
 
 
@@ -59,7 +62,7 @@ def transfer_requests_add(*, student_ids: Iterable[int], user: str) -> AddResult
     with transaction.atomic():
         existing: list[int] = []
         with_open: set[int] = set()
-        for ids in _slices(wanted):
+        for ids in id_chunks(wanted):
             existing += Student.objects.filter(id__in=ids, signup_group__isnull=False).values_list(
                 "id", flat=True
             )
@@ -84,8 +87,8 @@ def transfer_requests_add(*, student_ids: Iterable[int], user: str) -> AddResult
         # the other's rows.
         ours = [row.public_id for row in rows]
         added_rows: list[tuple[int, int, str]] = []
-        for ids in _slices(ours):
-            added_rows += TransferRequest.objects.filter(public_id__in=ids).values_list(
+        for public_ids in id_chunks(ours):
+            added_rows += TransferRequest.objects.filter(public_id__in=public_ids).values_list(
                 "id", "student_id", "student__student_number"
             )
         _audit_requests(
@@ -102,11 +105,6 @@ def transfer_requests_add(*, student_ids: Iterable[int], user: str) -> AddResult
         skipped_open=len(existing) - added,
         request_ids=tuple(sorted(request_id for request_id, _s, _n in added_rows)),
     )
-
-
-def _slices(ids: list, size: int = 2000) -> list[list]:
-    """Ids in slices, so that no statement binds more parameters than SQLite allows."""
-    return [ids[start : start + size] for start in range(0, len(ids), size)]
 
 
 def transfer_requests_send(
@@ -243,33 +241,13 @@ def _claim_ready(
     else:
         since_value = changed_since
     claimed_total = 0
-    # SQLite allows some hundreds of parameters per statement: claim in slices.
-    for start in range(0, len(ids), 500):
+    for part in id_chunks(ids):
         claimed_total += TransferRequest.objects.filter(
             # Only for pupils signed up in a group (see transfer_requests_add).
-            id__in=ids[start : start + 500],
+            id__in=part,
             status=RequestStatus.READY,
             student__signup_group__isnull=False,
-        ).update(
-            status=RequestStatus.REQUESTED,
-            batch=batch,
-            mode=mode,
-            changed_since=since_value,
-            sent_at=None,
-            attempts=0,
-            polls=0,
-            failure=None,
-            remarks=[],
-            changed_fields=[],
-            dossier=None,
-            completed_at=None,
-            claim_token=None,
-            # A reservation: the submit task queued below should claim the rows by
-            # then, or the sweeper queues another one.
-            claimed_until=now + timedelta(seconds=settings.OSO_REQUEST_DISPATCH_GRACE_SECONDS),
-            next_attempt_at=now + timedelta(seconds=settings.OSO_REQUEST_DISPATCH_GRACE_SECONDS),
-            last_activity_at=now,
-        )
+        ).update(**_reset_to_requested(batch=batch, now=now), mode=mode, changed_since=since_value)
     if not claimed_total:
         return []
     return [
@@ -280,27 +258,34 @@ def _claim_ready(
     ]
 
 
-# The fields a retry resets (bulk_update needs them listed).
-_RESEND_FIELDS = (
-    "public_id",
-    "status",
-    "batch",
-    "sent_at",
-    "attempts",
-    "polls",
-    "failure",
-    "remarks",
-    "changed_fields",
-    "dossier",
-    "completed_at",
-    "claim_token",
-    "claimed_until",
-    "next_attempt_at",
-    "last_activity_at",
-    "session_id",
-    "wait_reason",
-    "waiting_since",
-)
+def _reset_to_requested(*, batch: RequestBatch, now: datetime) -> dict[str, Any]:
+    """The values that put a row on its way afresh, as *Aangevraagd* in ``batch``.
+
+    Sending a ready row and retrying a failed one both use them. Nothing of an
+    earlier try is kept: a new transfer has a new session, and a new wait with its
+    own end. The row is reserved: the submit task queued next should claim it by
+    then, or the sweeper queues another one.
+    """
+    reserved_until = now + timedelta(seconds=settings.OSO_REQUEST_DISPATCH_GRACE_SECONDS)
+    return {
+        "status": RequestStatus.REQUESTED,
+        "batch": batch,
+        "sent_at": None,
+        "attempts": 0,
+        "polls": 0,
+        "failure": None,
+        "remarks": [],
+        "changed_fields": [],
+        "dossier": None,
+        "completed_at": None,
+        "session_id": "",
+        "wait_reason": "",
+        "waiting_since": None,
+        "claim_token": None,
+        "claimed_until": reserved_until,
+        "next_attempt_at": reserved_until,
+        "last_activity_at": now,
+    }
 
 
 def transfer_requests_retry(*, request_ids: Iterable[int], user: str) -> int:
@@ -333,9 +318,11 @@ def transfer_requests_retry(*, request_ids: Iterable[int], user: str) -> int:
         )
         if not failed:
             return 0
+        # The failed transfer is signed off before its row starts a new one (normally done
+        # when it failed; this adds nothing then).
+        signoffs_create_for(request_ids=[row.id for row in failed])
         batch = RequestBatch.objects.create(created_by=user, mode=failed[0].mode)
         now = timezone.now()
-        grace = timedelta(seconds=settings.OSO_REQUEST_DISPATCH_GRACE_SECONDS)
         retried: list[TransferRequest] = []
         seen_students: set[int] = set()
         for row in failed:
@@ -344,26 +331,14 @@ def transfer_requests_retry(*, request_ids: Iterable[int], user: str) -> int:
                 continue
             seen_students.add(row.student_id)
             row.public_id = uuid.uuid4()
-            row.status = RequestStatus.REQUESTED
-            row.batch = batch
-            row.sent_at = None
-            row.attempts = 0
-            row.polls = 0
-            row.error = ""
-            row.remarks = []
-            row.changed_fields = []
-            row.dossier = None
-            row.completed_at = None
-            # A new transfer: a new session, and a new wait with its own end.
-            row.session_id = ""
-            row.wait_reason = ""
-            row.waiting_since = None
-            row.claim_token = None
-            row.claimed_until = now + grace
-            row.next_attempt_at = now + grace
-            row.last_activity_at = now
+            for name, value in _reset_to_requested(batch=batch, now=now).items():
+                setattr(row, name, value)
             retried.append(row)
-        TransferRequest.objects.bulk_update(retried, fields=_RESEND_FIELDS, batch_size=500)
+        TransferRequest.objects.bulk_update(
+            retried,
+            fields=["public_id", *_reset_to_requested(batch=batch, now=now)],
+            batch_size=id_chunk_size(),
+        )
         sent = [row.id for row in retried]
         _audit_sent(
             [
@@ -388,7 +363,7 @@ def transfer_requests_delete(*, request_ids: Iterable[int], user: str) -> int:
         return 0
     with transaction.atomic():
         ready: list[tuple[int, int, str]] = []
-        for part in _slices(ids, size=500):
+        for part in id_chunks(ids):
             # Locked (PostgreSQL) so that a send in between cannot take a row we record.
             ready += (
                 TransferRequest.objects.select_for_update(of=("self",))
@@ -398,7 +373,7 @@ def transfer_requests_delete(*, request_ids: Iterable[int], user: str) -> int:
             )
         deleted = 0
         ready_ids = [request_id for request_id, _student_id, _number in ready]
-        for part in _slices(ready_ids, size=500):
+        for part in id_chunks(ready_ids):
             count, _detail = TransferRequest.objects.filter(
                 id__in=part, status=RequestStatus.READY
             ).delete()
@@ -453,7 +428,7 @@ def transfer_requests_stop(*, student_ids: Iterable[int], reason: Message, user:
     now = timezone.now()
     stopped: list[tuple[int, int, str]] = []
     with transaction.atomic():
-        for part in _slices(ids, size=500):
+        for part in id_chunks(ids):
             rows = list(
                 TransferRequest.objects.select_for_update(of=("self",))
                 .filter(student_id__in=part, status__in=OPEN_STATUSES)
@@ -470,6 +445,8 @@ def transfer_requests_stop(*, student_ids: Iterable[int], reason: Message, user:
                 last_activity_at=now,
             )
             stopped += rows
+        # Stopped transfers are signed off like any that ends.
+        signoffs_create_for(request_ids=[row[0] for row in stopped])
         batch_ids = set(
             TransferRequest.objects.filter(id__in=[row[0] for row in stopped])
             .exclude(batch_id=None)

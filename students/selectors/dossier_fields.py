@@ -16,9 +16,9 @@ from django.utils.dateformat import format as date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from common import page_text
 from oso_format.reader import dossier_values
 from oso_format.types import DossierError, FinalTest, ParsedDossier
-from oso_portal import page_text
 from students.models import Codelist, ReceivedDossier, Sex, Student, mask_identifier
 from students.selectors.codelists import coded_text, codelist_labels_for
 from students.selectors.dossiers import dossier_raw_bytes

@@ -13,6 +13,7 @@ import logging
 import re
 import zipfile
 from dataclasses import dataclass, field
+from datetime import date
 from typing import IO
 
 from django.db.models import QuerySet
@@ -31,10 +32,12 @@ EXPORT_DOSSIERS_PERMISSION = "students.export_dossiers"
 _UNSAFE_IN_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 
 
-def dossier_file_name(*, student_number: str, surname: str) -> str:
-    """``<stamnummer>_<achternaam>.xml``; characters a file name cannot hold become ``_``."""
+def dossier_file_name(*, student_number: str, surname: str, day: date | None = None) -> str:
+    """``<stamnummer>_<achternaam>.xml``, with ``_<jjjj-mm-dd>`` before ``.xml`` when
+    ``day`` is given; characters a file name cannot hold become ``_``."""
     safe_surname = _UNSAFE_IN_NAME.sub("_", surname).strip(" .") or "_"
-    return f"{student_number}_{safe_surname}.xml"
+    dated = f"_{day.isoformat()}" if day is not None else ""
+    return f"{student_number}_{safe_surname}{dated}.xml"
 
 
 def _scope(signup_group: SignupGroup | None, filters: dict[str, str] | None) -> dict:

@@ -21,13 +21,11 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from requests.management.status_lines import OUTPUT_LANGUAGE, find_signup_group, status_lines
 from requests.models import OPEN_STATUSES, RequestMode, RequestStatus, TransferRequest
 from requests.selectors import request_status_counts, requests_unsettled_count
 from requests.services import transfer_requests_add, transfer_requests_send
 from students.models import SignupGroup
-
-# Output for people and scripts alike: always in Dutch, the labels staff know.
-OUTPUT_LANGUAGE = "nl"
 
 
 class Command(BaseCommand):
@@ -47,7 +45,7 @@ class Command(BaseCommand):
         with translation.override(OUTPUT_LANGUAGE):
             changed_since = _parse_date(options["changed_since"])
             timeout = _parse_timeout(options["timeout"])
-            group = _find_group(options["signup_group"])
+            group = find_signup_group(options["signup_group"])
             try:
                 # One transaction: a send the service refuses (a date in the
                 # future) leaves no requests added either.
@@ -61,8 +59,8 @@ class Command(BaseCommand):
             if options["wait"]:
                 timed_out = not _wait(request_ids, timeout=timeout)
             counts = request_status_counts(request_ids=request_ids)
-            for status in RequestStatus:
-                self.stdout.write(f"{status.label}: {counts[status.value]}")
+            for line in status_lines(counts):
+                self.stdout.write(line)
             if timed_out:
                 self.stderr.write(
                     _("Timed out after %(seconds)s seconds; not every request is done.")
@@ -121,14 +119,6 @@ def _parse_timeout(value: str) -> float:
             _("Invalid timeout %(value)s: give a number of seconds above 0.") % {"value": value}
         )
     return seconds
-
-
-def _find_group(name: str) -> SignupGroup:
-    """The group of that name; with several school years, the latest."""
-    group = SignupGroup.objects.filter(name=name).order_by("-school_year").first()
-    if group is None:
-        raise CommandError(_("Unknown signup group: %(name)s") % {"name": name})
-    return group
 
 
 def _wait(request_ids: list[int], *, timeout: float) -> bool:

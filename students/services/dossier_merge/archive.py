@@ -8,12 +8,15 @@ import re
 
 from django.conf import settings
 from django.db import DatabaseError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.models import SYSTEM_ACTOR, AuditAction
 from audit.services import AuditInput, audit_record_many
+from oso_format.identifiers import redact_identifiers
 from portal_text import Message, messages_to_json
 from students.models import DossierOutcome, ReceivedDossier
+from students.services.card_exports import dossier_file_name
 from students.services.dossier_merge import texts
 from students.services.dossier_merge.common import clip, iso_or_none
 from students.services.dossier_merge.types import Entry, MergeResult, Plan
@@ -37,8 +40,25 @@ def archive_row(plan: Plan, *, received_by: str) -> ReceivedDossier:
             {"filename": a.filename, "description": a.description, "index": a.index}
             for a in (parsed.attachments if parsed is not None else ())
         ],
-        source_name=clip(plan.entry.item.source_name, 255),
+        source_name=clip(_source_name(plan), 255),
         received_by=clip(received_by, 150),
+    )
+
+
+def _source_name(plan: Plan) -> str:
+    """The file's own name, or for a fetched file its pupil's number and surname and its date.
+
+    No BSN in it: the surname is masked like any text from a file.
+    """
+    item = plan.entry.item
+    if not item.name_after_pupil:
+        return item.source_name
+    parsed, student = plan.parsed, plan.student
+    day = parsed.collection_date if parsed is not None else timezone.localdate()
+    if student is None or plan.archive_without_student or not student.student_number:
+        return f"dossier_{day.isoformat()}.xml"
+    return redact_identifiers(
+        dossier_file_name(student_number=student.student_number, surname=student.surname, day=day)
     )
 
 

@@ -17,6 +17,9 @@ class DossierIn:
     raw: bytes
     source_name: str
     expected_student_id: int | None = None
+    # A fetched file has no name of its own: it is named after the pupil and the file's
+    # date (``<stamnummer>_<achternaam>_<jjjj-mm-dd>.xml``) when it is archived.
+    name_after_pupil: bool = False
 
 
 @dataclass(frozen=True)

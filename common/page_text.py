@@ -2,7 +2,7 @@
 
 Form labels, table headers, messages and form errors of the pages live here
 (templates hold the rest). makemessages files a string under the catalog of
-the folder its source is in; keeping these texts in ``oso_portal/`` puts them
+the folder its source is in; keeping these texts in ``common/`` puts them
 in the root catalog (``locale/``) with the templates, so the pages have one
 catalog of their own while ``students/`` and ``requests/`` keep theirs.
 """

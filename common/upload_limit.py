@@ -23,7 +23,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 
-from oso_portal import page_text as text
+from common import page_text as text
 
 REFUSED_KEY = "upload_refused_bytes"
 REFUSED_FILES_KEY = "upload_refused_files"

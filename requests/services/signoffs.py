@@ -1,0 +1,251 @@
+"""Sign-offs (``afmeldingRequest``): every transfer the chain took is signed off exactly once.
+
+1. **Create**, in the transaction that makes a request final (the pipeline's record step, a
+   stop, a retry that starts a new transfer): one ``RequestSignoff`` per transfer that has a
+   session, keyed by its request id at the endpoint. ``ignore_conflicts`` on that unique key:
+   whoever comes second (a redelivered task, the retry's safety net) adds nothing. The rows are
+   reserved and their task is queued after commit.
+2. **Sign off** (the task ``sign_off_requests``): claim the pending rows with one conditional
+   UPDATE (a token and a lease), call the exchange outside any transaction, record in one
+   transaction only the rows whose claim is still ours. A redelivered task finds nothing
+   pending; transient failures are retried with backoff and jitter, a refusal is kept.
+3. **Sweep** (with the requests' sweeper): pending rows whose reservation or claim expired
+   are queued again.
+
+A worker killed after the endpoint answered and before the record leaves the row pending: it
+is signed off again after the lease, which the exchange treats as a no-op (docs/INTEGRATION.md).
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from requests.client import (
+    SIGNOFF_FOR_WAIT,
+    EndpointError,
+    SignoffAck,
+    SignoffItem,
+    SignoffResult,
+    WaitReason,
+)
+from requests.models import RequestSignoff, RequestStatus, SignoffStatus, TransferRequest
+from requests.services import texts
+from requests.services.backoff import retry_delay
+from requests.services.enqueue import capped_countdown, chunked
+from requests.services.lease import claim_lease
+
+logger = logging.getLogger(__name__)
+
+_SIGNOFF_FIELDS = (
+    "status",
+    "attempts",
+    "next_attempt_at",
+    "claimed_until",
+    "claim_token",
+    "signed_off_at",
+    "failure_code",
+)
+
+
+def _grace() -> timedelta:
+    return timedelta(seconds=settings.OSO_REQUEST_DISPATCH_GRACE_SECONDS)
+
+
+def signoff_result_for(row: TransferRequest) -> SignoffResult:
+    """The best result the transfer reached."""
+    if row.status in (RequestStatus.PROCESSED, RequestStatus.PROCESSED_WITH_REMARKS):
+        return SignoffResult.DOSSIER
+    if row.status == RequestStatus.NOT_CHANGED:
+        return SignoffResult.DOSSIER if row.dossier_id else SignoffResult.NOT_CHANGED
+    if (row.failure or {}).get("code") == texts.WAIT_EXPIRED.code and row.wait_reason:
+        return SIGNOFF_FOR_WAIT[WaitReason(row.wait_reason)]
+    return SignoffResult.FAILED
+
+
+# --- 1. Create ---------------------------------------------------------------------------
+
+
+def signoffs_create(*, rows: Iterable[TransferRequest], now: datetime | None = None) -> int:
+    """A pending sign-off for each final row the chain took; queued on commit. Call in the
+    transaction that makes the rows final. Returns how many were new."""
+    now = now or timezone.now()
+    new = [
+        RequestSignoff(
+            request_id=row.id,
+            public_id=row.public_id,
+            session_id=row.session_id,
+            result=str(signoff_result_for(row)),
+            claimed_until=now + _grace(),  # reserved for the task queued below
+        )
+        for row in rows
+        if row.status not in (RequestStatus.READY, RequestStatus.REQUESTED, RequestStatus.WAITING)
+        and row.session_id
+    ]
+    if not new:
+        return 0
+    RequestSignoff.objects.bulk_create(new, ignore_conflicts=True, batch_size=500)
+    # bulk_create with ignore_conflicts gives no ids: read back the ones still pending.
+    pending = list(
+        RequestSignoff.objects.filter(
+            public_id__in=[signoff.public_id for signoff in new],
+            status=SignoffStatus.PENDING,
+            claim_token__isnull=True,
+        )
+        .order_by("id")
+        .values_list("id", flat=True)
+    )
+    enqueue_signoff(pending)
+    return len(pending)
+
+
+def signoffs_create_for(*, request_ids: Sequence[int]) -> int:
+    """The same for request rows changed by a queryset UPDATE (a stop) or about to start a
+    new transfer (a retry)."""
+    rows = list(
+        TransferRequest.objects.filter(id__in=list(request_ids))
+        .exclude(session_id="")
+        .only("id", "public_id", "session_id", "status", "dossier_id", "failure", "wait_reason")
+    )
+    return signoffs_create(rows=rows)
+
+
+def enqueue_signoff(signoff_ids: Sequence[int], *, countdown: float = 0) -> None:
+    """Queue the sign-off task for these rows, in chunks, once the transaction commits."""
+    from requests.services.enqueue import _on_commit
+    from requests.tasks import sign_off_requests
+
+    for chunk in chunked(list(signoff_ids)):
+        _on_commit(sign_off_requests, chunk, countdown)
+
+
+# --- 2. Sign off -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SignoffOutcome:
+    claimed: int = 0
+    done: int = 0
+    refused: int = 0
+    retry_ids: tuple[int, ...] = ()
+
+
+def _exchange():
+    from requests.services.pipeline import _endpoint_client
+
+    return _endpoint_client()
+
+
+def request_signoffs_send(*, signoff_ids: Sequence[int]) -> SignoffOutcome:
+    """Sign off the given pending rows at the endpoint (claim, call, record)."""
+    now = timezone.now()
+    token = uuid.uuid4()
+    ids = list(dict.fromkeys(signoff_ids))
+    free = Q(claim_token__isnull=True) | Q(claimed_until__lt=now)
+    # The lease outlasts one call at its read timeout: no second worker while it waits.
+    lease = now + claim_lease() + timedelta(seconds=settings.OSO_ENDPOINT_READ_TIMEOUT)
+    RequestSignoff.objects.filter(free, id__in=ids, status=SignoffStatus.PENDING).update(
+        claim_token=token, claimed_until=lease
+    )
+    rows = list(RequestSignoff.objects.filter(id__in=ids, claim_token=token).order_by("id"))
+    if not rows:
+        return SignoffOutcome()
+    items = [
+        SignoffItem(str(row.public_id), row.session_id, SignoffResult(row.result)) for row in rows
+    ]
+    answers: dict[str, SignoffAck | EndpointError]
+    try:
+        answers = {ack.request_id: ack for ack in _exchange().sign_off(items)}
+    except EndpointError as exc:
+        answers = dict.fromkeys((item.request_id for item in items), exc)
+    retry: list[RequestSignoff] = []
+    for row in rows:
+        answer = answers.get(str(row.public_id))
+        row.claim_token = None
+        if isinstance(answer, SignoffAck) and answer.accepted:
+            _end(row, SignoffStatus.DONE, code="")
+            row.signed_off_at = now
+        elif isinstance(answer, SignoffAck):
+            _end(row, SignoffStatus.REFUSED, code=answer.code)
+        elif isinstance(answer, EndpointError) and not answer.transient:
+            _end(row, SignoffStatus.FAILED, code=answer.code or "refused")
+        else:
+            row.attempts += 1
+            row.failure_code = (answer.code if answer else "no_answer")[:50]
+            if row.attempts >= settings.OSO_REQUEST_MAX_ATTEMPTS:
+                _end(row, SignoffStatus.FAILED, code=row.failure_code)
+                continue
+            row.next_attempt_at = now + timedelta(
+                seconds=capped_countdown(retry_delay(row.attempts))
+            )
+            row.claimed_until = row.next_attempt_at + _grace()
+            retry.append(row)
+    with transaction.atomic():
+        ours = set(
+            RequestSignoff.objects.select_for_update()
+            .filter(id__in=[row.id for row in rows], claim_token=token)
+            .values_list("id", flat=True)
+        )
+        mine = [row for row in rows if row.id in ours]
+        if len(mine) < len(rows):
+            logger.warning("%d sign-offs were taken over by another worker", len(rows) - len(mine))
+        RequestSignoff.objects.bulk_update(mine, _SIGNOFF_FIELDS, batch_size=500)
+        retry = [row for row in retry if row.id in ours]
+        retry_in = max(
+            ((r.next_attempt_at - now).total_seconds() for r in retry if r.next_attempt_at),
+            default=0.0,
+        )
+        enqueue_signoff([row.id for row in retry], countdown=retry_in)
+    logger.info(
+        "sign-off: %d claimed, %d done, %d refused, %d to retry",
+        len(mine),
+        sum(1 for r in mine if r.status == SignoffStatus.DONE),
+        sum(1 for r in mine if r.status == SignoffStatus.REFUSED),
+        len(retry),
+    )
+    return SignoffOutcome(
+        claimed=len(mine),
+        done=sum(1 for r in mine if r.status == SignoffStatus.DONE),
+        refused=sum(1 for r in mine if r.status in (SignoffStatus.REFUSED, SignoffStatus.FAILED)),
+        retry_ids=tuple(r.id for r in retry),
+    )
+
+
+def _end(row: RequestSignoff, status: str, *, code: str) -> None:
+    row.status = status
+    row.failure_code = code[:50]
+    row.next_attempt_at = None
+    row.claim_token = None
+    row.claimed_until = None
+
+
+# --- 3. Sweep ----------------------------------------------------------------------------
+
+
+def signoffs_sweep(*, now: datetime | None = None) -> int:
+    """Queue again the pending sign-offs whose task was lost or whose worker died."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        stuck = list(
+            RequestSignoff.objects.select_for_update(skip_locked=True)
+            .filter(
+                Q(claimed_until__lt=now) | Q(claimed_until__isnull=True),
+                status=SignoffStatus.PENDING,
+            )
+            .order_by("id")
+            .values_list("id", flat=True)
+        )
+        if stuck:
+            RequestSignoff.objects.filter(id__in=stuck).update(
+                claim_token=None, claimed_until=now + _grace()
+            )
+            enqueue_signoff(stuck)
+    return len(stuck)

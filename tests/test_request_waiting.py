@@ -177,3 +177,20 @@ def test_the_wait_limit_is_a_setting_of_42_days_by_default():
     from django.conf import settings
 
     assert settings.OSO_WAIT_MAX_DAYS == 42
+
+
+def test_when_the_next_question_moves_the_remark_says_the_new_moment(elk_mock, demo_students):
+    from requests.services.waiting import waiting_remarks_at
+
+    bram = _send(demo_students["demo-16"])
+    later = timezone.now() + timedelta(hours=1)  # say, the notification fallback
+    TransferRequest.objects.filter(pk=bram.pk).update(
+        next_attempt_at=later, remarks=waiting_remarks_at(later)
+    )
+    bram.refresh_from_db()
+    local = timezone.localtime(later)
+    with translation.override("nl"):
+        assert bram.remark_texts == [
+            "De ouders hebben het dossier nog niet ingezien. "
+            f"Wordt opnieuw gevraagd op {local:%d-%m-%Y} om {local:%H:%M}."
+        ]

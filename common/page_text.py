@@ -128,6 +128,15 @@ NOTHING_TO_SEND_HOW = _(
     "again; requested or waiting requests need nothing, the portal asks again by itself. "
     "Your choice and selection are kept."
 )
+NOTHING_TO_RETRY_HOW = _(
+    "None of the selected requests has failed; nothing to try again. To request finished "
+    "requests again, click Request again. Your choice and selection are kept."
+)
+NOTHING_TO_DELETE_HOW = _(
+    "Only requests that are ready to request can be deleted; nothing was deleted. Select "
+    "rows with the status Ready to request (filter on that status). Your choice and "
+    "selection are kept."
+)
 REREQUESTED = ngettext_lazy(
     "%(count)d student is being requested again.",
     "%(count)d students are being requested again.",

@@ -128,3 +128,14 @@ def test_pupils_imported_before_the_marks_existed_are_marked_from_their_last_fil
     noor.refresh_from_db()
     assert (lotte.address_secret, lotte.phone_secret, lotte.email_secret) == (True, True, True)
     assert (noor.address_secret, noor.phone_secret, noor.email_secret) == (False, False, False)
+
+
+def test_the_print_view_says_so_too(portal_client):
+    group = SignupGroupFactory()
+    _merge(_lotte().versions[0], group=group)
+
+    html = portal_client.get(reverse("students:signup_group_print", args=[group.pk])).content
+    text = html.decode()
+
+    for words in ("Adres geheim", "Telefoon geheim", "E-mail geheim"):
+        assert words in text

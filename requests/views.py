@@ -309,7 +309,7 @@ class RetryRequestsView(PortalAccessMixin, SelectedRequestsMixin, View):
             messages.success(request, text.RETRIED % {"count": count})
         else:
             keep_choices(request)
-            messages.warning(request, text.NOTHING_TO_RETRY)
+            messages.warning(request, text.NOTHING_TO_RETRY_HOW)
         return self.back(request)
 
 
@@ -325,7 +325,7 @@ class DeleteRequestsView(PortalAccessMixin, SelectedRequestsMixin, View):
             messages.success(request, text.DELETED % {"count": count})
         else:
             keep_choices(request)
-            messages.warning(request, text.NOTHING_TO_DELETE)
+            messages.warning(request, text.NOTHING_TO_DELETE_HOW)
         return self.back(request)
 
 

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.db.models import (
     Count,
     Exists,
@@ -20,6 +22,7 @@ from django.db.models import (
 )
 from django.db.models.expressions import BaseExpression
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from students.models import (
     ElkDot,
@@ -37,6 +40,7 @@ from students.selectors.cards import (
     FinalTestRow,
     vooropleiding_card,
 )
+from students.validators import school_year_for
 
 # --- Conditions shared by the search filters and the signup-group counts ------
 # Both pages use the same expressions, so a count on the signup-group page is
@@ -97,6 +101,31 @@ def school_year_choices() -> list[tuple[str, str]]:
         .distinct()
     )
     return [(year, year) for year in years]
+
+
+def signup_group_for_new_students(*, today: date | None = None) -> SignupGroup | None:
+    """The group an upload puts new students in unless staff choose another, or None.
+
+    The school year whose intake is running (the one that starts after today), else
+    the newest school year that has groups; of that year's groups the one that is not
+    the ELK feed's own group. None when that leaves no group or several (staff then
+    choose, and the field says why it matters).
+    """
+    years = list(
+        SignupGroup.objects.order_by("-school_year")
+        .values_list("school_year", flat=True)
+        .distinct()
+    )
+    if not years:
+        return None
+    current = school_year_for(today or timezone.localdate())
+    year = current if current in years else years[0]
+    groups = list(
+        SignupGroup.objects.filter(school_year=year)
+        .exclude(name=settings.OSO_ELK_SIGNUP_GROUP)
+        .order_by("pk")[:2]
+    )
+    return groups[0] if len(groups) == 1 else None
 
 
 # --- Aanmeldingsgroepen --------------------------------------------------------------

@@ -5,11 +5,13 @@ from __future__ import annotations
 from django.contrib import admin
 
 from audit.models import AuditEntry, LoginFailure
+from audit.summaries import summary_text
 
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin):
-    list_display = ("at", "actor", "action", "student_number", "summary")
+    # The summary in the admin's language, as the audit page shows it; never the stored codes.
+    list_display = ("at", "actor", "action", "student_number", "summary_in_language")
     list_filter = ("action",)
     search_fields = ("student_number", "actor", "summary")
     date_hierarchy = "at"
@@ -20,10 +22,14 @@ class AuditEntryAdmin(admin.ModelAdmin):
         "action",
         "student_id",
         "student_number",
-        "summary",
+        "summary_in_language",
         "details",
     )
     show_full_result_count = False
+
+    @admin.display(description=AuditEntry._meta.get_field("summary").verbose_name)
+    def summary_in_language(self, entry: AuditEntry) -> str:
+        return summary_text(action=entry.action, details=entry.details, summary=entry.summary)
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -16,8 +16,8 @@ from audit.login_throttle import (
     login_failure_record,
 )
 from audit.models import AuditAction
-from oso_portal.dates import DayFirstDateField
-from oso_portal.security import client_address
+from common.dates import DayFirstDateField
+from common.security import client_address
 
 THROTTLED_MESSAGE = _("Too many failed login attempts. Try again in %(minutes)s minutes.")
 

@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from audit.models import SYSTEM_ACTOR, AuditAction, AuditEntry
-from oso_portal.security import redact_identifiers, redact_value
+from common.security import redact_identifiers, redact_value
 
 REVEAL_BSN_PERMISSION = "students.reveal_bsn"
 

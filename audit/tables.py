@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.models import AuditEntry
 from audit.summaries import summary_text
-from oso_portal.dates import DATE_CELL_ATTRS
+from common.dates import DATE_CELL_ATTRS
 
 
 class AuditEntryTable(tables.Table):

@@ -1,4 +1,5 @@
-"""Include in the project's urls as: path("audit/", include("audit.urls"))."""
+"""The audit log's pages. The project's URLs add the BSN reveal (a students view) to this
+namespace: ``oso_portal.urls.audit_urls``."""
 
 from django.urls import path
 
@@ -9,5 +10,4 @@ app_name = "audit"
 urlpatterns = [
     path("", views.AuditLogView.as_view(), name="log"),
     path("export.csv", views.AuditExportView.as_view(), name="export"),
-    path("students/<int:pk>/reveal-bsn/", views.BsnRevealView.as_view(), name="reveal_bsn"),
 ]

@@ -12,7 +12,6 @@ import json
 
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.http import StreamingHttpResponse
-from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
@@ -22,10 +21,9 @@ from django_tables2 import RequestConfig
 from audit.forms import AuditSearchForm
 from audit.models import AuditAction, AuditEntry
 from audit.selectors import audit_search
-from audit.services import REVEAL_BSN_PERMISSION, actor_for, audit_record, bsn_reveal
+from audit.services import actor_for, audit_record
 from audit.tables import AuditEntryTable
-from oso_portal.exports import spreadsheet_safe
-from students.models import Student
+from common.exports import spreadsheet_safe
 
 PORTAL_PERMISSION = "students.use_portal"
 VIEW_AUDIT_PERMISSION = "audit.view_auditentry"
@@ -117,30 +115,5 @@ class AuditExportView(_AuditAccessMixin, View):
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
         response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="auditlog-{stamp}.csv"'
-        response["Cache-Control"] = "no-store"
-        return response
-
-
-class BsnRevealView(PermissionRequiredMixin, View):
-    """POST only: one student's full BSN as a small HTML fragment (for an htmx swap).
-
-    The number never appears in a URL, and the response is never cached.
-    """
-
-    permission_required = (PORTAL_PERMISSION, REVEAL_BSN_PERMISSION)
-    http_method_names = ["post"]
-
-    def post(self, request, pk: int, *args, **kwargs):
-        student = get_object_or_404(Student, pk=pk)
-        number = bsn_reveal(student=student, user=request.user)
-        response = render(
-            request,
-            "audit/_bsn_revealed.html",
-            {
-                "student": student,
-                "number": number,
-                "is_bsn": bool(student.bsn),
-            },
-        )
         response["Cache-Control"] = "no-store"
         return response

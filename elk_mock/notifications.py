@@ -49,6 +49,16 @@ SIGNATURE_HEADER = "X-OSO-Signature"
 _RETRY_STATUSES = {408, 429}
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """A redirect is an answer, not a new address: a signed POST is never re-sent as a GET."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None
+
+
+_OPENER = urllib.request.build_opener(_NoRedirect)
+
+
 def sign(secret: str, timestamp: str, body: bytes) -> str:
     """The value of ``X-OSO-Signature`` for this timestamp and body."""
     digest = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256)
@@ -227,7 +237,7 @@ class NotificationHub:
         )
         self.count(callback_calls=1, callback_items=len(delivery.request_ids))
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
+            with _OPENER.open(request, timeout=self.timeout) as response:
                 response.read()
             return True
         except urllib.error.HTTPError as exc:

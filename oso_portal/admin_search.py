@@ -17,8 +17,8 @@ from django.contrib.admin.views.main import SEARCH_VAR
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
-from oso_portal import page_text as text
-from oso_portal.security import find_identifiers
+from common import page_text as text
+from common.security import find_identifiers
 
 
 class AdminSearchWithoutIdentifiersMiddleware:

@@ -1,4 +1,4 @@
-"""The Celery application. Tasks: requests/tasks.py; beat schedules: oso_portal/schedules.py.
+"""The Celery application. Tasks: requests/tasks.py; beat schedules: common/schedules.py.
 
 Start a worker with ``celery -A oso_portal worker --concurrency 1`` and beat with
 ``celery -A oso_portal beat`` (``manage.py run_all`` does both for the demo).
@@ -43,7 +43,7 @@ def redact_worker_logs(sender=None, logger=None, **kwargs) -> None:
     adding their handlers; each handler gets ``RedactBsnFilter``.
     """
     # Imported here: this module loads with the package, before the settings.
-    from oso_portal.security import install_redact_filter
+    from common.security import install_redact_filter
 
     if logger is not None:
         install_redact_filter(logger)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from gunicorn.glogging import Logger  # type: ignore[import-untyped]
 
-from oso_portal.security import install_redact_filter
+from common.security import install_redact_filter
 
 
 class RedactingLogger(Logger):

@@ -1,7 +1,7 @@
 """The one settings module of OSO Portal.
 
 Every value comes from the environment through the typed helpers in
-``oso_portal.env``. ``OSO_PORTAL_ENV`` picks the mode:
+``common.env``. ``OSO_PORTAL_ENV`` picks the mode:
 
 - ``demo`` (default): SQLite and a broker on the filesystem under ``var/``,
   a demo login, DEBUG off like production (Dutch error pages, never Django's
@@ -20,7 +20,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
-from oso_portal.env import (
+from common.env import (
     ImproperlyConfiguredEnv,
     database_from_url,
     env_bool,
@@ -80,7 +80,7 @@ MIDDLEWARE = [
     "oso_portal.language.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Before the CSRF check, which reads the whole body: a too-large upload is refused unread.
-    "oso_portal.upload_limit.UploadTotalLimitMiddleware",
+    "common.upload_limit.UploadTotalLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -156,7 +156,7 @@ LOCALE_PATHS = [
     BASE_DIR / "audit" / "locale",
     BASE_DIR / "locale",
 ]
-# Dates are typed and shown day first (dd-mm-jjjj) in both languages: oso_portal/dates.py.
+# Dates are typed and shown day first (dd-mm-jjjj) in both languages: common/dates.py.
 FORMAT_MODULE_PATH = ["oso_portal.formats"]
 TIME_ZONE = "Europe/Amsterdam"
 USE_I18N = True
@@ -186,6 +186,14 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = OSO_DOSSIER_MAX_BYTES + 1024 * 1024
 # request from its Content-Length, before a byte of it is read (and checks the sum
 # of the files again once they are in).
 OSO_UPLOAD_MAX_TOTAL_BYTES = env_int("OSO_UPLOAD_MAX_TOTAL_BYTES", 200 * 1024 * 1024)
+# How many files one upload may hold, loose and in its ZIPs together. Django's own
+# limit (100) would refuse a year's intake; this one follows the total cap at one file
+# per 40 kB of it (a dossier is 7 to 200 kB), 5,120 for 200 MB, so that the cap on
+# bytes is what staff meet. A larger upload is refused in Dutch, before any file is read.
+OSO_UPLOAD_MAX_FILES = env_int(
+    "OSO_UPLOAD_MAX_FILES", max(100, OSO_UPLOAD_MAX_TOTAL_BYTES // (40 * 1024))
+)
+DATA_UPLOAD_MAX_NUMBER_FILES = OSO_UPLOAD_MAX_FILES
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- The domain -----------------------------------------------------------------
@@ -283,7 +291,7 @@ OSO_REQUEST_MAX_ATTEMPTS = env_int("OSO_REQUEST_MAX_ATTEMPTS", 8)
 OSO_REQUEST_MAX_RESUBMITS = env_int("OSO_REQUEST_MAX_RESUBMITS", 3)
 # No task countdown is ever longer than this (nor than the visibility timeout).
 OSO_MAX_COUNTDOWN_SECONDS = env_float("OSO_MAX_COUNTDOWN_SECONDS", 600.0)
-# Beat intervals, the defaults for oso_portal/schedules.py (staff may retime them).
+# Beat intervals, the defaults for common/schedules.py (staff may retime them).
 OSO_POLL_DUE_INTERVAL_SECONDS = env_int("OSO_POLL_DUE_INTERVAL_SECONDS", 30)
 # Often: each run is one indexed query, and a killed worker's rows wait for it.
 OSO_SWEEP_INTERVAL_SECONDS = env_int("OSO_SWEEP_INTERVAL_SECONDS", 10)
@@ -378,18 +386,18 @@ LOGIN_THROTTLE_MAX_FAILURES_PER_ADDRESS = env_int("LOGIN_THROTTLE_MAX_FAILURES_P
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 
 # Error reports (and the mails of mail_admins) mask BSNs and education numbers.
-DEFAULT_EXCEPTION_REPORTER = "oso_portal.security.RedactingExceptionReporter"
-DEFAULT_EXCEPTION_REPORTER_FILTER = "oso_portal.security.RedactingExceptionReporterFilter"
+DEFAULT_EXCEPTION_REPORTER = "common.security.RedactingExceptionReporter"
+DEFAULT_EXCEPTION_REPORTER_FILTER = "common.security.RedactingExceptionReporterFilter"
 
 # --- Logging --------------------------------------------------------------------
-# Every handler masks BSNs and education numbers (oso_portal.security.RedactBsnFilter),
+# Every handler masks BSNs and education numbers (common.security.RedactBsnFilter),
 # as a second line behind code that never logs one. Django's own loggers lose the
 # handlers of its default configuration and propagate to ours, so nothing bypasses it.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {
-        "redact_bsn": {"()": "oso_portal.security.RedactBsnFilter"},
+        "redact_bsn": {"()": "common.security.RedactBsnFilter"},
         "forbidden_without_traceback": {
             "()": "oso_portal.log_filters.ForbiddenWithoutTracebackFilter"
         },

@@ -17,8 +17,8 @@ from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 
 from audit.forms import ThrottledAuthenticationForm
-from oso_portal.access import PortalAccessMixin
-from oso_portal.dates import DayFirstDateField
+from common.access import PortalAccessMixin
+from common.dates import DayFirstDateField
 from oso_portal.start_page import start_page_summary
 from requests.client import EndpointError
 from requests.services.demo_clock import demo_clock_read, demo_clock_set

@@ -2,7 +2,7 @@
 
 The pipeline owns a request's state, so every field is read-only here; the actions
 call the same services as the staff pages. The beat schedules are django-celery-beat's
-own *Periodic tasks* (pause or retime them there; see oso_portal/schedules.py).
+own *Periodic tasks* (pause or retime them there; see common/schedules.py).
 """
 
 from __future__ import annotations

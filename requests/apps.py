@@ -21,11 +21,15 @@ class OsoRequestsConfig(AppConfig):
         from students.request_status import (
             LatestRequestStatusSource,
             latest_request_status_provide,
+            student_request_reads_provide,
         )
 
         latest_request_status_provide(
             LatestRequestStatusSource(expression=latest_request_status, label=request_status_label)
         )
+        from requests.student_reads import student_request_reads
+
+        student_request_reads_provide(student_request_reads())
 
         # The versions staff installed are files with a manifest: registered at start-up
         # (no database query) and looked for again when a file names an unknown namespace.

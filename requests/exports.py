@@ -12,9 +12,9 @@ from collections.abc import Iterable, Iterator
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from oso_portal import page_text as text
-from oso_portal.exports import spreadsheet_safe, xlsx_table
-from oso_portal.security import redact_identifiers
+from common import page_text as text
+from common.exports import spreadsheet_safe, xlsx_table
+from common.security import redact_identifiers
 from requests.models import TransferRequest
 
 ITERATOR_CHUNK = 2000

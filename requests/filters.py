@@ -12,7 +12,7 @@ import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
 
-from oso_portal import page_text as text
+from common import page_text as text
 from requests.models import OPEN_STATUSES, RequestMode, RequestStatus, TransferRequest
 from requests.selectors import latest_requests
 from students.models import SignupGroup

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
-from oso_portal import page_text as text
-from oso_portal.dates import DayFirstDateField
+from common import page_text as text
+from common.dates import DayFirstDateField
 from requests.models import RequestMode
 
 
@@ -19,7 +19,7 @@ class SendForm(forms.Form):
         widget=forms.RadioSelect,
         label=text.MODE,
     )
-    # Typed dd-mm-jjjj (or yyyy-mm-dd), with a calendar: oso_portal/dates.py.
+    # Typed dd-mm-jjjj (or yyyy-mm-dd), with a calendar: common/dates.py.
     changed_since = DayFirstDateField(
         required=False,
         label=text.CHANGED_SINCE,

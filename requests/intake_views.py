@@ -14,8 +14,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views import View
 
-from oso_portal import signup_text as text
-from oso_portal.access import PortalAccessMixin
+from common import signup_text as text
+from common.access import PortalAccessMixin
 from requests.services.first_requests import FirstRequests, signups_request_first
 from students.models import SignupImport, SignupImportStatus, SignupSource, mask_identifier
 from students.services.signup_table import SignupTableError

@@ -10,6 +10,7 @@ import uuid
 
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal_text import Message, legacy, render, render_all
@@ -82,7 +83,8 @@ class RequestBatch(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"#{self.pk} {self.created_at:%Y-%m-%d %H:%M}"
+        # Local time, day first: staff read this in the admin.
+        return f"#{self.pk} {timezone.localtime(self.created_at):%d-%m-%Y %H:%M}"
 
 
 class TransferRequest(models.Model):

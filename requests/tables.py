@@ -8,8 +8,8 @@ from django.template.loader import render_to_string
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 
-from oso_portal import page_text as text
-from oso_portal.dates import DATE_CELL_ATTRS
+from common import page_text as text
+from common.dates import DATE_CELL_ATTRS
 from requests.models import RequestStatus, TransferRequest
 from students.tables import (
     RowsInPython,

@@ -12,7 +12,7 @@ import logging
 
 from celery import shared_task
 
-from oso_portal.db_health import database_outage_guard
+from common.db_health import database_outage_guard
 from requests.services.elk_feed import elk_feed_sync
 from requests.services.notifications import (
     notification_registrations_register,

@@ -27,8 +27,8 @@ from django_tables2 import RequestConfig
 
 from audit.models import AuditAction
 from audit.services import actor_for, audit_record
-from oso_portal import page_text as text
-from oso_portal.access import PortalAccessMixin
+from common import page_text as text
+from common.access import PortalAccessMixin
 from requests import exports
 from requests.filters import OPEN, TransferRequestFilter
 from requests.forms import SendForm
@@ -309,7 +309,7 @@ class RetryRequestsView(PortalAccessMixin, SelectedRequestsMixin, View):
             messages.success(request, text.RETRIED % {"count": count})
         else:
             keep_choices(request)
-            messages.warning(request, text.NOTHING_TO_RETRY)
+            messages.warning(request, text.NOTHING_TO_RETRY_HOW)
         return self.back(request)
 
 
@@ -325,7 +325,7 @@ class DeleteRequestsView(PortalAccessMixin, SelectedRequestsMixin, View):
             messages.success(request, text.DELETED % {"count": count})
         else:
             keep_choices(request)
-            messages.warning(request, text.NOTHING_TO_DELETE)
+            messages.warning(request, text.NOTHING_TO_DELETE_HOW)
         return self.back(request)
 
 

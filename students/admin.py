@@ -27,8 +27,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from audit.services import actor_for, bsn_reveal
-from oso_portal.admin_return import ReturnToPortalAdminMixin
-from oso_portal.security import redact_identifiers
+from common.admin_return import ReturnToPortalAdminMixin
+from common.security import redact_identifiers
 from students.models import (
     NAW_FIELDS,
     PRIOR_EDUCATION_FIELDS,

@@ -8,6 +8,7 @@ class StudentsConfig(AppConfig):
 
     def ready(self) -> None:
         # Every stored remark's code must be known before a page renders one.
+        import students.dossier_uploads
         import students.services.dossier_merge.texts  # noqa: F401
         from students.audit_summaries import summaries_register
 

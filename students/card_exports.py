@@ -18,8 +18,8 @@ from django.db.models import QuerySet
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from oso_portal.exports import spreadsheet_safe, xlsx_table
-from oso_portal.security import redact_identifiers
+from common.exports import spreadsheet_safe, xlsx_table
+from common.security import redact_identifiers
 from students.models import Student
 from students.selectors.cards import CardRow, card_rows
 

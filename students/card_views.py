@@ -30,8 +30,8 @@ from django.utils.text import slugify
 from django.views import View
 
 from audit.services import actor_for
-from oso_portal import page_text as text
-from oso_portal.access import PortalAccessMixin
+from common import page_text as text
+from common.access import PortalAccessMixin
 from students.card_exports import cards_csv, cards_xlsx, export_rows
 from students.models import SignupGroup, Student
 from students.selectors.cards import card_rows

@@ -12,7 +12,7 @@ import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
 
-from oso_portal import page_text as text
+from common import page_text as text
 from students.forms import BsnSearchField, PartialDate, PartialDateField
 from students.models import SignupGroup, Student
 from students.selectors import students as student_selectors

@@ -10,7 +10,7 @@ from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 
-from oso_portal import page_text as text
+from common import page_text as text
 from students.models import SignupGroup
 from students.validators import is_valid_bsn, is_valid_education_number
 
@@ -92,47 +92,44 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class MultipleFileField(forms.FileField):
+    """Several files; each is judged on its own later (an empty one fails by name there)."""
+
     widget = MultipleFileInput
 
     def clean(self, data, initial=None):
         files = data if isinstance(data, list | tuple) else [data] if data else []
         if not files:
             raise forms.ValidationError(text.NO_FILES, code="required")
-        return [super(MultipleFileField, self).clean(f, initial) for f in files]
+        # FileField's own check would refuse the whole upload for one empty file.
+        for f in files:
+            if not hasattr(f, "name") or not hasattr(f, "size"):
+                raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return list(files)
 
 
 class DossierImportForm(forms.Form):
-    files = MultipleFileField(label=text.FILES, help_text=text.FILES_HELP)
+    files = MultipleFileField(label=text.FILES)
     signup_group = forms.ModelChoiceField(
         queryset=SignupGroup.objects.all(),
         required=False,
         label=text.SIGNUP_GROUP_FOR_NEW,
-        help_text=text.SIGNUP_GROUP_FOR_NEW_HELP,
+        help_text=text.SIGNUP_GROUP_FOR_NEW_WHY,
         empty_label="—",
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["files"].widget.attrs["accept"] = ".xml,application/xml,text/xml"
+        files = self.fields["files"]
+        files.widget.attrs["accept"] = ".xml,application/xml,text/xml,.zip,application/zip"
+        files.help_text = text.FILES_HELP_ZIP % {
+            "count": settings.OSO_UPLOAD_MAX_FILES,
+            "limit": filesizeformat(settings.OSO_UPLOAD_MAX_TOTAL_BYTES),
+        }
 
     def clean_files(self):
+        # A file over the per-file limit is refused by name, the others still read
+        # (students.dossier_uploads); only the whole upload has a cap.
         files = self.cleaned_data["files"]
-        limit = settings.OSO_DOSSIER_MAX_BYTES
-        errors = [
-            forms.ValidationError(
-                text.FILE_TOO_LARGE,
-                code="too_large",
-                params={
-                    "name": f.name,
-                    "size": filesizeformat(f.size),
-                    "limit": filesizeformat(limit),
-                },
-            )
-            for f in files
-            if f.size > limit
-        ]
-        if errors:
-            raise forms.ValidationError(errors)
         total = sum(f.size for f in files)
         if total > settings.OSO_UPLOAD_MAX_TOTAL_BYTES:
             raise forms.ValidationError(upload_too_large_error(total))

@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from oso_portal.security import redact_identifiers
+from common.security import redact_identifiers
 from portal_text import render_all
 from students.validators import (
     display_postcode,

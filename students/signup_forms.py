@@ -11,7 +11,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 
-from oso_portal import signup_text as text
+from common import signup_text as text
+from common.dates import DateTextInput
 from students.models import SignupGroup
 from students.services.signup_rows import SignupIn
 from students.services.signup_table import MAX_TABLE_BYTES
@@ -54,7 +55,10 @@ class SignupFieldsForm(forms.Form):
 
     bsn = forms.CharField(required=False, label=text.BSN, help_text=text.IDENTIFIER_HELP)
     education_number = forms.CharField(required=False, label=text.EDUCATION_NUMBER)
-    birth_date = forms.CharField(label=text.BIRTH_DATE, help_text=text.BIRTH_DATE_HELP)
+    # Read by signup_clean (dd-mm-jjjj); the widget adds the calendar button.
+    birth_date = forms.CharField(
+        label=text.BIRTH_DATE, help_text=text.BIRTH_DATE_HELP, widget=DateTextInput
+    )
     given_name = forms.CharField(required=False, label=text.GIVEN_NAME)
     # A field named like Form.prefix: the metaclass takes it out of the class attributes,
     # so the form's own prefix stays None.

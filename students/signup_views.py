@@ -12,10 +12,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views import View
 
-from oso_portal import page_text
-from oso_portal import signup_text as text
-from oso_portal.access import PortalAccessMixin
-from oso_portal.signup_text import HAS_FILE_MESSAGE
+from common import page_text
+from common import signup_text as text
+from common.access import PortalAccessMixin
+from common.signup_text import HAS_FILE_MESSAGE
 from students.models import Student
 from students.services.signups import signup_update, signups_without_file, students_move_to_group
 from students.signup_forms import MoveToGroupForm, SignupFieldsForm

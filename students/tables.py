@@ -15,8 +15,8 @@ from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
-from oso_portal import page_text as text
-from oso_portal.dates import DATE_CELL_ATTRS
+from common import page_text as text
+from common.dates import DATE_CELL_ATTRS
 from students.models import ElkDot, ElkStatus, Student
 
 EMPTY = "—"  # django-tables2's default for an empty cell

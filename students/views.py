@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponse, HttpResponseRedirect, QueryDict
@@ -21,20 +23,19 @@ from django_tables2 import RequestConfig
 
 from audit.models import AuditAction
 from audit.services import actor_for, audit_record
+from common import page_text as text
+from common.access import PortalAccessMixin
+from common.upload_limit import upload_refused_pop
 from oso_format.reader import dossier_attachment_file
 from oso_format.types import DossierError
-from oso_portal import page_text as text
-from oso_portal.access import PortalAccessMixin
-from oso_portal.upload_limit import upload_refused_pop
 from portal_text import messages_to_json, render_all
 from portal_text import render as text_render
-from requests.services.transfer_requests import signup_group_rerequest, transfer_requests_add
+from students.dossier_uploads import RefusedFile, dossier_upload_entries
 from students.filters import StudentSearchFilter
 from students.forms import DossierImportForm
 from students.models import (
     NAW_FIELDS,
     DossierOutcome,
-    SignupGroup,
     Student,
     changed_fields_text,
     mask_identifier,
@@ -43,7 +44,8 @@ from students.selectors import dossier_fields
 from students.selectors import dossiers as dossier_selectors
 from students.selectors import students as student_selectors
 from students.services.corrections import naw_correction_release
-from students.services.dossier_merge import DossierIn, dossiers_merge
+from students.services.dossier_merge import DossierIn, MergeResult, dossiers_merge
+from students.services.dossier_merge.texts import NO_STUDENT
 from students.signup_forms import MoveToGroupForm
 from students.tables import StudentTable
 from students.validators import display_postcode
@@ -167,29 +169,6 @@ class StudentSearchView(PortalAccessMixin, View):
             "move_form": MoveToGroupForm(auto_id="move_%s", use_required_attribute=False),
         }
         return render(request, self.template_name, context)
-
-
-class AddToRequestsView(PortalAccessMixin, View):
-    """*Toevoegen aan overstapdossier-aanvragen*: the checked rows, or every result."""
-
-    def post(self, request):
-        if request.POST.get("select_all") == "1":
-            search = StudentSearch.from_params(request, QueryDict(request.POST.get("query", "")))
-            if not search.is_bound or not search.filterset.is_valid():
-                messages.error(request, text.SEARCH_INVALID)
-                return redirect("students:search")
-            student_ids = search.results().order_by().values_list("pk", flat=True)
-        else:
-            student_ids = [int(v) for v in request.POST.getlist("student_ids") if v.isdigit()]
-        if not student_ids:
-            messages.error(request, text.NOTHING_SELECTED)
-            back = request.POST.get("query", "")
-            return HttpResponseRedirect(f"{reverse('students:search')}?{back}")
-        result = transfer_requests_add(student_ids=student_ids, user=request.user.get_username())
-        messages.success(request, text.ADDED_TO_REQUESTS % {"count": result.added})
-        if result.skipped_open:
-            messages.info(request, text.ALREADY_OPEN % {"count": result.skipped_open})
-        return redirect("oso_requests:overview")
 
 
 # --- Leerlingpagina ---------------------------------------------------------------------------
@@ -340,20 +319,6 @@ class SignupGroupListView(PortalAccessMixin, TemplateView):
         return context
 
 
-class SignupGroupRerequestView(PortalAccessMixin, View):
-    """Queue and send a request for every student of the group that needs one."""
-
-    def post(self, request, group_id: int):
-        group = get_object_or_404(SignupGroup, pk=group_id)
-        batch = signup_group_rerequest(signup_group_id=group.pk, user=request.user.get_username())
-        if batch is None:
-            messages.info(request, text.REREQUEST_NOTHING % {"group": group})
-            return redirect("students:signup_groups")
-        count = batch.requests.count()
-        messages.success(request, text.REREQUEST_SENT % {"count": count, "group": group})
-        return redirect(f"{reverse('oso_requests:overview')}?{urlencode({'batch': batch.pk})}")
-
-
 # --- Dossier inlezen --------------------------------------------------------------------------
 
 IMPORT_RESULTS_KEY = "dossier_import_results"
@@ -365,31 +330,41 @@ class DossierImportView(PortalAccessMixin, View):
     def get(self, request):
         results = request.session.pop(IMPORT_RESULTS_KEY, None)
         refused = upload_refused_pop(request)
-        return self.render(request, DossierImportForm(), results, upload_refused=refused)
+        form = DossierImportForm(
+            initial={"signup_group": student_selectors.signup_group_for_new_students()}
+        )
+        return self.render(request, form, results, upload_refused=refused)
 
     def post(self, request):
         form = DossierImportForm(request.POST, request.FILES)
         if not form.is_valid():
             return self.render(request, form, None)
-        items = [DossierIn(raw=f.read(), source_name=f.name) for f in form.cleaned_data["files"]]
-        results = dossiers_merge(
-            items=items,
-            signup_group=form.cleaned_data["signup_group"],
-            received_by=request.user.get_username(),
+        signup_group = form.cleaned_data["signup_group"]
+        # Each file on its own: a refused one (too large, unsafe in a ZIP) is named in the
+        # report and the others are still merged, all through the one merge service.
+        entries = dossier_upload_entries(
+            files=form.cleaned_data["files"],
+            max_file_bytes=settings.OSO_DOSSIER_MAX_BYTES,
+            max_total_bytes=settings.OSO_UPLOAD_MAX_TOTAL_BYTES,
+            max_files=settings.OSO_UPLOAD_MAX_FILES,
         )
-        request.session[IMPORT_RESULTS_KEY] = [
-            {
-                "source_name": r.source_name,
-                "outcome": str(r.outcome),
-                "student_number": r.student_number,
-                # Codes, not text: the page renders them in the language it is read in.
-                "remarks": messages_to_json(r.remark_messages),
-                "reason": r.reason_message.as_json() if r.reason_message else None,
-                "changed_fields": list(r.changed_fields),
-                "meldingen": list(r.meldingen),
-            }
-            for r in results
+        items = [entry for entry in entries if isinstance(entry, DossierIn)]
+        merged = iter(
+            dossiers_merge(
+                items=items,
+                signup_group=signup_group,
+                received_by=request.user.get_username(),
+            )
+        )
+        rows = [
+            refused_row(entry) if isinstance(entry, RefusedFile) else merged_row(next(merged))
+            for entry in entries
         ]
+        request.session[IMPORT_RESULTS_KEY] = rows
+        if signup_group is None:
+            unknown = sum((row["reason"] or {}).get("code") == NO_STUDENT.code for row in rows)
+            if unknown:
+                messages.warning(request, text.SIGNUP_GROUP_NONE_CHOSEN % {"count": unknown})
         return redirect("students:dossier_import")
 
     def render(self, request, form, results, upload_refused=None):
@@ -410,3 +385,28 @@ class DossierImportView(PortalAccessMixin, View):
                 "upload_refused": upload_refused,
             },
         )
+
+
+def merged_row(result: MergeResult) -> dict[str, Any]:
+    return {
+        "source_name": result.source_name,
+        "outcome": str(result.outcome),
+        "student_number": result.student_number,
+        # Codes, not text: the page renders them in the language it is read in.
+        "remarks": messages_to_json(result.remark_messages),
+        "reason": result.reason_message.as_json() if result.reason_message else None,
+        "changed_fields": list(result.changed_fields),
+        "meldingen": list(result.meldingen),
+    }
+
+
+def refused_row(entry: RefusedFile) -> dict[str, Any]:
+    return {
+        "source_name": entry.source_name,
+        "outcome": str(DossierOutcome.FAILED),
+        "student_number": None,
+        "remarks": [],
+        "reason": entry.reason.as_json(),
+        "changed_fields": [],
+        "meldingen": [],
+    }

@@ -15,6 +15,7 @@ from django.utils import translation
 
 from audit.models import AuditAction, AuditEntry
 from audit.services import bsn_reveal
+from oso_portal.urls import audit_urls
 from students.validators import is_valid_education_number
 from tests.factories import StudentFactory, UserFactory
 
@@ -24,7 +25,7 @@ urlpatterns = [
     path("accounts/logout/", LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
-    path("audit/", include("audit.urls")),
+    path("audit/", include(audit_urls)),
 ]
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]

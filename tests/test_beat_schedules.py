@@ -1,4 +1,4 @@
-"""Beat schedules: defined in oso_portal/schedules.py, synced into django-celery-beat without
+"""Beat schedules: defined in common/schedules.py, synced into django-celery-beat without
 undoing what staff changed in the admin."""
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ import pytest
 from django.core.management import call_command
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
+from common.schedules import code_schedules
 from oso_portal.celery import app
-from oso_portal.schedules import code_schedules
 from requests.services.beat import periodic_tasks_sync
 
 pytestmark = pytest.mark.django_db

@@ -1,4 +1,4 @@
-"""``oso_portal.bulk.bulk_update_rows``: Django's bulk_update semantics in one short statement."""
+"""``common.bulk.bulk_update_rows``: Django's bulk_update semantics in one short statement."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from oso_portal.bulk import bulk_update_rows
+from common.bulk import bulk_update_rows
 from requests.models import RequestStatus, TransferRequest
 from students.models import Student
 from tests.factories import PrimarySchoolFactory, StudentFactory, TransferRequestFactory

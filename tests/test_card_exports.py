@@ -11,7 +11,7 @@ import pytest
 from django.utils import translation
 from openpyxl import load_workbook
 
-from oso_portal.security import find_identifiers
+from common.security import find_identifiers
 from requests.models import RequestStatus
 from students.card_exports import CONTRACT_HEADERS, HEADERS, cards_csv, cards_xlsx, export_rows
 from students.models import Student

@@ -8,8 +8,8 @@ import logging
 from celery.signals import after_setup_logger
 from celery.utils.log import get_task_logger
 
+from common.security import RedactBsnFilter, redact_identifiers
 from oso_portal.celery import app
-from oso_portal.security import RedactBsnFilter, redact_identifiers
 from students.validators import is_valid_bsn
 
 BSN = "111222333"  # passes the eleven test

@@ -1,4 +1,4 @@
-"""oso_portal.cli.os_username: who ran a command, as the commands put it on record."""
+"""common.cli.os_username: who ran a command, as the commands put it on record."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import getpass
 import pytest
 from django.core.management import CommandError, call_command
 
-from oso_portal.cli import UNKNOWN_OS_USER, os_username
+from common.cli import UNKNOWN_OS_USER, os_username
 from students.models import NawCorrection, ReceivedDossier
 from tests.factories import StudentFactory
 

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from audit.forms import AuditSearchForm
-from oso_portal.dates import DateTextInput, DayFirstDateField
+from common.dates import DateTextInput, DayFirstDateField
 from oso_portal.views import DemoClockForm
 from requests.forms import SendForm
 from requests.models import RequestBatch, RequestMode, RequestStatus, TransferRequest
@@ -140,3 +140,11 @@ def test_the_calendar_script_is_a_static_file_on_every_page():
 
     assert "js/date_input.js" in base
     assert (settings.BASE_DIR / "static" / "js" / "date_input.js").is_file()
+
+
+def test_the_signup_forms_birth_date_has_the_calendar_too():
+    from students.signup_forms import SignupFieldsForm
+
+    field = str(SignupFieldsForm(initial={"birth_date": "14-05-2009"})["birth_date"])
+
+    assert "data-date-input" in field and 'value="14-05-2009"' in field

@@ -157,3 +157,14 @@ def test_the_site_icon_is_served_and_named_on_every_page(client, demo):
     assert icon["Content-Type"] == "image/x-icon"
     assert b"".join(icon.streaming_content)[:4] == b"\x00\x00\x01\x00"
     assert 'rel="icon" href="/static/favicon.ico"' in login
+
+
+def test_a_form_from_an_expired_page_answers_a_dutch_403_page(demo):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+
+    response = client.post("/accounts/login/", {"username": "x", "password": "y"})
+
+    page = _assert_plain_dutch_page(response, 403, "De pagina was verlopen")
+    assert "CSRF" not in page

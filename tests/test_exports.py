@@ -1,4 +1,4 @@
-"""oso_portal.exports.spreadsheet_safe: the one formula guard of every spreadsheet export."""
+"""common.exports.spreadsheet_safe: the one formula guard of every spreadsheet export."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from oso_portal.exports import spreadsheet_safe
+from common.exports import spreadsheet_safe
 
 
 @pytest.mark.parametrize("text", ["=HYPERLINK(1)", "+31 6", "-2+3", "@SUM(A1)", "\t=1", "\r=1"])

@@ -17,7 +17,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from oso_portal.security import find_identifiers
+from common.security import find_identifiers
 
 pytestmark = pytest.mark.slow
 

@@ -59,3 +59,19 @@ def test_the_admin_names_the_periodic_tasks_in_dutch(client):
     assert "Periodieke taken" in html
     assert "Periodic Tasks" not in html
     assert "Intervallen" in html
+
+
+def test_the_periodic_task_form_in_the_admin_reads_in_dutch(client):
+    from django_celery_beat.models import IntervalSchedule, PeriodicTask
+
+    every = IntervalSchedule.objects.create(every=30, period=IntervalSchedule.SECONDS)
+    task = PeriodicTask.objects.create(name="oso-test", task="x", interval=every)
+    client.force_login(UserFactory(username="beheer", is_staff=True, is_superuser=True))
+
+    html = client.get(
+        reverse("admin:django_celery_beat_periodictask_change", args=[task.pk])
+    ).content.decode()
+
+    assert "Intervalschema van de taak." in html
+    assert "elke 30 seconden" in html
+    assert "Set only one schedule type" not in html

@@ -14,7 +14,7 @@ from django.utils import timezone, translation
 
 from audit.forms import ThrottledAuthenticationForm
 from audit.models import AuditAction, AuditEntry, LoginFailure
-from oso_portal.security import client_address
+from common.security import client_address
 from tests.factories import UserFactory
 
 urlpatterns = [

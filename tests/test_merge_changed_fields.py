@@ -112,3 +112,11 @@ def test_a_file_not_applied_lists_nothing(imported):
     [result] = merge(make_parsed(collection_date=dt.date(2021, 1, 1), naw_town="Amsterdam"))
 
     assert (result.outcome, result.changed_fields) == (DossierOutcome.NOT_CHANGED, ())
+
+
+def test_a_first_file_lists_nothing_the_outcome_says_the_card_is_new(db):
+    [result] = merge(make_parsed(), group=SignupGroupFactory())
+
+    assert result.outcome == DossierOutcome.CREATED
+    assert result.changed_fields == ()
+    assert _dossier(result).changed_fields == []

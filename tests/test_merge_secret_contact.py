@@ -9,7 +9,9 @@ address, the phone and the e-mail are secret.
 from __future__ import annotations
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 
 from elk_mock import dataset
 from oso_format.reader import dossier_validate_many
@@ -18,6 +20,14 @@ from students.services.dossier_merge import DossierIn, dossiers_merge
 from tests.factories import SignupGroupFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _dutch_again_after_each_test():
+    """The test client leaves the last page's language active in this thread: later
+    tests that render text outside a request would read it in English."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 def _lotte() -> dataset.Pupil:
@@ -98,3 +108,34 @@ def test_the_card_says_address_phone_and_email_are_secret(portal_client):
         assert words in english
     assert "9999999999" not in dutch.split("<pre", 1)[0]
     assert "geheim@geheim.geheim" not in dutch
+
+
+def test_pupils_imported_before_the_marks_existed_are_marked_from_their_last_file():
+    import importlib
+
+    from django.apps import apps
+
+    backfill = importlib.import_module("students.migrations.0016_student_secret_contact_backfill")
+    group = SignupGroupFactory()
+    lotte = Student.objects.get(pk=_merge(_lotte().versions[0], group=group).student_id)
+    noor_file = dataset.demo_pupils()[0].versions[0]
+    noor = Student.objects.get(pk=_merge(noor_file, group=group).student_id)
+    Student.objects.update(address_secret=False, phone_secret=False, email_secret=False)
+
+    backfill.forwards(apps, None)
+
+    lotte.refresh_from_db()
+    noor.refresh_from_db()
+    assert (lotte.address_secret, lotte.phone_secret, lotte.email_secret) == (True, True, True)
+    assert (noor.address_secret, noor.phone_secret, noor.email_secret) == (False, False, False)
+
+
+def test_the_print_view_says_so_too(portal_client):
+    group = SignupGroupFactory()
+    _merge(_lotte().versions[0], group=group)
+
+    html = portal_client.get(reverse("students:signup_group_print", args=[group.pk])).content
+    text = html.decode()
+
+    for words in ("Adres geheim", "Telefoon geheim", "E-mail geheim"):
+        assert words in text

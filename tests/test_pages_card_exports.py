@@ -17,7 +17,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from audit.models import AuditAction, AuditEntry
-from oso_portal.security import find_identifiers
+from common.security import find_identifiers
 from requests.models import RequestStatus, TransferRequest
 from students.card_exports import HEADERS
 from students.models import (

@@ -207,3 +207,24 @@ def test_verwijderen_without_a_selection_asks_to_select_first_without_a_confirma
 
     assert "Selecteer eerst minstens één rij." in response.content.decode()
     assert TransferRequest.objects.count() == 3
+
+
+def test_opnieuw_proberen_and_verwijderen_refusals_say_what_to_do_and_keep_the_selection(
+    portal_client, finished, no_enqueue
+):
+    chosen = [finished[0].pk]
+    retry = portal_client.post(
+        reverse("oso_requests:retry"),
+        {"request_ids": chosen},
+        HTTP_ACCEPT_LANGUAGE="nl",
+        follow=True,
+    ).content.decode()
+    delete = portal_client.post(
+        DELETE, {"request_ids": chosen}, HTTP_ACCEPT_LANGUAGE="nl", follow=True
+    ).content.decode()
+
+    assert "er is niets opnieuw te proberen" in retry
+    assert "klik dan op Opnieuw aanvragen" in retry
+    assert "er is niets verwijderd" in delete and "filter op die status" in delete
+    assert _checked_ids(retry) == _checked_ids(delete) == set(chosen)
+    assert TransferRequest.objects.count() == 3

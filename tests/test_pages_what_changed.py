@@ -8,7 +8,9 @@ import html as html_lib
 import re
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 
 from requests.models import RequestStatus
 from students.models import DossierOutcome, ReceivedDossier, Student
@@ -20,6 +22,14 @@ MARCH = dt.date(2021, 3, 1)
 MAY = dt.date(2021, 5, 10)
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _dutch_again_after_each_test():
+    """The test client leaves the last page's language active in this thread: later
+    tests that render text outside a request would read it in English."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 def _merge(raw: bytes, *, name: str, group=None):
@@ -121,6 +131,10 @@ def test_the_version_diff_lists_the_changed_fields_in_dutch_above_the_xml(portal
     assert by_label["Motivatie"] == ("—", "De eindtoets was hoger dan het advies.")
     assert by_label["Eindtoets Centrale Eindtoets (0011): Standaardscore"] == ("—", "525")
     assert "Achternaam" not in by_label  # unchanged fields are left out
+    # The May file adds the final test's report: counted, and named where it is new.
+    old_count, new_count = by_label["Bijlagen"]
+    assert old_count == "14 bijlagen"
+    assert new_count == "15 bijlagen; nieuw in deze versie: cet_uitslag.png"
     # The field list first, the raw XML diff under it.
     assert dutch.index('data-testid="field-changes"') < dutch.index('<pre class="diff">')
     assert "Gewijzigde gegevens" in dutch and "De XML van de twee versies" in dutch

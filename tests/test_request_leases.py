@@ -142,7 +142,7 @@ def test_a_killed_database_backend_is_told_apart_from_other_database_errors():
     import psycopg
     from django.db import IntegrityError, connection, transaction
 
-    from oso_portal.db_health import database_connection_lost
+    from common.db_health import database_connection_lost
 
     if connection.vendor != "postgresql":
         pytest.skip("killing a backend needs PostgreSQL")

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
 from audit.models import SYSTEM_ACTOR, AuditAction, AuditEntry
-from oso_portal.security import find_identifiers
+from common.security import find_identifiers
 from requests.models import RequestBatch, RequestMode, RequestStatus, TransferRequest
 from requests.services import (
     signup_group_rerequest,

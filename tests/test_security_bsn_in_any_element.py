@@ -20,9 +20,9 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from audit.models import AuditEntry
+from common.security import find_identifiers
 from oso_format import reader
 from oso_format.versions import OsoVersion
-from oso_portal.security import find_identifiers
 from students.models import FinalTestResult, PriorEducation, ReceivedDossier, SignupGroup, Student
 from students.services.dossier_merge import DossierIn, dossiers_merge
 from tests.factories import SignupGroupFactory

@@ -12,7 +12,7 @@ from django.test import RequestFactory
 from django.urls import path
 from django.views.debug import get_default_exception_reporter_filter
 
-from oso_portal.security import RedactingExceptionReporter, RedactingExceptionReporterFilter
+from common.security import RedactingExceptionReporter, RedactingExceptionReporterFilter
 from students.validators import is_valid_bsn
 
 BSN = "111222333"
@@ -50,7 +50,7 @@ def _report_for_failing_view() -> RedactingExceptionReporter:
 
 def test_settings_install_the_redacting_reporter_and_filter(settings):
     assert is_valid_bsn(BSN)
-    assert settings.DEFAULT_EXCEPTION_REPORTER == "oso_portal.security.RedactingExceptionReporter"
+    assert settings.DEFAULT_EXCEPTION_REPORTER == "common.security.RedactingExceptionReporter"
     assert isinstance(get_default_exception_reporter_filter(), RedactingExceptionReporterFilter)
 
 

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from hypothesis import given
 from hypothesis import strategies as st
 
-from oso_portal.security import (
+from common.security import (
     RedactBsnFilter,
     find_identifiers,
     install_redact_filter,

@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from common.security import find_identifiers
 from oso_portal.celery import app
-from oso_portal.security import find_identifiers
 from requests.models import RequestStatus, TransferRequest
 from requests.services import (
     signup_group_rerequest,

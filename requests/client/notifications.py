@@ -22,6 +22,8 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from oso_format.parsers import thread_parser
+
 PROTOCOL_VERSION = "1"
 TIMESTAMP_HEADER = "X-OSO-Timestamp"
 SIGNATURE_HEADER = "X-OSO-Signature"
@@ -79,11 +81,8 @@ def callback_verify(
 
 
 def _parse(body: bytes) -> Callback:
-    parser = etree.XMLParser(
-        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
-    )
     try:
-        root = etree.fromstring(body, parser)
+        root = etree.fromstring(body, thread_parser())
     except etree.XMLSyntaxError as exc:
         raise CallbackRejected(400, "malformed") from exc
     if root.tag != "notifications" or root.get("version") != PROTOCOL_VERSION:

@@ -1,4 +1,4 @@
-"""Write the code's beat schedules (oso_portal/schedules.py) into django-celery-beat.
+"""Write the code's beat schedules (common/schedules.py) into django-celery-beat.
 
 Who owns what, so that a sync never undoes what staff did in the admin:
 
@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
-from oso_portal.schedules import code_schedules
+from common.schedules import code_schedules
 
 CODE_OWNED_PREFIX = "oso-"
 

@@ -12,7 +12,8 @@ A listed change turns the dot blue unless
 * the file we hold was collected on or after the day of the change.
 
 The dot turns green again when a request for the student ends with a file or
-*Leerlinginfo niet gewijzigd* (requests/services/pipeline.py).
+*Leerlinginfo niet gewijzigd* (requests/services/pipeline.py). Every write to a student's ELK
+columns goes through students' services (students/services/elk.py).
 
 Placements. The feed lists every current placement at each read. A placement of a
 pupil we do not know signs the pupil up (``OSO_ELK_SIGNUPS``, on by default) in
@@ -26,7 +27,6 @@ with a reason, the pupil stays, and no blue dot asks for them again.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
 from datetime import UTC, datetime
 
 from django.conf import settings
@@ -50,7 +50,14 @@ from requests.services.transfer_requests import (
     transfer_requests_send,
     transfer_requests_stop,
 )
-from students.models import ElkDot, ElkStatus, PriorEducation, SignupSource, Student
+from students.models import ElkStatus, SignupSource
+from students.services.elk import (
+    ElkChangeIn,
+    ElkPlacementIn,
+    students_elk_apply,
+    students_elk_placements_set,
+    students_elk_withdraw,
+)
 from students.services.signups import SignupIn, signup_clean, signups_create
 from students.services.students import signup_group_for_import
 from students.validators import school_year_for
@@ -64,7 +71,6 @@ _ELK_STATUS = {
     "Geplaatst": ElkStatus.PLACED,
     "Geplaatst doorbegeleid": ElkStatus.PLACED_GUIDED,
 }
-_DOT_FIELDS = ("elk_status", "elk_status_date", "elk_dot", "elk_changed_at")
 
 
 def elk_feed_sync(*, user: str = ELK_FEED_USER) -> ElkFeedRead:
@@ -96,82 +102,50 @@ def elk_feed_read() -> ElkFeedRead:
 
 
 def elk_feed_apply(*, feed: Feed) -> ElkFeedRead:
-    """Write one feed's placements and changes onto the students (a few bulk queries)."""
+    """Write one feed's placements and changes onto the students (students' services)."""
+    placements = [
+        (placement, _placement_in(placement))
+        for placement in feed.placements
+        if placement.status in _ELK_STATUS  # not a placement (withdrawn): handled below
+    ]
     with transaction.atomic():
-        index = _StudentIndex.load(
-            bsns={item.bsn for item in [*feed.placements, *feed.changed] if item.bsn},
-            education_numbers={
-                item.education_number
-                for item in [*feed.placements, *feed.changed]
-                if item.education_number
-            },
+        applied = students_elk_apply(
+            placements=[placement_in for _placement, placement_in in placements],
+            changes=[
+                ElkChangeIn(
+                    bsn=change.bsn,
+                    education_number=change.education_number,
+                    changed_at=_aware(change.changed_at),
+                )
+                for change in feed.changed
+            ],
         )
-        touched: dict[int, Student] = {}
-        blue = 0
-        placed_ids: set[int] = set()
-        unknown: list[Placement] = []
-        for placement in feed.placements:
-            student = index.find(placement.bsn, placement.education_number)
-            status = _ELK_STATUS.get(placement.status)
-            if student is None:
-                if status is not None:
-                    unknown.append(placement)
-                continue
-            if status is None:
-                continue  # not a placement (withdrawn): handled below
-            placed_ids.add(student.pk)
-            if (student.elk_status, student.elk_status_date) != (status, placement.date):
-                student.elk_status = status
-                student.elk_status_date = placement.date
-                touched[student.pk] = student
-            if not student.elk_dot and index.last_dossier_date(student) is not None:
-                student.elk_dot = ElkDot.GREEN
-                touched[student.pk] = student
-        for change in feed.changed:
-            student = index.find(change.bsn, change.education_number)
-            if student is None:
-                continue
-            changed_at = _aware(change.changed_at)
-            if student.elk_changed_at is not None and changed_at <= student.elk_changed_at:
-                continue  # a change we already know of
-            student.elk_changed_at = changed_at
-            held = index.last_dossier_date(student)
-            if held is not None and changed_at.date() <= held:
-                if not student.elk_dot:
-                    student.elk_dot = ElkDot.GREEN
-            else:
-                student.elk_dot = ElkDot.BLUE
-                blue += 1
-            touched[student.pk] = student
-        Student.objects.bulk_update(list(touched.values()), fields=_DOT_FIELDS, batch_size=500)
-        _placements_withdrawn(placed_ids=placed_ids)
+        _placements_withdrawn(placed_ids=applied.placed_ids)
+        unknown = [placements[position][0] for position in applied.unknown]
         if unknown and settings.OSO_ELK_SIGNUPS:
             _placements_sign_up(unknown)
         return ElkFeedRead.objects.create(
             as_of=_aware(feed.as_of) if feed.as_of else None,
             placements=len(feed.placements),
             changed=len(feed.changed),
-            blue_dots=blue,
+            blue_dots=applied.blue,
         )
+
+
+def _placement_in(placement: Placement) -> ElkPlacementIn:
+    return ElkPlacementIn(
+        bsn=placement.bsn,
+        education_number=placement.education_number,
+        status=_ELK_STATUS[placement.status],
+        date=placement.date,
+    )
 
 
 def _placements_withdrawn(*, placed_ids: set[int]) -> int:
     """Students placed until now whom the feed no longer lists as placed: stop asking."""
-    # Compared here, not in SQL: the feed may list more pupils than a statement may bind.
-    withdrawn = sorted(
-        set(
-            Student.objects.filter(elk_status__in=tuple(_ELK_STATUS.values())).values_list(
-                "pk", flat=True
-            )
-        )
-        - placed_ids
-    )
+    withdrawn = students_elk_withdraw(placed_ids=placed_ids)
     if not withdrawn:
         return 0
-    for start in range(0, len(withdrawn), 500):
-        Student.objects.filter(pk__in=withdrawn[start : start + 500]).update(
-            elk_status=ElkStatus.WITHDRAWN, elk_status_date=timezone.localdate()
-        )
     transfer_requests_stop(
         student_ids=withdrawn, reason=texts.STOPPED_WITHDRAWN(), user=ELK_FEED_USER
     )
@@ -214,21 +188,10 @@ def _placements_sign_up(placements: list[Placement]) -> int:
         )
         if not result.student_ids:
             continue
-        status_by_id = {
-            identifier: placement
-            for placement, signup in items
-            for identifier in signup.identifiers
-        }
-        students = list(
-            Student.objects.filter(pk__in=result.student_ids).only(
-                "pk", "bsn", "education_number", "elk_status", "elk_status_date"
-            )
+        students_elk_placements_set(
+            student_ids=result.student_ids,
+            placements=[_placement_in(placement) for placement, _signup in items],
         )
-        for student in students:
-            placement = status_by_id.get(student.bsn) or status_by_id[student.education_number]
-            student.elk_status = _ELK_STATUS[placement.status]
-            student.elk_status_date = placement.date
-        Student.objects.bulk_update(students, ["elk_status", "elk_status_date"], batch_size=500)
         signups_request_first(student_ids=result.student_ids, user=ELK_FEED_USER, send_now=True)
         signed_up += len(result.student_ids)
     if signed_up:
@@ -254,52 +217,6 @@ def elk_blue_dots_rerequest(*, user: str = ELK_FEED_USER) -> RequestBatch | None
         return transfer_requests_send(
             request_ids=ready_ids, mode=RequestMode.CHANGES_SINCE, changed_since=None, user=user
         )
-
-
-class _StudentIndex:
-    """The feed's pupils matched to students by BSN or education number."""
-
-    def __init__(self, students: Iterable[Student], last_dates: dict[int, object]) -> None:
-        self.by_bsn: dict[str, Student] = {}
-        self.by_education_number: dict[str, Student] = {}
-        for student in students:
-            if student.bsn:
-                self.by_bsn[student.bsn] = student
-            if student.education_number:
-                self.by_education_number[student.education_number] = student
-        self._last_dates = last_dates
-
-    @classmethod
-    def load(cls, *, bsns: set[str], education_numbers: set[str]) -> _StudentIndex:
-        students: dict[int, Student] = {}
-        for field_name, values in (
-            ("bsn", sorted(bsns)),
-            ("education_number", sorted(education_numbers)),
-        ):
-            for start in range(0, len(values), 500):
-                for student in Student.objects.filter(
-                    **{f"{field_name}__in": values[start : start + 500]}
-                ).only("id", "bsn", "education_number", *_DOT_FIELDS):
-                    students[student.pk] = student
-        last_dates: dict[int, object] = {}
-        ids = sorted(students)
-        for start in range(0, len(ids), 500):
-            last_dates.update(
-                PriorEducation.objects.filter(student_id__in=ids[start : start + 500]).values_list(
-                    "student_id", "last_dossier_date"
-                )
-            )
-        return cls(students.values(), last_dates)
-
-    def find(self, bsn: str, education_number: str) -> Student | None:
-        if bsn and bsn in self.by_bsn:
-            return self.by_bsn[bsn]
-        if education_number:
-            return self.by_education_number.get(education_number)
-        return None
-
-    def last_dossier_date(self, student: Student):
-        return self._last_dates.get(student.pk)
 
 
 def _aware(value: datetime) -> datetime:

@@ -30,8 +30,9 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
-from requests.client import EndpointClient, EndpointError, endpoint_client_from_settings
+from requests.client import EndpointError, Exchange, exchange_from_settings
 from requests.client.notifications import (
     Callback,
     CallbackRejected,
@@ -49,6 +50,7 @@ from requests.services.backoff import retry_delay
 from requests.services.enqueue import capped_countdown, chunked, enqueue_poll
 from requests.services.enqueue import enqueue_register as enqueue_register_chunk
 from requests.services.lease import claim_lease
+from requests.services.waiting import waiting_remarks_at
 
 logger = logging.getLogger(__name__)
 
@@ -79,7 +81,7 @@ def notifications_after_poll(*, rows: Sequence[TransferRequest], now: datetime) 
     at the fallback interval.
     """
     waiting = [row.id for row in rows if row.status == RequestStatus.WAITING]
-    if not settings.OSO_NOTIFICATIONS or not waiting:
+    if not waiting or not notifications_enabled():
         return []
     until = now + _grace()
     with transaction.atomic():
@@ -132,7 +134,7 @@ def _poll_at_fallback(request_ids: Sequence[int], *, now: datetime) -> None:
         id__in=list(request_ids),
         status=RequestStatus.WAITING,
         claimed_until__isnull=True,
-    ).update(next_attempt_at=until)
+    ).update(next_attempt_at=until, remarks=waiting_remarks_at(until))
 
 
 @dataclass(frozen=True)
@@ -237,16 +239,28 @@ def enqueue_register(registration_ids: Sequence[int], *, countdown: float = 0) -
         enqueue_register_chunk(chunk, countdown=countdown)
 
 
-_CLIENTS: dict[tuple, EndpointClient] = {}
+_CLIENTS: dict[tuple, Exchange] = {}
 
 
-def _endpoint_client() -> EndpointClient:
-    """One client per process and endpoint settings, kept open (as pipeline.py does)."""
-    key = (os.getpid(), settings.OSO_ENDPOINT_URL, settings.OSO_SCHOOL_BRIN)
+def _endpoint_client() -> Exchange:
+    """One exchange per process and endpoint settings, kept open (as pipeline.py does)."""
+    key = (
+        os.getpid(),
+        settings.OSO_EXCHANGE_BACKEND,
+        settings.OSO_ENDPOINT_URL,
+        settings.OSO_SCHOOL_BRIN,
+    )
     client = _CLIENTS.get(key)
     if client is None:
-        client = _CLIENTS[key] = endpoint_client_from_settings()
+        client = _CLIENTS[key] = exchange_from_settings()
     return client
+
+
+def notifications_enabled() -> bool:
+    """Notifications are on and the exchange the settings name can register for them."""
+    return bool(settings.OSO_NOTIFICATIONS) and bool(
+        getattr(import_string(settings.OSO_EXCHANGE_BACKEND), "supports_notifications", False)
+    )
 
 
 # --- 2. Callback ----------------------------------------------------------------------
@@ -278,6 +292,23 @@ def notification_callback_receive(
         now=now.timestamp(),
         max_age=settings.OSO_NOTIFICATION_MAX_AGE_SECONDS,
     )
+    return notification_delivery_apply(
+        delivery_id=callback.delivery_id, request_ids=callback.request_ids, now=now
+    )
+
+
+def notification_delivery_apply(
+    *, delivery_id: str, request_ids: Sequence[str], now: datetime | None = None
+) -> CallbackOutcome:
+    """Fetch at once the files a trusted notification announces (one transaction).
+
+    The entry point for any binding: the HTTP callback view calls it after the signature
+    check; a binding that receives the chain's ``notificatieRequest`` otherwise (its own
+    authentication) calls it with the chain's delivery id and our request ids.
+    ``CallbackRejected`` (409 a delivery seen before, 404 no request of ours) changes nothing.
+    """
+    now = now or timezone.now()
+    callback = Callback(delivery_id=delivery_id, request_ids=tuple(dict.fromkeys(request_ids)))
     with transaction.atomic():
         return _callback_apply(callback, now=now)
 

@@ -30,19 +30,19 @@ import os
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone, translation
 
 from audit.models import SYSTEM_ACTOR, AuditAction
 from audit.services import AuditInput, audit_record_many
+from common.bulk import bulk_update_rows
 from common.chunks import id_chunks
 from oso_format.reader import dossier_validate_many
 from oso_format.types import DossierError, ParsedDossier
-from oso_portal.bulk import bulk_update_rows
 from portal_text import Message, legacy, messages_to_json
 from requests.client import (
     DocumentAsk,
@@ -69,8 +69,9 @@ from requests.services.lease import claim_lease, claims_kept
 from requests.services.notifications import notifications_after_poll
 from requests.services.signoffs import signoffs_create
 from requests.services.waiting import WAIT_FIELDS, request_wait, wait_expired_text
-from students.models import DossierOutcome, ElkDot, Student
+from students.models import DossierOutcome, Student
 from students.services.dossier_merge import DossierIn, dossiers_merge_parsed
+from students.services.elk import students_elk_fetched
 
 logger = logging.getLogger(__name__)
 
@@ -674,41 +675,23 @@ def _record(
         _audit_finished_unmerged(ours)
         fetched = [row.student_id for row in ours if row.status in _FETCHED_STATUSES]
         if fetched:
-            # ELK's green dot: the file was fetched.
-            Student.objects.filter(id__in=fetched).exclude(elk_dot=ElkDot.GREEN).update(
-                elk_dot=ElkDot.GREEN
+            # ELK's green dot: the file was fetched, with the changes up to its release.
+            students_elk_fetched(
+                student_ids=fetched, released_on=_released_on(ours, released_on or {})
             )
-            _changes_known_until(ours, released_on or {})
         finished_batches = {row.batch_id for row in ours if row.batch_id and not row.is_open}
         if finished_batches:
             _batches_mark_finished(finished_batches, now=now or timezone.now())
     return ours
 
 
-def _changes_known_until(rows: list[TransferRequest], released_on: dict[int, date]) -> None:
-    """Record that each fetched student's file includes the changes up to its release.
-
-    ELK's feed dates a change by the moment the primary school released it, which can be
-    a week after the file's collection date. A feed that lists the release of the file we
-    just fetched is no news (requests/services/elk_feed.py skips a change no newer than
-    ``elk_changed_at``): without this it would turn the dot blue and re-request at once.
-    One UPDATE for the chunk, whatever the number of release days in it.
-    """
-    by_day: dict[date, list[int]] = {}
-    for row in rows:
-        day = released_on.get(row.id)
-        if day is not None and row.status in _FETCHED_STATUSES:
-            by_day.setdefault(day, []).append(row.student_id)
-    if not by_day:
-        return
-    whens = []
-    for day, student_ids in by_day.items():
-        moment = datetime(day.year, day.month, day.day, tzinfo=UTC)  # the feed's day moment
-        newer = Q(elk_changed_at__isnull=True) | Q(elk_changed_at__lt=moment)
-        whens.append(When(Q(id__in=student_ids) & newer, then=Value(moment)))
-    Student.objects.filter(id__in=[sid for ids in by_day.values() for sid in ids]).update(
-        elk_changed_at=Case(*whens, default=F("elk_changed_at"))
-    )
+def _released_on(rows: list[TransferRequest], released_on: dict[int, date]) -> dict[int, date]:
+    """Student id -> the day the primary school released the file just fetched for them."""
+    return {
+        row.student_id: released_on[row.id]
+        for row in rows
+        if row.id in released_on and row.status in _FETCHED_STATUSES
+    }
 
 
 def _audit_finished_unmerged(rows: list[TransferRequest]) -> None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.db.models import Case, F, JSONField, Value, When
 
 from portal_text import messages_to_json
 from requests.client import RequestResult
@@ -65,4 +66,24 @@ def wait_expired_text(row: TransferRequest):
     """Why a wait that reached its limit ended the request."""
     return texts.WAIT_EXPIRED(
         reason=row.wait_reason or WaitReason.NOT_AVAILABLE, days=settings.OSO_WAIT_MAX_DAYS
+    )
+
+
+def waiting_remarks_at(next_at: datetime) -> Case:
+    """For an UPDATE that moves waiting rows' next question to ``next_at`` (the notification
+    fallback): each row's remark says its own wait and that moment. One expression."""
+    moment = next_at.replace(microsecond=0).isoformat()
+    return Case(
+        *(
+            When(
+                wait_reason=reason,
+                then=Value(
+                    messages_to_json([texts.WAITING(reason=reason, next_at=moment)]),
+                    output_field=JSONField(),
+                ),
+            )
+            for reason in WaitReason.values
+        ),
+        default=F("remarks"),
+        output_field=JSONField(),
     )

@@ -1,6 +1,6 @@
 /* OSO Portal: date fields typed as dd-mm-jjjj, with the browser's own calendar to pick from.
  *
- * Each <input type="text" data-date-input> (oso_portal/dates.py) gets a calendar button
+ * Each <input type="text" data-date-input> (common/dates.py) gets a calendar button
  * and a native <input type="date"> that is never shown itself: the button opens its
  * picker, and the date picked is written into the text field as dd-mm-jjjj. The text
  * field is what the form sends, so typing works the same with or without this file.

@@ -8,7 +8,7 @@ it is the file as received, and the archive views mask it when they show it.
 
 from django.db import migrations
 
-from oso_portal.security import redact_identifiers, redact_value
+from common.security import redact_identifiers, redact_value
 
 BATCH = 2000
 

@@ -15,10 +15,11 @@ from datetime import date
 from django.utils.dateformat import format as date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from common import page_text
 from oso_format.reader import dossier_values
 from oso_format.types import DossierError, FinalTest, ParsedDossier
-from oso_portal import page_text
 from students.models import Codelist, ReceivedDossier, Sex, Student, mask_identifier
 from students.selectors.codelists import coded_text, codelist_labels_for
 from students.selectors.dossiers import dossier_raw_bytes
@@ -49,11 +50,34 @@ def dossier_field_changes(
     labels = codelist_labels_for(set(_codes(old)) | set(_codes(new)))
     old_rows, new_rows = dict(_rows(old, labels)), dict(_rows(new, labels))
     order = list(old_rows) + [label for label in new_rows if label not in old_rows]
-    return [
+    changes = [
         FieldChange(label=label, old=old_rows.get(label, ""), new=new_rows.get(label, ""))
         for label in order
         if old_rows.get(label, "") != new_rows.get(label, "")
     ]
+    attachments = _attachments_change(old, new)
+    return changes + ([attachments] if attachments else [])
+
+
+def _attachments_change(old: ParsedDossier, new: ParsedDossier) -> FieldChange | None:
+    """How many attachments each version has, and which names one has that the other lacks."""
+    old_names = [a.filename or a.description for a in old.attachments]
+    new_names = [a.filename or a.description for a in new.attachments]
+    if old_names == new_names:
+        return None
+
+    def shown(names: list[str], others: list[str], word: str) -> str:
+        count = ngettext("%(count)d attachment", "%(count)d attachments", len(names)) % {
+            "count": len(names)
+        }
+        only_here = [name for name in names if name not in others]
+        return f"{count}; {word}: {', '.join(only_here)}" if only_here else count
+
+    return FieldChange(
+        label=_("Attachments"),
+        old=shown(old_names, new_names, _("only in this version")),
+        new=shown(new_names, old_names, _("new in this version")),
+    )
 
 
 def _values(dossier: ReceivedDossier) -> ParsedDossier | None:
@@ -134,7 +158,6 @@ def _rows(parsed: ParsedDossier, labels: dict[tuple[str, str], str]) -> Iterator
     yield _("Parents' inspection"), _inspection(parsed)
     for test in parsed.final_tests:
         yield from _test_rows(test, code)
-    yield _("Attachments"), ", ".join(a.filename or a.description for a in parsed.attachments)
 
 
 def _inspection(parsed: ParsedDossier) -> str:

@@ -13,8 +13,8 @@ from django.db.models import QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 from lxml import etree
 
+from common.security import redact_identifiers
 from oso_format.parsers import hardened_parser
-from oso_portal.security import redact_identifiers
 from students.models import (
     ReceivedDossier,
     Student,

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
-from django.core.exceptions import ImproperlyConfigured
+from django.conf import settings
 from django.db.models import (
     Count,
     Exists,
@@ -18,12 +19,11 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
-    Value,
 )
-from django.db.models.lookups import Exact
+from django.db.models.expressions import BaseExpression
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
-from requests.models import OPEN_STATUSES, RequestStatus, TransferRequest
 from students.models import (
     ElkDot,
     FinalTestResult,
@@ -33,13 +33,14 @@ from students.models import (
     SignupGroup,
     Student,
 )
-from students.request_status import latest_request_status_source
+from students.request_status import student_request_reads
 from students.selectors.cards import (
     ADVICE_FIELDS,
     Coded,
     FinalTestRow,
     vooropleiding_card,
 )
+from students.validators import school_year_for
 
 # --- Conditions shared by the search filters and the signup-group counts ------
 # Both pages use the same expressions, so a count on the signup-group page is
@@ -60,20 +61,14 @@ def has_blue_dot() -> Q:
     return Q(elk_dot=ElkDot.BLUE)
 
 
-def has_open_request() -> Exists:
-    return Exists(TransferRequest.objects.filter(student=OuterRef("pk"), status__in=OPEN_STATUSES))
+def has_open_request() -> BaseExpression:
+    # The requests app owns the request rows; it provides these reads when it starts.
+    return student_request_reads().open_request()
 
 
-def latest_request_failed() -> Exact:
-    """The student's most recent request ended in Mislukt (a later one supersedes it).
-
-    "Most recent" is the requests app's one definition of a pupil's latest request,
-    handed in through ``students.request_status``.
-    """
-    source = latest_request_status_source()
-    if source is None:
-        raise ImproperlyConfigured("The requests app has not provided the latest request status.")
-    return Exact(source.expression(), Value(RequestStatus.FAILED))
+def latest_request_failed() -> BaseExpression:
+    """The student's most recent request ended in Mislukt (a later one supersedes it)."""
+    return student_request_reads().latest_failed()
 
 
 # --- Leerlingen zoeken ---------------------------------------------------------------
@@ -106,6 +101,31 @@ def school_year_choices() -> list[tuple[str, str]]:
         .distinct()
     )
     return [(year, year) for year in years]
+
+
+def signup_group_for_new_students(*, today: date | None = None) -> SignupGroup | None:
+    """The group an upload puts new students in unless staff choose another, or None.
+
+    The school year whose intake is running (the one that starts after today), else
+    the newest school year that has groups; of that year's groups the one that is not
+    the ELK feed's own group. None when that leaves no group or several (staff then
+    choose, and the field says why it matters).
+    """
+    years = list(
+        SignupGroup.objects.order_by("-school_year")
+        .values_list("school_year", flat=True)
+        .distinct()
+    )
+    if not years:
+        return None
+    current = school_year_for(today or timezone.localdate())
+    year = current if current in years else years[0]
+    groups = list(
+        SignupGroup.objects.filter(school_year=year)
+        .exclude(name=settings.OSO_ELK_SIGNUP_GROUP)
+        .order_by("pk")[:2]
+    )
+    return groups[0] if len(groups) == 1 else None
 
 
 # --- Aanmeldingsgroepen --------------------------------------------------------------
@@ -170,7 +190,7 @@ class StudentPage:
     advice: dict[str, Coded | None]
     final_tests: list[FinalTestRow]
     corrections: dict[str, NawCorrection]
-    requests: list[TransferRequest]
+    requests: list[Any]  # the requests app's rows, newest first
     dossiers: list[ReceivedDossier]
     last_dossier: ReceivedDossier | None
 
@@ -190,7 +210,7 @@ def student_page(*, student_number: str) -> StudentPage:
         .first()
     )
     card = vooropleiding_card(prior=prior, tests=list(prior.final_tests.all())) if prior else None
-    requests = list(TransferRequest.objects.filter(student=student).order_by("-created_at", "-pk"))
+    requests = list(student_request_reads().student_requests(student.pk))
     dossiers = list(
         ReceivedDossier.objects.filter(student=student)
         .defer("raw_xml")

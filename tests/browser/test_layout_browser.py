@@ -133,3 +133,38 @@ def test_the_remarks_column_gets_the_room_and_the_table_fits(
     assert sizes["table"] <= sizes["room"] + 1, str(sizes)
     assert sizes["row"] < 240, sizes
     screenshot(page, f"requests-remarks-{language}", tmp_path)
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_dossier_import_reports_each_file_of_a_mixed_upload(page, staff_member, language, tmp_path):
+    import io
+    import zipfile
+
+    from tests.conftest import OSO_EXAMPLES
+
+    group = SignupGroupFactory(name="Groep 8 - Saenredam College", school_year="2021-2022")
+    empty = tmp_path / "leeg.xml"
+    empty.write_bytes(b"")
+    archive = tmp_path / "aanlevering.zip"
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zf:
+        zf.writestr(OSO_EXAMPLES[1].name, OSO_EXAMPLES[1].read_bytes())
+        zf.writestr("../buiten.xml", b"<x/>")
+    archive.write_bytes(buffer.getvalue())
+    log_in(page, "anna")
+    choose_language(page, language)
+    page.goto(f"{page.base}/dossiers/import/")
+
+    expect(page.locator("#id_signup_group")).to_have_value(str(group.pk))  # the default
+    page.locator("#id_files").set_input_files([str(empty), str(OSO_EXAMPLES[0]), str(archive)])
+    page.locator("form.card button[type=submit]").click()
+
+    rows = page.locator("#import-results tbody tr")
+    expect(rows).to_have_count(4)
+    expect(rows.nth(0)).to_contain_text("leeg.xml")
+    expect(rows.nth(3)).to_contain_text("aanlevering.zip/../buiten.xml")
+    failed = "Mislukt" if language == "nl" else "Failed"
+    expect(rows.nth(3)).to_contain_text(failed)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1366
+    assert max(header_rows(page)["middles"]) - min(header_rows(page)["middles"]) <= 4
+    screenshot(page, f"dossier-import-{language}", tmp_path)

@@ -3,7 +3,7 @@
 
 from django.conf.locale.en.formats import *  # type: ignore[import-untyped]  # noqa: F403
 
-from oso_portal.dates import DATE_INPUT_FORMATS as DATE_INPUT_FORMATS
+from common.dates import DATE_INPUT_FORMATS as DATE_INPUT_FORMATS
 
 DATETIME_INPUT_FORMATS = [
     "%d-%m-%Y %H:%M:%S",

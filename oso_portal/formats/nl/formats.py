@@ -2,4 +2,4 @@
 
 from django.conf.locale.nl.formats import *  # type: ignore[import-untyped]  # noqa: F403
 
-from oso_portal.dates import DATE_INPUT_FORMATS as DATE_INPUT_FORMATS
+from common.dates import DATE_INPUT_FORMATS as DATE_INPUT_FORMATS

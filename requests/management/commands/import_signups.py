@@ -25,7 +25,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from oso_portal.cli import os_username
+from common.cli import os_username
 from requests.services.first_requests import signups_request_first
 from students.models import SignupSource
 from students.services.signup_table import MAX_TABLE_BYTES, SignupTableError

@@ -14,8 +14,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from common.cli import os_username
 from oso_format.version_package import VersionPackageError
-from oso_portal.cli import os_username
 from requests.services.oso_versions import oso_version_install
 
 

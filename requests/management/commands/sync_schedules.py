@@ -1,4 +1,4 @@
-"""Write the beat schedules of oso_portal/schedules.py into the database (django-celery-beat)."""
+"""Write the beat schedules of common/schedules.py into the database (django-celery-beat)."""
 
 from __future__ import annotations
 

@@ -18,11 +18,11 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
+from common.cli import dossier_file_read
+from common.security import redact_identifiers
 from oso_format.official_rules import FOUT
 from oso_format.reader import dossier_check
 from oso_format.types import DossierError
-from oso_portal.cli import dossier_file_read
-from oso_portal.security import redact_identifiers
 
 
 class Command(BaseCommand):

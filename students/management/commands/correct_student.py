@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from oso_portal.cli import os_username
+from common.cli import os_username
 from students.models import NAW_FIELDS, Student
 from students.services.corrections import (
     naw_correction_record,

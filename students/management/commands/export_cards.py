@@ -28,7 +28,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from oso_portal.cli import os_username
+from common.cli import os_username
 from students.card_exports import EXPORT_LANGUAGE, cards_csv, cards_xlsx, export_rows
 from students.models import SignupGroup, Student
 from students.services.card_exports import cards_export_record, dossiers_zip_export

@@ -23,8 +23,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from oso_portal.cli import dossier_file_read, os_username
-from oso_portal.security import redact_identifiers
+from common.cli import dossier_file_read, os_username
+from common.security import redact_identifiers
 from students.models import DossierOutcome, SignupGroup
 from students.services.dossier_merge import DossierIn, MergeResult, dossiers_merge
 from students.services.students import signup_group_for_import, signup_group_name_clean

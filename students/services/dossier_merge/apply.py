@@ -141,7 +141,10 @@ def student_apply(
         if differs(old, getattr(student, name))
     }
     changed |= card_changes(applied, schools)
-    # In ChangedField's order, so the list reads the same for every file.
+    # In ChangedField's order, so the list reads the same for every file. A first file
+    # fills the whole card: "Nieuwe leerling aangemaakt" says so, a list would name all.
+    if plan.outcome == DossierOutcome.CREATED:
+        changed = set()
     plan.changed_fields = [str(key) for key in ChangedField if key in changed]
     # What changed is information, not a remark: only remarks turn the outcome.
     if plan.outcome == DossierOutcome.PROCESSED and remarks:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from common.bulk import bulk_update_rows
 from oso_format.types import FinalTest, ParsedDossier
-from oso_portal.bulk import bulk_update_rows
 from students.models import (
     PRIOR_EDUCATION_FIELDS,
     ChangedField,

@@ -9,11 +9,11 @@ from dataclasses import replace
 from django.db import DatabaseError, transaction
 from django.utils import timezone, translation
 
+from common.bulk import bulk_update_rows
+from common.db_health import database_connection_lost
+from common.security import redact_identifiers
 from oso_format.official_rules import FOUT
 from oso_format.types import DossierError, ParsedDossier
-from oso_portal.bulk import bulk_update_rows
-from oso_portal.db_health import database_connection_lost
-from oso_portal.security import redact_identifiers
 from portal_text import Message, legacy
 from students.models import ReceivedDossier, SignupGroup, Student
 from students.services.dossier_merge import texts

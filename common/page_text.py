@@ -2,7 +2,7 @@
 
 Form labels, table headers, messages and form errors of the pages live here
 (templates hold the rest). makemessages files a string under the catalog of
-the folder its source is in; keeping these texts in ``oso_portal/`` puts them
+the folder its source is in; keeping these texts in ``common/`` puts them
 in the root catalog (``locale/``) with the templates, so the pages have one
 catalog of their own while ``students/`` and ``requests/`` keep theirs.
 """
@@ -128,6 +128,15 @@ NOTHING_TO_SEND_HOW = _(
     "again; requested or waiting requests need nothing, the portal asks again by itself. "
     "Your choice and selection are kept."
 )
+NOTHING_TO_RETRY_HOW = _(
+    "None of the selected requests has failed; nothing to try again. To request finished "
+    "requests again, click Request again. Your choice and selection are kept."
+)
+NOTHING_TO_DELETE_HOW = _(
+    "Only requests that are ready to request can be deleted; nothing was deleted. Select "
+    "rows with the status Ready to request (filter on that status). Your choice and "
+    "selection are kept."
+)
 REREQUESTED = ngettext_lazy(
     "%(count)d student is being requested again.",
     "%(count)d students are being requested again.",
@@ -155,13 +164,32 @@ REREQUEST_NOTHING = _("No student of %(group)s needs a re-request right now.")
 # --- Dossier inlezen ------------------------------------------------------------------
 FILES = _("OSO files")
 FILES_HELP = _("One or more transfer files (XML). You can select several files at once.")
+FILES_HELP_ZIP = _(
+    "One or more transfer files (XML), or a ZIP of them. You can select several files at "
+    "once: at most %(count)s files and %(limit)s together."
+)
 SIGNUP_GROUP_FOR_NEW = _("Signup group for new students")
 SIGNUP_GROUP_FOR_NEW_HELP = _(
     "Without a signup group, a file of a student who is not known yet fails."
 )
+SIGNUP_GROUP_FOR_NEW_WHY = _(
+    "A student who is not known yet is created in this group. Without a group, the file of "
+    "such a student fails (“No student found…”): every file of a new student needs one."
+)
+SIGNUP_GROUP_NONE_CHOSEN = ngettext_lazy(
+    "%(count)d file failed because no student was found and no signup group was chosen. "
+    "Choose the signup group for new students and import it again.",
+    "%(count)d files failed because no student was found and no signup group was chosen. "
+    "Choose the signup group for new students and import them again.",
+    "count",
+)
 NO_FILES = _("Choose at least one file.")
 FILE_TOO_LARGE = _(
     "The file %(name)s is too large (%(size)s; at most %(limit)s). Nothing was imported."
+)
+TOO_MANY_FILES = _(
+    "These are too many files for one upload (at most %(limit)s). Nothing was imported: "
+    "import them in smaller groups, or as a ZIP."
 )
 ADMIN_SEARCH_NO_BSN = _(
     "Searching for a citizen service number is not possible here: it would end up in the "

@@ -7,6 +7,10 @@ CSRF check, on the size the client announces: a larger POST is answered without 
 byte of its body read. To the import page the answer is a redirect back to it, which
 shows the refusal in Dutch (through the session: the messages framework is not set
 up yet at this point); any other URL answers 413.
+
+Too many files (``DATA_UPLOAD_MAX_NUMBER_FILES``, set from ``OSO_UPLOAD_MAX_FILES``) is
+found only while the body is parsed: for the import page the parse is done here, so that
+it too is answered with the page and a Dutch refusal instead of a bare 400.
 """
 
 from __future__ import annotations
@@ -14,13 +18,15 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
+from django.core.exceptions import TooManyFilesSent
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 
-from oso_portal import page_text as text
+from common import page_text as text
 
 REFUSED_KEY = "upload_refused_bytes"
+REFUSED_FILES_KEY = "upload_refused_files"
 
 
 def announced_size(request: HttpRequest) -> int:
@@ -39,9 +45,14 @@ def upload_too_large_message(size: int) -> str:
 
 
 def upload_refused_pop(request: HttpRequest) -> str | None:
-    """The Dutch refusal of the last upload that was too large, once."""
+    """The Dutch refusal of the last upload that was too large or held too many files, once."""
     size = request.session.pop(REFUSED_KEY, None)
-    return upload_too_large_message(size) if isinstance(size, int) else None
+    too_many = request.session.pop(REFUSED_FILES_KEY, None)
+    if isinstance(size, int):
+        return upload_too_large_message(size)
+    if too_many:
+        return text.TOO_MANY_FILES % {"limit": settings.OSO_UPLOAD_MAX_FILES}
+    return None
 
 
 class UploadTotalLimitMiddleware:
@@ -62,4 +73,12 @@ class UploadTotalLimitMiddleware:
                 )
             response["Connection"] = "close"
             return response
+        if request.method == "POST" and request.path == reverse("students:dossier_import"):
+            try:
+                request.FILES  # noqa: B018 - parsed here, where too many files can be answered
+            except TooManyFilesSent:
+                request.session[REFUSED_FILES_KEY] = True
+                response = HttpResponseRedirect(request.path)
+                response["Connection"] = "close"
+                return response
         return self.get_response(request)

@@ -1,6 +1,6 @@
 """User-facing texts of the signup pages (*Leerling aanmelden*, *Aanmeldingen inlezen*).
 
-Kept in ``oso_portal/`` like ``page_text``: makemessages files them in the root catalog.
+Kept in ``common/`` like ``page_text``: makemessages files them in the root catalog.
 """
 
 from __future__ import annotations

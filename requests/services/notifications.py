@@ -50,7 +50,7 @@ from requests.services.backoff import retry_delay
 from requests.services.enqueue import capped_countdown, chunked, enqueue_poll
 from requests.services.enqueue import enqueue_register as enqueue_register_chunk
 from requests.services.lease import claim_lease
-from requests.services.waiting import waiting_remarks_at
+from requests.services.waiting import wait_limit, waiting_remarks_at
 
 logger = logging.getLogger(__name__)
 
@@ -142,6 +142,8 @@ def _poll_at_fallback(request_ids: Sequence[int], *, now: datetime) -> None:
     until = now + timedelta(seconds=settings.OSO_NOTIFICATION_FALLBACK_POLL_SECONDS)
     TransferRequest.objects.filter(
         Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lt=until),
+        # A wait that reaches its limit before then keeps its last question at the limit.
+        Q(waiting_since__isnull=True) | Q(waiting_since__gt=until - wait_limit()),
         id__in=list(request_ids),
         status=RequestStatus.WAITING,
         claimed_until__isnull=True,

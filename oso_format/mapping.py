@@ -18,6 +18,7 @@ from lxml import etree
 
 from oso_format import codelists, values
 from oso_format.identifiers import normalise_postcode, redact_identifiers
+from oso_format.paths import required
 from oso_format.types import (
     Attachment,
     FinalTest,
@@ -39,9 +40,9 @@ def text(element: etree._Element | None) -> str:
 
 def to_parsed(root: etree._Element, version: OsoVersion, *, sha256: str) -> ParsedDossier:
     t = version.tag
-    metadata = root.find(t("metadata"))
-    school = root.find(t("huidigeschool"))
-    pupil = school.find(t("leerling"))
+    metadata = required(root, t("metadata"))
+    school = required(root, t("huidigeschool"))
+    pupil = required(school, t("leerling"))
     notices: list[str] = []
 
     first_names = [text(e) for e in pupil.iterfind(t("voornaam"))]
@@ -79,7 +80,7 @@ def to_parsed(root: etree._Element, version: OsoVersion, *, sha256: str) -> Pars
 
     return ParsedDossier(
         sha256=sha256,
-        collection_date=xs_date(metadata.find(t("datum"))),
+        collection_date=xs_date(required(metadata, t("datum"))),
         transfer_kind=text(metadata.find(t("overstap"))),
         school=SchoolRef(
             brin=text(school.find(t("brincode"))),
@@ -130,7 +131,7 @@ def _address(pupil: etree._Element, version: OsoVersion, secret: bool) -> dict[s
     addresses = list(pupil.iterfind(f"{t('adreslijst')}/{t('adres')}"))
     if not addresses:  # none given, or only the anonymous postcode4adres
         return none
-    by_kind = {}
+    by_kind: dict[str, etree._Element] = {}
     for address in addresses:
         by_kind.setdefault(text(address.find(t("soortadres"))), address)
     chosen = next(

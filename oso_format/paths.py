@@ -19,6 +19,14 @@ def local_name(element: etree._Element) -> str:
     return etree.QName(element).localname
 
 
+def required(parent: etree._Element, tag: str) -> etree._Element:
+    """A child the XSD requires: the reader only maps and checks XSD-valid trees."""
+    child = parent.find(tag)
+    if child is None:
+        raise ValueError(f"{local_name(parent)} has no {etree.QName(tag).localname}: not XSD-valid")
+    return child
+
+
 def field_path(element: etree._Element, *children: str) -> str:
     """The path of ``element`` (plus optional child names that may be absent)."""
     names: list[str] = []

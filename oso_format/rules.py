@@ -28,7 +28,7 @@ from lxml import etree
 
 from oso_format import codelists
 from oso_format.identifiers import is_valid_bsn, is_valid_education_number
-from oso_format.paths import field_path
+from oso_format.paths import field_path, required
 from oso_format.types import DossierError
 from oso_format.values import dutch_date, text, xs_boolean, xs_date
 from oso_format.versions import OsoVersion
@@ -40,12 +40,11 @@ FUTURE_TOLERANCE = timedelta(days=1)
 def check_rules(root: etree._Element, version: OsoVersion, *, today: date) -> None:
     """Raise DossierError for the first broken rule; the tree is XSD-valid."""
     t = version.tag
-    metadata = root.find(t("metadata"))
-    school = root.find(t("huidigeschool"))
-    pupil = school.find(t("leerling"))
-    assert school is not None and metadata is not None and pupil is not None  # XSD
+    metadata = required(root, t("metadata"))
+    school = required(root, t("huidigeschool"))
+    pupil = required(school, t("leerling"))
 
-    collection_date = xs_date(metadata.find(t("datum")))
+    collection_date = xs_date(required(metadata, t("datum")))
     if collection_date > today + FUTURE_TOLERANCE:
         raise DossierError(
             _("Field {field}: the collection date {date} lies in the future.").format(
@@ -73,6 +72,7 @@ def _check_identifier(pupil: etree._Element, version: OsoVersion) -> None:
     element, valid = (
         (bsn, is_valid_bsn) if bsn is not None else (education_number, is_valid_education_number)
     )
+    assert element is not None  # one of the two, as checked above
     value = text(element)
     if not (len(value) == 9 and value.isdigit()):
         raise DossierError(
@@ -100,6 +100,7 @@ def _check_birth_date(pupil: etree._Element, version: OsoVersion, collection_dat
         element = gba.find(version.tag("gbageboortedatum")) if gba is not None else None
         birth_date = dutch_date(element)
     if birth_date is not None and birth_date > collection_date:
+        assert element is not None  # the date was read from it
         raise DossierError(
             _(
                 "Field {field}: the birth date lies after the collection date of the dossier."

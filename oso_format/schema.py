@@ -77,8 +77,9 @@ def validate(root: etree._Element, version: OsoVersion) -> None:
     with _lock_of(version.version):
         if schema.validate(root):
             return
-        errors = schema.error_log.filter_from_errors()
-        first = errors[0] if errors else schema.error_log.last_error
+        # lxml-stubs lacks these two of _ErrorLog's methods.
+        errors = schema.error_log.filter_from_errors()  # type: ignore[attr-defined]
+        first = errors[0] if errors else schema.error_log.last_error  # type: ignore[attr-defined]
     raise DossierError(xsd_error_message(root, first))
 
 
@@ -100,7 +101,7 @@ def _error_path(root: etree._Element, error: etree._LogEntry, element_name: str)
     node_path = error.path or ""
     if _LIBXML_PATH.match(node_path):
         found = root.getroottree().xpath(node_path)
-        if found and isinstance(found[0], etree._Element):
+        if isinstance(found, list) and found and isinstance(found[0], etree._Element):
             return field_path(found[0])
     return element_name or "dossier"
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from typing import overload
 
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -31,6 +32,12 @@ def xs_boolean(element: etree._Element | None) -> bool | None:
     return text(element) in ("true", "1")
 
 
+@overload
+def xs_date(element: etree._Element) -> date: ...
+@overload
+def xs_date(element: None) -> None: ...
+@overload
+def xs_date(element: etree._Element | None) -> date | None: ...
 def xs_date(element: etree._Element | None) -> date | None:
     if element is None:
         return None

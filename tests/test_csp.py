@@ -294,3 +294,17 @@ def test_the_template_scan_recognises_what_csp_blocks(html, what):
 )
 def test_the_template_scan_lets_csp_safe_markup_pass(html):
     assert not any(pattern.search(html) for pattern in FORBIDDEN.values())
+
+
+def test_the_periodic_task_form_of_the_admin_has_no_inline_script(client):
+    from django_celery_beat.models import IntervalSchedule, PeriodicTask
+
+    every = IntervalSchedule.objects.create(every=30, period=IntervalSchedule.SECONDS)
+    task = PeriodicTask.objects.create(name="oso-test", task="x", interval=every)
+    client.force_login(UserFactory(username="beheer", is_staff=True, is_superuser=True))
+
+    html = client.get(f"/admin/django_celery_beat/periodictask/{task.pk}/change/").content.decode()
+
+    scripts = re.findall(r"<script(?![^>]*\bsrc=)([^>]*)>", html)
+    assert all('type="application/json"' in attrs for attrs in scripts), scripts
+    assert "js/admin_crontab_help.js" in html

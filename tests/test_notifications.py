@@ -370,3 +370,23 @@ def test_production_refuses_to_start_with_notifications_on_and_no_secret(tmp_pat
 def test_demo_clock_start_is_before_every_demo_release():
     # The tests above rely on it: at the start demo-16 and aanm-08 both wait.
     assert DEMO_CLOCK_START < date(2021, 3, 29) < MAY
+
+
+def test_a_binding_hands_a_notification_over_without_the_http_signature(
+    notifying, elk_mock, demo_students, django_capture_on_commit_callbacks
+):
+    from requests.client.notifications import CallbackRejected
+    from requests.services.notifications import notification_delivery_apply
+
+    ids = _send_and_wait([demo_students["demo-16"]], django_capture_on_commit_callbacks)
+    public_id = str(TransferRequest.objects.get(id=ids[0]).public_id)
+    with django_capture_on_commit_callbacks(execute=False) as published:
+        outcome = notification_delivery_apply(delivery_id="chain-0001", request_ids=[public_id])
+    assert (outcome.known, outcome.fetching) == (1, 1)
+    assert [p.task.name for p in published] == ["oso_requests.poll_requests"]
+
+    before = _snapshot()
+    with pytest.raises(CallbackRejected) as replay:
+        notification_delivery_apply(delivery_id="chain-0001", request_ids=[public_id])
+    assert replay.value.status == 409
+    assert _snapshot() == before

@@ -34,7 +34,10 @@ def test_no_portal_code_builds_a_parser_of_its_own():
         for package in PORTAL_PACKAGES
         if (ROOT / package).is_dir()
         for path in (ROOT / package).rglob("*.py")
-        if path != ROOT / "oso_format" / "parsers.py" and builders.search(path.read_text("utf-8"))
+        # A migration is frozen history and imports no current code; it builds its own.
+        if "migrations" not in path.parts
+        and path != ROOT / "oso_format" / "parsers.py"
+        and builders.search(path.read_text("utf-8"))
     ]
     assert found == []
 

@@ -9,6 +9,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from elk_mock.dataset import DEMO_MAY_DATE, demo_signup_pupils
@@ -19,7 +20,6 @@ from requests.services.pipeline import (
     transfer_requests_poll,
     transfer_requests_submit,
 )
-from requests.services.transfer_requests import transfer_requests_retry
 from students.models import SignupGroup, SignupSource, Student
 from students.services.signup_rows import SignupIn
 from students.services.signups import signups_create
@@ -136,7 +136,7 @@ def test_the_next_question_is_never_after_the_end_of_the_wait(elk_mock, demo_stu
 
 
 def test_a_wait_past_its_limit_ends_failed_with_the_reason_and_retry_works(
-    elk_mock, demo_students, settings
+    elk_mock, demo_students, portal_client
 ):
     request = _send(demo_students["demo-16"])
     started = request.waiting_since
@@ -159,8 +159,21 @@ def test_a_wait_past_its_limit_ends_failed_with_the_reason_and_retry_works(
         assert request.error.startswith("Stopped after 42 days of waiting: the parents")
 
     # *Opnieuw proberen*: a new transfer and a new wait, which now ends with the file.
+    # The overview says why, in Dutch.
+    page = portal_client.get(reverse("oso_requests:overview"), HTTP_ACCEPT_LANGUAGE="nl")
+    assert "Gestopt na 42 dagen wachten: de ouders hebben het dossier nog niet ingezien." in (
+        page.content.decode()
+    )
+
+    # *Opnieuw proberen* on the page.
     elk_mock.set_clock(BRAM_RELEASED)
-    assert transfer_requests_retry(request_ids=[request.pk], user="anna") == 1
+    response = portal_client.post(
+        reverse("oso_requests:retry"),
+        {"request_ids": [request.pk]},
+        HTTP_ACCEPT_LANGUAGE="nl",
+        follow=True,
+    )
+    assert "1 mislukte aanvraag wordt opnieuw geprobeerd." in response.content.decode()
     request.refresh_from_db()
     assert (request.status, request.session_id, request.waiting_since) == (
         RequestStatus.REQUESTED,

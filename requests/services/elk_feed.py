@@ -12,7 +12,8 @@ A listed change turns the dot blue unless
 * the file we hold was collected on or after the day of the change.
 
 The dot turns green again when a request for the student ends with a file or
-*Leerlinginfo niet gewijzigd* (requests/services/pipeline.py).
+*Leerlinginfo niet gewijzigd* (requests/services/pipeline.py). Every write to a student's ELK
+columns goes through students' services (students/services/elk.py).
 
 Placements. The feed lists every current placement at each read. A placement of a
 pupil we do not know signs the pupil up (``OSO_ELK_SIGNUPS``, on by default) in

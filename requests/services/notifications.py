@@ -292,6 +292,23 @@ def notification_callback_receive(
         now=now.timestamp(),
         max_age=settings.OSO_NOTIFICATION_MAX_AGE_SECONDS,
     )
+    return notification_delivery_apply(
+        delivery_id=callback.delivery_id, request_ids=callback.request_ids, now=now
+    )
+
+
+def notification_delivery_apply(
+    *, delivery_id: str, request_ids: Sequence[str], now: datetime | None = None
+) -> CallbackOutcome:
+    """Fetch at once the files a trusted notification announces (one transaction).
+
+    The entry point for any binding: the HTTP callback view calls it after the signature
+    check; a binding that receives the chain's ``notificatieRequest`` otherwise (its own
+    authentication) calls it with the chain's delivery id and our request ids.
+    ``CallbackRejected`` (409 a delivery seen before, 404 no request of ours) changes nothing.
+    """
+    now = now or timezone.now()
+    callback = Callback(delivery_id=delivery_id, request_ids=tuple(dict.fromkeys(request_ids)))
     with transaction.atomic():
         return _callback_apply(callback, now=now)
 

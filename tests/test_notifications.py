@@ -390,3 +390,32 @@ def test_a_binding_hands_a_notification_over_without_the_http_signature(
         notification_delivery_apply(delivery_id="chain-0001", request_ids=[public_id])
     assert replay.value.status == 409
     assert _snapshot() == before
+
+
+def test_a_request_the_endpoint_lost_is_registered_again_once_it_waits_again(
+    notifying, elk_mock, demo_students, django_capture_on_commit_callbacks
+):
+    ids = _send_and_wait([demo_students["demo-16"]], django_capture_on_commit_callbacks)
+    elk_mock.reset(faults=False, stats=False, requests=True)  # the endpoint restarted
+    with django_capture_on_commit_callbacks():
+        _ = notification_registrations_register(
+            registration_ids=list(NotificationRegistration.objects.values_list("id", flat=True))
+        )
+    assert NotificationRegistration.objects.get().failure_code == "unknown_request"
+
+    # The poll finds the request lost: it is submitted again (same id) and waits again.
+    with django_capture_on_commit_callbacks():
+        transfer_requests_poll(request_ids=ids)
+    TransferRequest.objects.filter(id=ids[0]).update(claim_token=None, claimed_until=None)
+    with django_capture_on_commit_callbacks():
+        transfer_requests_submit(request_ids=ids)
+    with django_capture_on_commit_callbacks() as published:
+        transfer_requests_poll(request_ids=ids)
+
+    assert _statuses(ids)[ids[0]] == RequestStatus.WAITING
+    registration = NotificationRegistration.objects.get()
+    assert (registration.status, registration.failure_code) == ("pending", "")
+    assert _task_names(published) == ["oso_requests.register_notifications"]
+    with django_capture_on_commit_callbacks():
+        _register_all()
+    assert elk_mock.notifications()["registered"] == "1"

@@ -55,6 +55,8 @@ from requests.services.waiting import waiting_remarks_at
 logger = logging.getLogger(__name__)
 
 _POLLABLE = (RequestStatus.REQUESTED, RequestStatus.WAITING)
+# The endpoint's answer for a request it does not know (it restarted and lost it).
+_LOST = "unknown_request"
 _REGISTRATION_FIELDS = (
     "status",
     "attempts",
@@ -77,19 +79,25 @@ def notifications_after_poll(*, rows: Sequence[TransferRequest], now: datetime) 
     """After a poll: register the requests it left waiting; returns the registrations queued.
 
     New waits get a registration; a wait after a callback registers again (the file was not
-    there when the worker that held the row asked); a registered wait is next polled only
-    at the fallback interval.
+    there when the worker that held the row asked), and so does one the endpoint had lost
+    (``unknown_request``: it restarted; the request was submitted again since); a registered
+    wait is next polled only at the fallback interval.
     """
     waiting = [row.id for row in rows if row.status == RequestStatus.WAITING]
     if not waiting or not notifications_enabled():
         return []
     until = now + _grace()
     with transaction.atomic():
-        existing = dict(
-            NotificationRegistration.objects.filter(request_id__in=waiting).values_list(
-                "request_id", "status"
+        existing = {
+            request_id: (
+                NotificationStatus.NOTIFIED
+                if status == NotificationStatus.FAILED and code == _LOST
+                else status
             )
-        )
+            for request_id, status, code in NotificationRegistration.objects.filter(
+                request_id__in=waiting
+            ).values_list("request_id", "status", "failure_code")
+        }
         NotificationRegistration.objects.bulk_create(
             [
                 NotificationRegistration(request_id=request_id, claimed_until=until)
@@ -101,13 +109,16 @@ def notifications_after_poll(*, rows: Sequence[TransferRequest], now: datetime) 
         again = [rid for rid, status in existing.items() if status == NotificationStatus.NOTIFIED]
         if again:
             NotificationRegistration.objects.filter(
-                request_id__in=again, status=NotificationStatus.NOTIFIED
+                Q(status=NotificationStatus.NOTIFIED)
+                | Q(status=NotificationStatus.FAILED, failure_code=_LOST),
+                request_id__in=again,
             ).update(
                 status=NotificationStatus.PENDING,
                 attempts=0,
                 next_attempt_at=None,
                 claim_token=None,
                 claimed_until=until,
+                failure_code="",
             )
         registered = [
             rid for rid, status in existing.items() if status == NotificationStatus.REGISTERED

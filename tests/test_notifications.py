@@ -419,3 +419,22 @@ def test_a_request_the_endpoint_lost_is_registered_again_once_it_waits_again(
     with django_capture_on_commit_callbacks():
         _register_all()
     assert elk_mock.notifications()["registered"] == "1"
+
+
+def test_a_registered_wait_near_its_limit_is_still_asked_at_the_limit(
+    notifying, elk_mock, demo_students, settings, django_capture_on_commit_callbacks
+):
+    ids = _send_and_wait([demo_students["demo-16"]], django_capture_on_commit_callbacks)
+    row = TransferRequest.objects.get(id=ids[0])
+    assert row.waiting_since is not None
+    # The wait ends in 10 minutes, before the hourly fallback would ask again.
+    ends_at = timezone.now() + timedelta(minutes=10)
+    TransferRequest.objects.filter(id=row.id).update(
+        waiting_since=ends_at - timedelta(days=settings.OSO_WAIT_MAX_DAYS),
+        next_attempt_at=ends_at,
+    )
+
+    with django_capture_on_commit_callbacks():
+        _register_all()
+
+    assert TransferRequest.objects.get(id=row.id).next_attempt_at == ends_at

@@ -89,11 +89,7 @@ def notifications_after_poll(*, rows: Sequence[TransferRequest], now: datetime) 
     until = now + _grace()
     with transaction.atomic():
         existing = {
-            request_id: (
-                NotificationStatus.NOTIFIED
-                if status == NotificationStatus.FAILED and code == _LOST
-                else status
-            )
+            request_id: (status, code)
             for request_id, status, code in NotificationRegistration.objects.filter(
                 request_id__in=waiting
             ).values_list("request_id", "status", "failure_code")
@@ -106,13 +102,17 @@ def notifications_after_poll(*, rows: Sequence[TransferRequest], now: datetime) 
             ],
             ignore_conflicts=True,
         )
-        again = [rid for rid, status in existing.items() if status == NotificationStatus.NOTIFIED]
+        register_again = Q(status=NotificationStatus.NOTIFIED) | Q(
+            status=NotificationStatus.FAILED, failure_code=_LOST
+        )
+        again = [
+            rid
+            for rid, (status, code) in existing.items()
+            if status == NotificationStatus.NOTIFIED
+            or (status == NotificationStatus.FAILED and code == _LOST)
+        ]
         if again:
-            NotificationRegistration.objects.filter(
-                Q(status=NotificationStatus.NOTIFIED)
-                | Q(status=NotificationStatus.FAILED, failure_code=_LOST),
-                request_id__in=again,
-            ).update(
+            NotificationRegistration.objects.filter(register_again, request_id__in=again).update(
                 status=NotificationStatus.PENDING,
                 attempts=0,
                 next_attempt_at=None,
@@ -121,7 +121,9 @@ def notifications_after_poll(*, rows: Sequence[TransferRequest], now: datetime) 
                 failure_code="",
             )
         registered = [
-            rid for rid, status in existing.items() if status == NotificationStatus.REGISTERED
+            rid
+            for rid, (status, _code) in existing.items()
+            if status == NotificationStatus.REGISTERED
         ]
         _poll_at_fallback(registered, now=now)
         queued = list(

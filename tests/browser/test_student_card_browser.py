@@ -7,10 +7,9 @@ import pytest
 from playwright.sync_api import expect
 
 from elk_mock import dataset
-from students.models import Student
+from students.models import SignupGroup, Student
 from students.services.dossier_merge import DossierIn, dossiers_merge
 from tests.browser.conftest import log_in, screenshot
-from tests.factories import SignupGroupFactory
 
 pytestmark = pytest.mark.browser
 
@@ -19,8 +18,9 @@ def _import_all_versions(key: str) -> Student:
     pupil = next(p for p in dataset.demo_pupils() if p.key == key)
     [first] = dossiers_merge(
         items=[DossierIn(raw=pupil.versions[0].xml, source_name=f"{key}.xml")],
-        signup_group=SignupGroupFactory(),
+        signup_group=SignupGroup.objects.create(name="Groep 8", school_year="2021-2022"),
     )
+    assert first.student_id is not None
     student = Student.objects.get(pk=first.student_id)
     for version in pupil.versions[1:]:
         dossiers_merge(

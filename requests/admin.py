@@ -25,6 +25,7 @@ from requests.models import (
     InstalledOsoVersion,
     RequestBatch,
     RequestMode,
+    RequestSignoff,
     TransferRequest,
 )
 from requests.services import (
@@ -80,6 +81,9 @@ class TransferRequestAdmin(ReadOnlyAdmin):
         "claimed_until",
         "claim_token",
         "completed_at",
+        "session_id",
+        "wait_reason",
+        "waiting_since",
         "error",
         "remark_list",
         "changed_fields_text",
@@ -274,3 +278,29 @@ class InstalledOsoVersionAdmin(admin.ModelAdmin):
             except VersionPackageError as error:
                 form.add_error("package", error.message)
                 return None
+
+
+@admin.register(RequestSignoff)
+class RequestSignoffAdmin(ReadOnlyAdmin):
+    """Which transfers were signed off at the chain, and how (requests/services/signoffs.py)."""
+
+    list_display = ("public_id", "status", "result", "attempts", "signed_off_at", "failure_code")
+    list_filter = ("status", "result")
+    search_fields = ("=public_id", "=session_id")
+    ordering = ("-id",)
+    readonly_fields = (
+        "request",
+        "public_id",
+        "session_id",
+        "result",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "claimed_until",
+        "created_at",
+        "signed_off_at",
+        "failure_code",
+    )
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -36,3 +36,10 @@ def portal_client(client, portal_user):
     """The Django test client, logged in as ``portal_user``."""
     client.force_login(portal_user)
     return client
+
+
+@pytest.fixture
+def workdir(tmp_path, monkeypatch) -> Path:
+    """A fresh current directory, so that a command's relative file names stay in it."""
+    monkeypatch.chdir(tmp_path)
+    return tmp_path

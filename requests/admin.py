@@ -23,6 +23,8 @@ from oso_format.version_package import VersionPackageError
 from requests.models import (
     ElkFeedRead,
     InstalledOsoVersion,
+    NotificationDelivery,
+    NotificationRegistration,
     RequestBatch,
     RequestMode,
     RequestSignoff,
@@ -301,6 +303,43 @@ class RequestSignoffAdmin(ReadOnlyAdmin):
         "signed_off_at",
         "failure_code",
     )
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(NotificationRegistration)
+class NotificationRegistrationAdmin(ReadOnlyAdmin):
+    """Which waiting requests the chain will call back on (requests/services/notifications.py)."""
+
+    list_display = ("request", "status", "attempts", "registered_at", "notified_at", "failure_code")
+    list_filter = ("status",)
+    search_fields = ("=request__public_id",)
+    ordering = ("-id",)
+    readonly_fields = (
+        "request",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "claimed_until",
+        "created_at",
+        "registered_at",
+        "notified_at",
+        "failure_code",
+    )
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(NotificationDelivery)
+class NotificationDeliveryAdmin(ReadOnlyAdmin):
+    """The chain's callbacks the portal took (kept a while, so that a replay is refused)."""
+
+    list_display = ("delivery_id", "received_at", "request_count", "fetched_count")
+    search_fields = ("=delivery_id",)
+    ordering = ("-received_at",)
+    readonly_fields = ("delivery_id", "received_at", "request_count", "fetched_count")
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False

@@ -438,3 +438,23 @@ def test_a_registered_wait_near_its_limit_is_still_asked_at_the_limit(
         _register_all()
 
     assert TransferRequest.objects.get(id=row.id).next_attempt_at == ends_at
+
+
+def test_staff_see_registrations_and_deliveries_in_the_admin_read_only(
+    notifying, elk_mock, demo_students, client, django_capture_on_commit_callbacks
+):
+    from django.urls import reverse
+
+    from tests.factories import UserFactory
+
+    _send_and_wait([demo_students["demo-16"]], django_capture_on_commit_callbacks)
+    NotificationDelivery.objects.create(delivery_id="d" * 32, received_at=timezone.now())
+    client.force_login(UserFactory(username="beheer", is_staff=True, is_superuser=True))
+    for model in ("notificationregistration", "notificationdelivery"):
+        page = client.get(
+            reverse(f"admin:oso_requests_{model}_changelist"), HTTP_ACCEPT_LANGUAGE="nl"
+        )
+        assert page.status_code == 200
+        assert client.get(reverse(f"admin:oso_requests_{model}_add")).status_code == 403
+    page = client.get(reverse("admin:oso_requests_notificationregistration_changelist"))
+    assert "Aan te melden" in page.content.decode()

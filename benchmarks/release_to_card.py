@@ -20,7 +20,7 @@ beat asks again as before: 30 s, 60 s, ... up to 15 min after each answer *pendi
 
 Each run: a fresh PostgreSQL database (``oso_bench_release``), migrated; the mock; gunicorn
 (one worker, the callback view); one Celery worker (prefork, 2 processes); beat (the ELK feed
-schedule disabled, so only the requests move); Redis (``OSO_BENCH_REDIS``, default db 4) under
+schedule disabled, so only the requests move); Redis (``OSO_BENCH_REDIS``, default db 7) under
 a key prefix of the run. When every request waits (and, with notifications, is registered),
 the mock's counters are reset and the clock is moved. Release to card is the time from that
 move to each request's ``completed_at`` (p50, p95, max), and the calls the endpoint counted in
@@ -74,6 +74,8 @@ def main() -> int:
     parser.add_argument("--scenario", choices=[*SCENARIOS, "all"], default="all")
     parser.add_argument("--mode", choices=["notify", "poll", "all"], default="all")
     parser.add_argument("--timeout", type=float, default=900.0, help="seconds to wait")
+    parser.add_argument("--count", type=int, default=2000, help="pupils of the region scenario")
+    parser.add_argument("--database", default=DATABASE)
     parser.add_argument("--json", metavar="PATH", help="also write the results here")
     args = parser.parse_args()
     scenarios = list(SCENARIOS) if args.scenario == "all" else [args.scenario]
@@ -86,6 +88,7 @@ def main() -> int:
                 out = Path(tempfile.mkstemp(suffix=".json")[1])
                 command = [PYTHON, __file__, "--scenario", scenario, "--mode", mode]
                 command += ["--timeout", str(args.timeout), "--json", str(out)]
+                command += ["--count", str(args.count), "--database", args.database]
                 subprocess.run(command, cwd=ROOT, check=False)
                 if out.stat().st_size:
                     results.append(json.loads(out.read_text()))
@@ -98,7 +101,7 @@ def main() -> int:
         return 0 if all(r["ok"] for r in results) else 1
     # A SIGTERM (a time-out around this script) still stops the processes it started.
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(143))
-    result = _run(scenarios[0], modes[0], args.timeout)
+    result = _run(scenarios[0], modes[0], args.timeout, count=args.count, database=args.database)
     print(json.dumps(result, indent=2, default=str))
     if args.json:
         Path(args.json).write_text(json.dumps(result, indent=2, default=str) + "\n")
@@ -111,19 +114,20 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _run(scenario: str, mode: str, timeout: float) -> dict:
+def _run(scenario: str, mode: str, timeout: float, *, count: int, database: str) -> dict:
     from elk_mock.testing import MockEndpoint
 
     dataset, waiting_clock, release_clock = SCENARIOS[scenario]
+    if scenario == "region":
+        dataset = f"generated:{count}"
     run_id = uuid.uuid4().hex[:8]
     work = Path(tempfile.mkdtemp(prefix="oso-bench-release-"))
     web_port = _free_port()
     env = bench_env(
-        DATABASE,
+        database,
         var_dir=work / "var",
         OSO_CELERY_QUEUE=f"bench-{run_id}",
         CELERY_BROKER_KEY_PREFIX=f"bench-{run_id}:",
-        CELERY_BROKER_URL=os.environ.get("OSO_BENCH_REDIS", "redis://127.0.0.1:6379/4"),
         ALLOWED_HOSTS="127.0.0.1,localhost",
         SECURE_SSL_REDIRECT="0",  # plain HTTP on the loopback, as benchmarks/pages.py
         OSO_NOTIFICATIONS="1" if mode == "notify" else "0",
@@ -135,7 +139,7 @@ def _run(scenario: str, mode: str, timeout: float) -> dict:
     processes: list[subprocess.Popen] = []
     mock = MockEndpoint("--quiet", dataset=dataset, clock=waiting_clock)
     try:
-        database_recreate(DATABASE)
+        database_recreate(database)
         migrate(env)
         os.environ["ELK_MOCK_NOTIFY_SECRET"] = SECRET  # the mock reads it from its environment
         mock.start()
@@ -199,7 +203,7 @@ def _run(scenario: str, mode: str, timeout: float) -> dict:
             from django.db import connections
 
             connections.close_all()
-        database_drop(DATABASE)
+        database_drop(database)
         _redis_clean(env["CELERY_BROKER_URL"], env["CELERY_BROKER_KEY_PREFIX"])
         shutil.rmtree(work, ignore_errors=True)
 

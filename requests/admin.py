@@ -23,8 +23,11 @@ from oso_format.version_package import VersionPackageError
 from requests.models import (
     ElkFeedRead,
     InstalledOsoVersion,
+    NotificationDelivery,
+    NotificationRegistration,
     RequestBatch,
     RequestMode,
+    RequestSignoff,
     TransferRequest,
 )
 from requests.services import (
@@ -80,6 +83,9 @@ class TransferRequestAdmin(ReadOnlyAdmin):
         "claimed_until",
         "claim_token",
         "completed_at",
+        "session_id",
+        "wait_reason",
+        "waiting_since",
         "error",
         "remark_list",
         "changed_fields_text",
@@ -274,3 +280,66 @@ class InstalledOsoVersionAdmin(admin.ModelAdmin):
             except VersionPackageError as error:
                 form.add_error("package", error.message)
                 return None
+
+
+@admin.register(RequestSignoff)
+class RequestSignoffAdmin(ReadOnlyAdmin):
+    """Which transfers were signed off at the chain, and how (requests/services/signoffs.py)."""
+
+    list_display = ("public_id", "status", "result", "attempts", "signed_off_at", "failure_code")
+    list_filter = ("status", "result")
+    search_fields = ("=public_id", "=session_id")
+    ordering = ("-id",)
+    readonly_fields = (
+        "request",
+        "public_id",
+        "session_id",
+        "result",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "claimed_until",
+        "created_at",
+        "signed_off_at",
+        "failure_code",
+    )
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(NotificationRegistration)
+class NotificationRegistrationAdmin(ReadOnlyAdmin):
+    """Which waiting requests the chain will call back on (requests/services/notifications.py)."""
+
+    list_display = ("request", "status", "attempts", "registered_at", "notified_at", "failure_code")
+    list_filter = ("status",)
+    search_fields = ("=request__public_id",)
+    ordering = ("-id",)
+    readonly_fields = (
+        "request",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "claimed_until",
+        "created_at",
+        "registered_at",
+        "notified_at",
+        "failure_code",
+    )
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(NotificationDelivery)
+class NotificationDeliveryAdmin(ReadOnlyAdmin):
+    """The chain's callbacks the portal took (kept a while, so that a replay is refused)."""
+
+    list_display = ("delivery_id", "received_at", "request_count", "fetched_count")
+    search_fields = ("=delivery_id",)
+    ordering = ("-received_at",)
+    readonly_fields = ("delivery_id", "received_at", "request_count", "fetched_count")
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

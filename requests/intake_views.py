@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views import View
 
-from common import signup_text as text
+from common import page_text as text
 from common.access import PortalAccessMixin
 from requests.services.first_requests import FirstRequests, signups_request_first
 from students.models import SignupImport, SignupImportStatus, SignupSource, mask_identifier

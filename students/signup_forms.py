@@ -11,7 +11,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 
-from common import signup_text as text
+from common import page_text as text
 from common.dates import DateTextInput
 from students.models import SignupGroup
 from students.services.signup_rows import SignupIn
@@ -53,11 +53,11 @@ class SignupGroupChoiceForm(forms.Form):
 class SignupFieldsForm(forms.Form):
     """What a request for the first file identifies a pupil by."""
 
-    bsn = forms.CharField(required=False, label=text.BSN, help_text=text.IDENTIFIER_HELP)
+    bsn = forms.CharField(required=False, label=text.SIGNUP_BSN, help_text=text.IDENTIFIER_HELP)
     education_number = forms.CharField(required=False, label=text.EDUCATION_NUMBER)
     # Read by signup_clean (dd-mm-jjjj); the widget adds the calendar button.
     birth_date = forms.CharField(
-        label=text.BIRTH_DATE, help_text=text.BIRTH_DATE_HELP, widget=DateTextInput
+        label=text.BIRTH_DATE, help_text=text.SIGNUP_BIRTH_DATE_HELP, widget=DateTextInput
     )
     given_name = forms.CharField(required=False, label=text.GIVEN_NAME)
     # A field named like Form.prefix: the metaclass takes it out of the class attributes,
@@ -121,7 +121,7 @@ class SignupUploadForm(forms.Form):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_TABLE_BYTES:
             raise ValidationError(
-                text.FILE_TOO_LARGE,
+                text.SIGNUP_FILE_TOO_LARGE,
                 code="too_large",
                 params={
                     "size": filesizeformat(upload.size),

@@ -13,9 +13,9 @@ from django.urls import reverse
 from django.views import View
 
 from common import page_text
-from common import signup_text as text
+from common import page_text as text
 from common.access import PortalAccessMixin
-from common.signup_text import HAS_FILE_MESSAGE
+from common.page_text import HAS_FILE_MESSAGE
 from students.models import Student
 from students.services.signups import signup_update, signups_without_file, students_move_to_group
 from students.signup_forms import MoveToGroupForm, SignupFieldsForm

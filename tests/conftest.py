@@ -13,6 +13,19 @@ pytest_plugins = ["tests.conftest_worker"]
 OSO_EXAMPLES = sorted((Path(__file__).resolve().parent / "data" / "oso_examples").glob("*.xml"))
 
 
+@pytest.fixture(autouse=True)
+def _default_language_after_each_test():
+    """The test client leaves the last page's language active in its thread; a later test
+    that renders text outside a request (a stored reason, a command's output) would read
+    it in English. Each test starts from the portal's default language."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def oso_examples() -> list[Path]:
     """The eight official sample dossiers (tests/data/oso_examples)."""
@@ -36,3 +49,10 @@ def portal_client(client, portal_user):
     """The Django test client, logged in as ``portal_user``."""
     client.force_login(portal_user)
     return client
+
+
+@pytest.fixture
+def workdir(tmp_path, monkeypatch) -> Path:
+    """A fresh current directory, so that a command's relative file names stay in it."""
+    monkeypatch.chdir(tmp_path)
+    return tmp_path

@@ -5,8 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,24 +13,14 @@ from django.core.management import CommandError, call_command
 
 from students.models import DossierOutcome, ReceivedDossier, SignupGroup, Student
 from students.services.corrections import naw_correction_record
+from tests.command_support import command_run, manage_py
 from tests.oso_dossier_edit import dossier_edit
 
 pytestmark = pytest.mark.django_db
 
 
 def run(*args) -> tuple[int, str]:
-    out = io.StringIO()
-    try:
-        call_command("import_dossier", *args, stdout=out, stderr=io.StringIO())
-    except CommandError as error:
-        return error.returncode, out.getvalue()
-    return 0, out.getvalue()
-
-
-@pytest.fixture
-def workdir(tmp_path, monkeypatch) -> Path:
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
+    return command_run("import_dossier", *args)
 
 
 def povo_full(oso_examples) -> Path:
@@ -224,24 +212,9 @@ def test_command_line_exit_codes_and_output_from_a_real_process(oso_examples, tm
     }
     ok = tmp_path / "ok.xml"
     ok.write_bytes(povo_full(oso_examples).read_bytes())
-    manage = Path(settings.BASE_DIR) / "manage.py"
 
-    first = subprocess.run(
-        [sys.executable, str(manage), "import_dossier", "ok.xml", "--signup-group", "G8"],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    again = subprocess.run(
-        [sys.executable, str(manage), "import_dossier", "ok.xml", "missing.xml"],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    first = manage_py("import_dossier", "ok.xml", "--signup-group", "G8", cwd=tmp_path, env=env)
+    again = manage_py("import_dossier", "ok.xml", "missing.xml", cwd=tmp_path, env=env)
 
     assert first.returncode == 0, first.stderr
     assert first.stdout.endswith(": Nieuwe leerling aangemaakt\n")

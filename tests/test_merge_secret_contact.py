@@ -9,9 +9,7 @@ address, the phone and the e-mail are secret.
 from __future__ import annotations
 
 import pytest
-from django.conf import settings
 from django.urls import reverse
-from django.utils import translation
 
 from elk_mock import dataset
 from oso_format.reader import dossier_validate_many
@@ -20,14 +18,6 @@ from students.services.dossier_merge import DossierIn, dossiers_merge
 from tests.factories import SignupGroupFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _dutch_again_after_each_test():
-    """The test client leaves the last page's language active in this thread: later
-    tests that render text outside a request would read it in English."""
-    yield
-    translation.activate(settings.LANGUAGE_CODE)
 
 
 def _lotte() -> dataset.Pupil:

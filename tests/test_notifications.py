@@ -370,3 +370,91 @@ def test_production_refuses_to_start_with_notifications_on_and_no_secret(tmp_pat
 def test_demo_clock_start_is_before_every_demo_release():
     # The tests above rely on it: at the start demo-16 and aanm-08 both wait.
     assert DEMO_CLOCK_START < date(2021, 3, 29) < MAY
+
+
+def test_a_binding_hands_a_notification_over_without_the_http_signature(
+    notifying, elk_mock, demo_students, django_capture_on_commit_callbacks
+):
+    from requests.client.notifications import CallbackRejected
+    from requests.services.notifications import notification_delivery_apply
+
+    ids = _send_and_wait([demo_students["demo-16"]], django_capture_on_commit_callbacks)
+    public_id = str(TransferRequest.objects.get(id=ids[0]).public_id)
+    with django_capture_on_commit_callbacks(execute=False) as published:
+        outcome = notification_delivery_apply(delivery_id="chain-0001", request_ids=[public_id])
+    assert (outcome.known, outcome.fetching) == (1, 1)
+    assert [p.task.name for p in published] == ["oso_requests.poll_requests"]
+
+    before = _snapshot()
+    with pytest.raises(CallbackRejected) as replay:
+        notification_delivery_apply(delivery_id="chain-0001", request_ids=[public_id])
+    assert replay.value.status == 409
+    assert _snapshot() == before
+
+
+def test_a_request_the_endpoint_lost_is_registered_again_once_it_waits_again(
+    notifying, elk_mock, demo_students, django_capture_on_commit_callbacks
+):
+    ids = _send_and_wait([demo_students["demo-16"]], django_capture_on_commit_callbacks)
+    elk_mock.reset(faults=False, stats=False, requests=True)  # the endpoint restarted
+    with django_capture_on_commit_callbacks():
+        _ = notification_registrations_register(
+            registration_ids=list(NotificationRegistration.objects.values_list("id", flat=True))
+        )
+    assert NotificationRegistration.objects.get().failure_code == "unknown_request"
+
+    # The poll finds the request lost: it is submitted again (same id) and waits again.
+    with django_capture_on_commit_callbacks():
+        transfer_requests_poll(request_ids=ids)
+    TransferRequest.objects.filter(id=ids[0]).update(claim_token=None, claimed_until=None)
+    with django_capture_on_commit_callbacks():
+        transfer_requests_submit(request_ids=ids)
+    with django_capture_on_commit_callbacks() as published:
+        transfer_requests_poll(request_ids=ids)
+
+    assert _statuses(ids)[ids[0]] == RequestStatus.WAITING
+    registration = NotificationRegistration.objects.get()
+    assert (registration.status, registration.failure_code) == ("pending", "")
+    assert _task_names(published) == ["oso_requests.register_notifications"]
+    with django_capture_on_commit_callbacks():
+        _register_all()
+    assert elk_mock.notifications()["registered"] == "1"
+
+
+def test_a_registered_wait_near_its_limit_is_still_asked_at_the_limit(
+    notifying, elk_mock, demo_students, settings, django_capture_on_commit_callbacks
+):
+    ids = _send_and_wait([demo_students["demo-16"]], django_capture_on_commit_callbacks)
+    row = TransferRequest.objects.get(id=ids[0])
+    assert row.waiting_since is not None
+    # The wait ends in 10 minutes, before the hourly fallback would ask again.
+    ends_at = timezone.now() + timedelta(minutes=10)
+    TransferRequest.objects.filter(id=row.id).update(
+        waiting_since=ends_at - timedelta(days=settings.OSO_WAIT_MAX_DAYS),
+        next_attempt_at=ends_at,
+    )
+
+    with django_capture_on_commit_callbacks():
+        _register_all()
+
+    assert TransferRequest.objects.get(id=row.id).next_attempt_at == ends_at
+
+
+def test_staff_see_registrations_and_deliveries_in_the_admin_read_only(
+    notifying, elk_mock, demo_students, client, django_capture_on_commit_callbacks
+):
+    from django.urls import reverse
+
+    from tests.factories import UserFactory
+
+    _send_and_wait([demo_students["demo-16"]], django_capture_on_commit_callbacks)
+    NotificationDelivery.objects.create(delivery_id="d" * 32, received_at=timezone.now())
+    client.force_login(UserFactory(username="beheer", is_staff=True, is_superuser=True))
+    for model in ("notificationregistration", "notificationdelivery"):
+        page = client.get(
+            reverse(f"admin:oso_requests_{model}_changelist"), HTTP_ACCEPT_LANGUAGE="nl"
+        )
+        assert page.status_code == 200
+        assert client.get(reverse(f"admin:oso_requests_{model}_add")).status_code == 403
+    page = client.get(reverse("admin:oso_requests_notificationregistration_changelist"))
+    assert "Aan te melden" in page.content.decode()

@@ -268,3 +268,60 @@ def test_the_overview_costs_the_same_queries_for_10_and_300_pupils_with_history(
 
     expected = 10 * 2 + 290 * 3 if "history" in query else 300
     assert response.context["table"].paginator.count == expected
+
+
+def test_the_status_chips_keep_the_search_the_group_the_history_and_the_page_size(
+    portal_client, two_rounds
+):
+    group, _pupils, _other = two_rounds
+
+    response = portal_client.get(
+        OVERVIEW,
+        {"signup_group": group.pk, "q": "Hof", "history": "on", "per_page": "100"},
+    )
+
+    html = response.content.decode().replace("&amp;", "&")
+    [href] = re.findall(r'<li><a href="\?([^"]*status=not_changed)"', html)
+    assert f"signup_group={group.pk}" in href and "q=Hof" in href
+    assert "history=on" in href and "per_page=100" in href
+    chip = portal_client.get(f"{OVERVIEW}?{href}")
+    assert rows_in(chip) and all(r.status == RequestStatus.NOT_CHANGED for r in rows_in(chip))
+
+
+def test_select_all_with_toon_alle_aanvragen_takes_the_history_rows_too(
+    portal_client, two_rounds, monkeypatch
+):
+    group, pupils, _other = two_rounds
+    monkeypatch.setattr("requests.services.transfer_requests.enqueue_submit", lambda ids: None)
+    # An older, failed request of one pupil, whose latest one is finished.
+    old = TransferRequest.objects.filter(student=pupils[0], mode=RequestMode.CURRENT).get()
+    TransferRequest.objects.filter(pk=old.pk).update(status=RequestStatus.FAILED)
+    retry = reverse("oso_requests:retry")
+
+    latest_only = portal_client.post(
+        retry, {"select_all": "1", "query": f"signup_group={group.pk}"}, follow=True
+    )
+    old.refresh_from_db()
+    assert old.status == RequestStatus.FAILED
+    assert "niets opnieuw te proberen" in latest_only.content.decode()
+
+    portal_client.post(retry, {"select_all": "1", "query": f"signup_group={group.pk}&history=on"})
+    old.refresh_from_db()
+    assert old.status == RequestStatus.REQUESTED
+
+
+def test_the_overview_speaks_english_when_chosen(portal_client, two_rounds):
+    portal_client.post(reverse("set_language"), {"language": "en", "next": OVERVIEW})
+
+    html = portal_client.get(OVERVIEW).content.decode()
+
+    for label in (
+        "Name or student number",
+        "Kind of request",
+        "Rows per page",
+        "Show all requests",
+        "Request again",
+    ):
+        assert label in html
+    for dutch in ("Toon alle aanvragen", "Opnieuw aanvragen", "Rijen per pagina"):
+        assert dutch not in html

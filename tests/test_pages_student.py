@@ -5,10 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.urls import reverse
-from django.utils import translation
 
 from audit.models import AuditAction, AuditEntry
 from requests.models import RequestStatus
@@ -20,14 +18,6 @@ from tests.oso_dossier_edit import dossier_edit
 
 MARCH = dt.date(2021, 3, 1)
 MAY = dt.date(2021, 5, 10)
-
-
-@pytest.fixture(autouse=True)
-def _dutch_again_after_each_test():
-    """The test client leaves the last page's language active in this thread: later
-    tests that render text outside a request would read it in English."""
-    yield
-    translation.activate(settings.LANGUAGE_CODE)
 
 
 def merge(raw: bytes, *, group=None, name="dossier.xml"):

@@ -8,9 +8,7 @@ import html as html_lib
 import re
 
 import pytest
-from django.conf import settings
 from django.urls import reverse
-from django.utils import translation
 
 from requests.models import RequestStatus
 from students.models import DossierOutcome, ReceivedDossier, Student
@@ -22,14 +20,6 @@ MARCH = dt.date(2021, 3, 1)
 MAY = dt.date(2021, 5, 10)
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _dutch_again_after_each_test():
-    """The test client leaves the last page's language active in this thread: later
-    tests that render text outside a request would read it in English."""
-    yield
-    translation.activate(settings.LANGUAGE_CODE)
 
 
 def _merge(raw: bytes, *, name: str, group=None):

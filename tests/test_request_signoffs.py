@@ -174,3 +174,22 @@ def test_a_request_never_taken_by_the_chain_is_not_signed_off(elk_mock, demo_stu
 
     assert TransferRequest.objects.get(pk=request.pk).status == RequestStatus.FAILED
     assert not RequestSignoff.objects.exists()
+
+
+def test_staff_see_the_sign_offs_in_the_admin_in_dutch(elk_mock, demo_students, client):
+    from django.urls import reverse
+
+    from tests.factories import UserFactory
+
+    _send([demo_students["demo-01"]])
+    _send_pending_signoffs()
+    client.force_login(UserFactory(username="beheer", is_staff=True, is_superuser=True))
+
+    page = client.get(
+        reverse("admin:oso_requests_requestsignoff_changelist"), HTTP_ACCEPT_LANGUAGE="nl"
+    )
+
+    assert page.status_code == 200
+    content = page.content.decode()
+    assert str(RequestSignoff.objects.get().public_id) in content
+    assert "Afgemeld" in content and "Af te melden" in content  # the status and its filter

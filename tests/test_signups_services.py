@@ -127,3 +127,28 @@ def test_an_uploaded_list_left_in_preview_is_dropped_after_a_day():
     old.refresh_from_db()
     assert (old.status, old.raw) == (SignupImportStatus.DISCARDED, None)
     assert fresh.signup_import.status == SignupImportStatus.PREVIEW
+
+
+def test_signing_up_and_undoing_write_one_audit_entry_per_student():
+    from students.services.signups import signup_import_undo
+
+    group = SignupGroup.objects.create(name="Aanmeldingen", school_year="2021-2022")
+    result = signups_create(
+        signups=_signups(3, start=7000), signup_group=group, source=SignupSource.FILE, user="anna"
+    )
+    students = {s.pk: s.student_number for s in Student.objects.all()}
+
+    created = AuditEntry.objects.filter(action=AuditAction.SIGNUP_CREATED).order_by("pk")
+    assert [(e.student_id, e.student_number, e.actor) for e in created] == [
+        (pk, number, "anna") for pk, number in sorted(students.items())
+    ]
+    assert {e.details["signup_import_id"] for e in created} == {result.signup_import.pk}
+    assert {e.details["signup_group"] for e in created} == {"Aanmeldingen"}
+
+    assert signup_import_undo(signup_import_id=result.signup_import.pk, user="bram") == 3
+
+    undone = AuditEntry.objects.filter(action=AuditAction.SIGNUP_UNDONE).order_by("pk")
+    assert [(e.student_number, e.actor) for e in undone] == [
+        (number, "bram") for _pk, number in sorted(students.items())
+    ]
+    assert {e.details["signup_import_id"] for e in undone} == {result.signup_import.pk}

@@ -2,15 +2,9 @@
 
 from __future__ import annotations
 
-import io
-import subprocess
-import sys
 from pathlib import Path
 
-import pytest
-from django.conf import settings
-from django.core.management import CommandError, call_command
-
+from tests.command_support import command_run, manage_py
 from tests.test_dossier_reader import ADVICE, PUPIL, crafted
 
 DATA = Path(__file__).resolve().parent / "data" / "dossiers"
@@ -18,18 +12,7 @@ NO_CATEGORIES = 'Een overstapdossier moet het blok "Categorie uitlevering" bevat
 
 
 def run(*args) -> tuple[int, str]:
-    out = io.StringIO()
-    try:
-        call_command("validate_dossier", *args, stdout=out, stderr=io.StringIO())
-    except CommandError as error:
-        return error.returncode, out.getvalue()
-    return 0, out.getvalue()
-
-
-@pytest.fixture
-def workdir(tmp_path, monkeypatch) -> Path:
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
+    return command_run("validate_dossier", *args)
 
 
 def test_valid_files_say_geldig_and_exit_0(oso_examples):
@@ -111,14 +94,8 @@ def test_the_command_changes_nothing(db, oso_examples):
 def test_the_real_command_line_keeps_the_contract(tmp_path, oso_examples):
     bad = tmp_path / "bad.xml"
     bad.write_bytes(crafted("POVO_full", lambda d: d.set(f"{ADVICE}/advies", "99")))
-    manage = Path(settings.BASE_DIR) / "manage.py"
 
-    result = subprocess.run(
-        [sys.executable, str(manage), "validate_dossier", str(oso_examples[0]), str(bad)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = manage_py("validate_dossier", str(oso_examples[0]), str(bad))
 
     assert result.returncode == 1
     assert result.stdout.splitlines() == [

@@ -50,11 +50,13 @@ from requests.services.backoff import retry_delay
 from requests.services.enqueue import capped_countdown, chunked, enqueue_poll
 from requests.services.enqueue import enqueue_register as enqueue_register_chunk
 from requests.services.lease import claim_lease
-from requests.services.waiting import waiting_remarks_at
+from requests.services.waiting import wait_limit, waiting_remarks_at
 
 logger = logging.getLogger(__name__)
 
 _POLLABLE = (RequestStatus.REQUESTED, RequestStatus.WAITING)
+# The endpoint's answer for a request it does not know (it restarted and lost it).
+_LOST = "unknown_request"
 _REGISTRATION_FIELDS = (
     "status",
     "attempts",
@@ -77,19 +79,21 @@ def notifications_after_poll(*, rows: Sequence[TransferRequest], now: datetime) 
     """After a poll: register the requests it left waiting; returns the registrations queued.
 
     New waits get a registration; a wait after a callback registers again (the file was not
-    there when the worker that held the row asked); a registered wait is next polled only
-    at the fallback interval.
+    there when the worker that held the row asked), and so does one the endpoint had lost
+    (``unknown_request``: it restarted; the request was submitted again since); a registered
+    wait is next polled only at the fallback interval.
     """
     waiting = [row.id for row in rows if row.status == RequestStatus.WAITING]
     if not waiting or not notifications_enabled():
         return []
     until = now + _grace()
     with transaction.atomic():
-        existing = dict(
-            NotificationRegistration.objects.filter(request_id__in=waiting).values_list(
-                "request_id", "status"
-            )
-        )
+        existing = {
+            request_id: (status, code)
+            for request_id, status, code in NotificationRegistration.objects.filter(
+                request_id__in=waiting
+            ).values_list("request_id", "status", "failure_code")
+        }
         NotificationRegistration.objects.bulk_create(
             [
                 NotificationRegistration(request_id=request_id, claimed_until=until)
@@ -98,19 +102,28 @@ def notifications_after_poll(*, rows: Sequence[TransferRequest], now: datetime) 
             ],
             ignore_conflicts=True,
         )
-        again = [rid for rid, status in existing.items() if status == NotificationStatus.NOTIFIED]
+        register_again = Q(status=NotificationStatus.NOTIFIED) | Q(
+            status=NotificationStatus.FAILED, failure_code=_LOST
+        )
+        again = [
+            rid
+            for rid, (status, code) in existing.items()
+            if status == NotificationStatus.NOTIFIED
+            or (status == NotificationStatus.FAILED and code == _LOST)
+        ]
         if again:
-            NotificationRegistration.objects.filter(
-                request_id__in=again, status=NotificationStatus.NOTIFIED
-            ).update(
+            NotificationRegistration.objects.filter(register_again, request_id__in=again).update(
                 status=NotificationStatus.PENDING,
                 attempts=0,
                 next_attempt_at=None,
                 claim_token=None,
                 claimed_until=until,
+                failure_code="",
             )
         registered = [
-            rid for rid, status in existing.items() if status == NotificationStatus.REGISTERED
+            rid
+            for rid, (status, _code) in existing.items()
+            if status == NotificationStatus.REGISTERED
         ]
         _poll_at_fallback(registered, now=now)
         queued = list(
@@ -131,6 +144,8 @@ def _poll_at_fallback(request_ids: Sequence[int], *, now: datetime) -> None:
     until = now + timedelta(seconds=settings.OSO_NOTIFICATION_FALLBACK_POLL_SECONDS)
     TransferRequest.objects.filter(
         Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lt=until),
+        # A wait that reaches its limit before then keeps its last question at the limit.
+        Q(waiting_since__isnull=True) | Q(waiting_since__gt=until - wait_limit()),
         id__in=list(request_ids),
         status=RequestStatus.WAITING,
         claimed_until__isnull=True,
@@ -292,6 +307,23 @@ def notification_callback_receive(
         now=now.timestamp(),
         max_age=settings.OSO_NOTIFICATION_MAX_AGE_SECONDS,
     )
+    return notification_delivery_apply(
+        delivery_id=callback.delivery_id, request_ids=callback.request_ids, now=now
+    )
+
+
+def notification_delivery_apply(
+    *, delivery_id: str, request_ids: Sequence[str], now: datetime | None = None
+) -> CallbackOutcome:
+    """Fetch at once the files a trusted notification announces (one transaction).
+
+    The entry point for any binding: the HTTP callback view calls it after the signature
+    check; a binding that receives the chain's ``notificatieRequest`` otherwise (its own
+    authentication) calls it with the chain's delivery id and our request ids.
+    ``CallbackRejected`` (409 a delivery seen before, 404 no request of ours) changes nothing.
+    """
+    now = now or timezone.now()
+    callback = Callback(delivery_id=delivery_id, request_ids=tuple(dict.fromkeys(request_ids)))
     with transaction.atomic():
         return _callback_apply(callback, now=now)
 

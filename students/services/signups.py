@@ -133,23 +133,17 @@ def signups_create(
             .order_by("pk")
             .values_list("pk", "student_number")
         )
-        audit_record_many(
-            entries=[
-                AuditInput(
-                    actor=user,
-                    action=AuditAction.SIGNUP_CREATED,
-                    student_id=pk,
-                    student_number=number,
-                    summary=f"{source}: {signup_group}",
-                    details={
-                        "signup_import_id": signup_import.pk,
-                        "source": source,
-                        "signup_group": signup_group.name,
-                        "school_year": signup_group.school_year,
-                    },
-                )
-                for pk, number in created
-            ]
+        _audit_each_student(
+            students=created,
+            user=user,
+            action=AuditAction.SIGNUP_CREATED,
+            summary=f"{source}: {signup_group}",
+            details={
+                "signup_import_id": signup_import.pk,
+                "source": source,
+                "signup_group": signup_group.name,
+                "school_year": signup_group.school_year,
+            },
         )
     return SignupResult(
         signup_import=signup_import, student_ids=[pk for pk, _n in created], already=already
@@ -158,6 +152,30 @@ def signups_create(
 
 def _names_of(signup: SignupIn) -> dict[str, str]:
     return {name: getattr(signup, name) for name in SIGNUP_NAME_FIELDS}
+
+
+def _audit_each_student(
+    *,
+    students: Sequence[tuple[int, str]],
+    user: str,
+    action: AuditAction,
+    summary: str,
+    details: dict[str, object],
+) -> None:
+    """One audit entry per student (id, student number), all with the same text."""
+    audit_record_many(
+        entries=[
+            AuditInput(
+                actor=user,
+                action=action,
+                student_id=pk,
+                student_number=number,
+                summary=summary,
+                details=dict(details),
+            )
+            for pk, number in students
+        ]
+    )
 
 
 # --- A signup list on the page: preview, then import the valid rows or none ------------
@@ -269,18 +287,12 @@ def signup_import_undo(*, signup_import_id: int, user: str) -> int:
             .order_by("pk")
             .values_list("pk", "student_number")
         )
-        audit_record_many(
-            entries=[
-                AuditInput(
-                    actor=user,
-                    action=AuditAction.SIGNUP_UNDONE,
-                    student_id=pk,
-                    student_number=number,
-                    summary=f"signup import {signup_import.pk} undone",
-                    details={"signup_import_id": signup_import.pk},
-                )
-                for pk, number in rows
-            ]
+        _audit_each_student(
+            students=rows,
+            user=user,
+            action=AuditAction.SIGNUP_UNDONE,
+            summary=f"signup import {signup_import.pk} undone",
+            details={"signup_import_id": signup_import.pk},
         )
         ids = [pk for pk, _number in rows]
         for start in range(0, len(ids), 500):

@@ -91,10 +91,17 @@ class Command(BaseCommand):
         callbacks with the portal's shared secret.
         """
         env = dict(os.environ)
-        if settings.OSO_NOTIFICATIONS:
+        if settings.OSO_NOTIFICATIONS and options["no_web"] and not self._callback_url_set():
+            # No web app here to be called back on: the worker keeps polling as before.
+            env["OSO_NOTIFICATIONS"] = "0"
+        elif settings.OSO_NOTIFICATIONS:
             env.setdefault("OSO_NOTIFICATION_CALLBACK_URL", self._callback_url(options))
             env["ELK_MOCK_NOTIFY_SECRET"] = settings.OSO_NOTIFICATION_SECRET or ""
         return env
+
+    @staticmethod
+    def _callback_url_set() -> bool:
+        return bool(os.environ.get("OSO_NOTIFICATION_CALLBACK_URL"))
 
     @staticmethod
     def _callback_url(options) -> str:
@@ -136,6 +143,6 @@ class Command(BaseCommand):
         command += ["--port", str(url.port or 80), "--dataset", options["mock_dataset"]]
         if options["mock_clock"]:
             command += ["--clock", options["mock_clock"]]
-        if env.get("OSO_NOTIFICATION_CALLBACK_URL") and settings.OSO_NOTIFICATIONS:
+        if env.get("OSO_NOTIFICATION_CALLBACK_URL") and env.get("OSO_NOTIFICATIONS") != "0":
             command += ["--notify-url", env["OSO_NOTIFICATION_CALLBACK_URL"]]
         return command

@@ -308,3 +308,20 @@ def test_select_all_with_toon_alle_aanvragen_takes_the_history_rows_too(
     portal_client.post(retry, {"select_all": "1", "query": f"signup_group={group.pk}&history=on"})
     old.refresh_from_db()
     assert old.status == RequestStatus.REQUESTED
+
+
+def test_the_overview_speaks_english_when_chosen(portal_client, two_rounds):
+    portal_client.post(reverse("set_language"), {"language": "en", "next": OVERVIEW})
+
+    html = portal_client.get(OVERVIEW).content.decode()
+
+    for label in (
+        "Name or student number",
+        "Kind of request",
+        "Rows per page",
+        "Show all requests",
+        "Request again",
+    ):
+        assert label in html
+    for dutch in ("Toon alle aanvragen", "Opnieuw aanvragen", "Rijen per pagina"):
+        assert dutch not in html

@@ -14,7 +14,7 @@ import binascii
 import hashlib
 import logging
 from collections.abc import Sequence
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 import httpx
 from lxml import etree
@@ -328,9 +328,7 @@ class EndpointClient:
         """ELK's placements, and the pupils whose file changed after ``since`` (blue dot)."""
         params = {"school": self.school_brin}
         if since is not None:
-            if since.tzinfo is None:
-                since = since.replace(tzinfo=UTC)
-            params["since"] = since.isoformat()
+            params["since"] = aware(since).isoformat()
         root = self._envelope("GET", "/elk/feed", "feed", params=params)
         try:
             as_of = aware(datetime.fromisoformat(root.get("asOf") or ""))

@@ -27,13 +27,13 @@ with a reason, the pupil stays, and no blue dot asks for them again.
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
+from common.chunks import id_chunks
+from common.clock import aware
 from requests.client import EndpointError, Feed, Placement, exchange_from_settings
 from requests.models import (
     ElkFeedRead,
@@ -115,7 +115,7 @@ def elk_feed_apply(*, feed: Feed) -> ElkFeedRead:
                 ElkChangeIn(
                     bsn=change.bsn,
                     education_number=change.education_number,
-                    changed_at=_aware(change.changed_at),
+                    changed_at=aware(change.changed_at),
                 )
                 for change in feed.changed
             ],
@@ -125,7 +125,7 @@ def elk_feed_apply(*, feed: Feed) -> ElkFeedRead:
         if unknown and settings.OSO_ELK_SIGNUPS:
             _placements_sign_up(unknown)
         return ElkFeedRead.objects.create(
-            as_of=_aware(feed.as_of) if feed.as_of else None,
+            as_of=aware(feed.as_of) if feed.as_of else None,
             placements=len(feed.placements),
             changed=len(feed.changed),
             blue_dots=applied.blue,
@@ -210,16 +210,10 @@ def elk_blue_dots_rerequest(*, user: str = ELK_FEED_USER) -> RequestBatch | None
             return None
         transfer_requests_add(student_ids=student_ids, user=user)
         ready_ids: list[int] = []
-        for start in range(0, len(student_ids), 500):
+        for part in id_chunks(student_ids):
             ready_ids += TransferRequest.objects.filter(
-                student_id__in=student_ids[start : start + 500], status=RequestStatus.READY
+                student_id__in=part, status=RequestStatus.READY
             ).values_list("id", flat=True)
         return transfer_requests_send(
             request_ids=ready_ids, mode=RequestMode.CHANGES_SINCE, changed_since=None, user=user
         )
-
-
-def _aware(value: datetime) -> datetime:
-    if timezone.is_naive(value):
-        return timezone.make_aware(value, UTC)
-    return value

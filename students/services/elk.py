@@ -20,10 +20,10 @@ from datetime import UTC, date, datetime
 from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
+from common.chunks import id_chunk_size, id_chunks
 from students.models import ElkDot, ElkStatus, PriorEducation, Student
 
 _DOT_FIELDS = ("elk_status", "elk_status_date", "elk_dot", "elk_changed_at")
-_CHUNK = 500
 # The statuses of a pupil ELK lists as placed at our school.
 ELK_PLACED_STATUSES = (ElkStatus.PLACED, ElkStatus.PLACED_GUIDED)
 
@@ -94,7 +94,9 @@ def students_elk_apply(
             student.elk_dot = ElkDot.BLUE
             applied.blue += 1
         touched[student.pk] = student
-    Student.objects.bulk_update(list(touched.values()), fields=_DOT_FIELDS, batch_size=_CHUNK)
+    Student.objects.bulk_update(
+        list(touched.values()), fields=_DOT_FIELDS, batch_size=id_chunk_size()
+    )
     return applied
 
 
@@ -105,8 +107,8 @@ def students_elk_withdraw(*, placed_ids: set[int]) -> list[int]:
         set(Student.objects.filter(elk_status__in=ELK_PLACED_STATUSES).values_list("pk", flat=True))
         - placed_ids
     )
-    for start in range(0, len(withdrawn), _CHUNK):
-        Student.objects.filter(pk__in=withdrawn[start : start + _CHUNK]).update(
+    for part in id_chunks(withdrawn):
+        Student.objects.filter(pk__in=part).update(
             elk_status=ElkStatus.WITHDRAWN, elk_status_date=timezone.localdate()
         )
     return withdrawn
@@ -131,7 +133,9 @@ def students_elk_placements_set(
         placement = by_identifier.get(student.bsn) or by_identifier[student.education_number]
         student.elk_status = placement.status
         student.elk_status_date = placement.date
-    Student.objects.bulk_update(students, ["elk_status", "elk_status_date"], batch_size=_CHUNK)
+    Student.objects.bulk_update(
+        students, ["elk_status", "elk_status_date"], batch_size=id_chunk_size()
+    )
 
 
 def students_elk_fetched(*, student_ids: Iterable[int], released_on: Mapping[int, date]) -> None:
@@ -183,18 +187,18 @@ class _StudentIndex:
             ("bsn", sorted(bsns)),
             ("education_number", sorted(education_numbers)),
         ):
-            for start in range(0, len(values), _CHUNK):
-                for student in Student.objects.filter(
-                    **{f"{field_name}__in": values[start : start + _CHUNK]}
-                ).only("id", "bsn", "education_number", *_DOT_FIELDS):
+            for identifiers in id_chunks(values):
+                for student in Student.objects.filter(**{f"{field_name}__in": identifiers}).only(
+                    "id", "bsn", "education_number", *_DOT_FIELDS
+                ):
                     students[student.pk] = student
         last_dates: dict[int, date | None] = {}
         ids = sorted(students)
-        for start in range(0, len(ids), _CHUNK):
+        for part in id_chunks(ids):
             last_dates.update(
-                PriorEducation.objects.filter(
-                    student_id__in=ids[start : start + _CHUNK]
-                ).values_list("student_id", "last_dossier_date")
+                PriorEducation.objects.filter(student_id__in=part).values_list(
+                    "student_id", "last_dossier_date"
+                )
             )
         return cls(students.values(), last_dates)
 

@@ -25,12 +25,9 @@ from django.utils import timezone
 from audit.models import AuditAction
 from audit.purge_messages import NO_SIGNUP_GROUPS
 from audit.services import AuditInput, audit_record_many
+from common.chunks import id_chunks
 from students.models import ElkStatus, ReceivedDossier, SignupGroup, Student
 from students.validators import validate_school_year
-
-# Students deleted per statement, so that a region's 10,000 pupils do not end
-# up in one enormous IN list.
-PURGE_CHUNK_SIZE = 500
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -115,8 +112,7 @@ def students_purge(
             .select_for_update(of=("self",))
             .values_list("pk", "student_number", "elk_status", "signup_group__name")
         )
-        for start in range(0, len(rows), PURGE_CHUNK_SIZE):
-            chunk = rows[start : start + PURGE_CHUNK_SIZE]
+        for chunk in id_chunks(rows):
             audit_record_many(
                 entries=[
                     AuditInput(
@@ -161,8 +157,7 @@ def _dossiers_purge(*, school_year: str, received_until: date, actor: str) -> tu
         .select_for_update()
         .values_list("pk", "outcome", "received_at", "collection_date")
     )
-    for start in range(0, len(rows), PURGE_CHUNK_SIZE):
-        chunk = rows[start : start + PURGE_CHUNK_SIZE]
+    for chunk in id_chunks(rows):
         audit_record_many(
             entries=[
                 AuditInput(

@@ -17,11 +17,9 @@ from django.utils.translation import gettext as _
 
 from audit.models import AuditAction
 from audit.services import AuditInput, audit_record, audit_record_many
+from common.chunks import id_chunks
 from students.models import NAW_FIELDS, SignupGroup, Student
 from students.validators import school_year_for, validate_school_year
-
-# Students deleted per statement (SQLite allows few parameters per query).
-DELETE_CHUNK_SIZE = 500
 
 
 @transaction.atomic
@@ -58,9 +56,9 @@ def students_delete(*, student_ids: Iterable[int], user: str) -> int:
     ids = sorted(set(student_ids))
     deleted = 0
     with transaction.atomic():
-        for start in range(0, len(ids), DELETE_CHUNK_SIZE):
+        for part in id_chunks(ids):
             rows = list(
-                Student.objects.filter(pk__in=ids[start : start + DELETE_CHUNK_SIZE])
+                Student.objects.filter(pk__in=part)
                 .select_for_update(of=("self",))
                 .values_list("pk", "student_number", "signup_group__name")
             )

@@ -52,7 +52,7 @@ def search(page, surname: str) -> None:
 
 def add_all_results(page) -> None:
     page.get_by_label("Alle rijen op deze pagina selecteren").check()
-    page.get_by_label(re.compile(r"^Alle \d+ resulta(at|ten) selecteren")).check()
+    page.get_by_label(re.compile(r"^(Alle \d+ resultaten|Het enige resultaat) selecteren")).check()
     page.get_by_role("button", name="Toevoegen aan overstapdossier-aanvragen").click()
     page.wait_for_url(re.compile(r"/requests/$"))
 
@@ -141,7 +141,9 @@ def test_the_seed_story_from_search_to_a_kept_correction(
     page.get_by_role("link", name="Corrigeren in beheer").click()
     page.locator("#id_surname").fill("Boer-Visser")
     page.locator("input[name=_save]").click()
-    expect(page.locator(".messagelist")).to_be_visible()
+    # Saved: back on the pupil's page the admin was opened from, with the admin's message.
+    page.wait_for_url(f"{page.base}/students/{boer.student_number}/")
+    expect(page.locator(".messages")).to_contain_text("met succes gewijzigd")
     assert NawCorrection.objects.get(student=boer, field="surname").value == "Boer-Visser"
 
     # The late file is out; re-request De Boer with Mutaties vanaf a date.

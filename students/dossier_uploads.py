@@ -174,6 +174,12 @@ def _is_zip(upload: Upload, name: str) -> bool:
 def _zip_entries(upload: Upload, zip_name: str, budget: _Budget) -> list[UploadEntry]:
     shown_zip = redact_identifiers(zip_name)
     upload.seek(0)
+    declared = _declared_entries(_as_binary(upload))
+    if declared is not None and declared > 2 * budget.max_files:
+        # Millions of tiny entries would cost the memory of reading their directory:
+        # refused from the count in the end record, before that directory is read.
+        return [RefusedFile(source_name=shown_zip, reason=TOO_MANY(limit=budget.max_files))]
+    upload.seek(0)
     try:
         archive = zipfile.ZipFile(_as_binary(upload))
         infos = [i for i in archive.infolist() if not i.is_dir()]
@@ -221,6 +227,21 @@ def _entry_refusal(info: zipfile.ZipInfo) -> Message | None:
     if name.lower().endswith(".zip"):
         return NESTED_ZIP()
     return None
+
+
+def _declared_entries(file: IO[bytes]) -> int | None:
+    """The number of entries (files and folders) a ZIP's end record declares, if readable."""
+    # zipfile reads its end record with this helper before anything else (it handles
+    # ZIP64 too); it is not public, so its absence only skips the early check.
+    end_record = getattr(zipfile, "_EndRecData", None)
+    index = getattr(zipfile, "_ECD_ENTRIES_TOTAL", None)
+    if end_record is None or index is None:
+        return None
+    try:
+        record = end_record(file)
+    except (OSError, ValueError, EOFError):
+        return None
+    return int(record[index]) if record else None
 
 
 def _as_binary(upload: Upload) -> IO[bytes]:

@@ -469,3 +469,25 @@ def test_files_of_unknown_pupils_without_a_group_point_to_the_field(portal_clien
     html = response.content.decode()
     assert "2 bestanden zijn mislukt omdat er geen leerling werd gevonden" in html
     assert "Kies de aanmeldingsgroep voor nieuwe leerlingen" in html
+
+
+def test_a_zip_declaring_far_more_entries_than_allowed_is_refused_before_its_directory_is_read(
+    portal_client, group, settings, monkeypatch
+):
+    settings.OSO_UPLOAD_MAX_FILES = 3
+    archive = zip_upload("veel.zip", [(f"{i}.xml", b"<x/>") for i in range(7)])
+    monkeypatch.setattr(
+        zipfile.ZipFile, "_RealGetContents", lambda self: pytest.fail("directory was read")
+    )
+
+    response = portal_client.post(
+        IMPORT,
+        {"files": [archive], "signup_group": group.pk},
+        HTTP_ACCEPT_LANGUAGE="nl",
+        follow=True,
+    )
+
+    [row] = response.context["results"]
+    assert row["source_name"] == "veel.zip"
+    assert "meer dan 3 bestanden" in row["reason"]
+    assert not ReceivedDossier.objects.exists()

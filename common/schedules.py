@@ -13,6 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 
 @dataclass(frozen=True)
@@ -20,7 +22,8 @@ class Schedule:
     name: str  # the PeriodicTask name staff see; never rename (the sync finds it by name)
     task: str  # the registered Celery task name
     every_seconds: int  # the interval a new schedule starts with
-    description: str
+    # Stored in Dutch (the portal's language) by the sync: staff read it in the admin.
+    description: str | Promise
 
 
 def code_schedules() -> list[Schedule]:
@@ -29,7 +32,7 @@ def code_schedules() -> list[Schedule]:
             name="oso-poll-due-requests",
             task="oso_requests.poll_due_requests",
             every_seconds=settings.OSO_POLL_DUE_INTERVAL_SECONDS,
-            description=(
+            description=_(
                 "Asks the endpoint again for every request 'Aangevraagd' or 'Wacht op "
                 "basisschool' whose next attempt is due."
             ),
@@ -38,7 +41,7 @@ def code_schedules() -> list[Schedule]:
             name="oso-sweep-stuck-requests",
             task="oso_requests.sweep_stuck_requests",
             every_seconds=settings.OSO_SWEEP_INTERVAL_SECONDS,
-            description=(
+            description=_(
                 "Queues again the requests whose worker died or whose queued task was lost "
                 "(their claim expired)."
             ),
@@ -47,7 +50,7 @@ def code_schedules() -> list[Schedule]:
             name="oso-read-elk-feed",
             task="oso_requests.read_elk_feed",
             every_seconds=settings.OSO_ELK_FEED_INTERVAL_SECONDS,
-            description=(
+            description=_(
                 "Reads ELK's placements and blue dots, and sends a 'Mutaties vanaf' request "
                 "for every student with a blue dot."
             ),

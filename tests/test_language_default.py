@@ -75,3 +75,18 @@ def test_the_periodic_task_form_in_the_admin_reads_in_dutch(client):
     assert "Intervalschema van de taak." in html
     assert "elke 30 seconden" in html
     assert "Set only one schedule type" not in html
+
+
+def test_the_periodic_tasks_are_described_in_dutch_whatever_language_syncs_them():
+    from django.utils import translation
+    from django_celery_beat.models import PeriodicTask
+
+    from requests.services.beat import periodic_tasks_sync
+
+    with translation.override("en"):
+        periodic_tasks_sync()
+        again = periodic_tasks_sync()
+
+    feed = PeriodicTask.objects.get(name="oso-read-elk-feed")
+    assert feed.description.startswith("Leest de plaatsingen en blauwe stippen van ELK")
+    assert again.updated == []  # a second sync finds nothing to change

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import translation
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
 from common.schedules import code_schedules
@@ -31,6 +33,9 @@ class ScheduleSyncResult:
 def periodic_tasks_sync() -> ScheduleSyncResult:
     result = ScheduleSyncResult()
     schedules = code_schedules()
+    # The descriptions are stored in the portal's language whichever one this process has.
+    with translation.override(settings.LANGUAGE_CODE):
+        descriptions = {schedule.name: str(schedule.description) for schedule in schedules}
     with transaction.atomic():
         for schedule in schedules:
             existing = PeriodicTask.objects.filter(name=schedule.name).first()
@@ -45,7 +50,7 @@ def periodic_tasks_sync() -> ScheduleSyncResult:
                     args="[]",
                     kwargs="{}",
                     enabled=True,
-                    description=schedule.description,
+                    description=descriptions[schedule.name],
                 )
                 result.created.append(schedule.name)
                 continue
@@ -53,7 +58,7 @@ def periodic_tasks_sync() -> ScheduleSyncResult:
                 "task": schedule.task,
                 "args": "[]",
                 "kwargs": "{}",
-                "description": schedule.description,
+                "description": descriptions[schedule.name],
             }
             changed = [name for name, value in wanted.items() if getattr(existing, name) != value]
             if changed:

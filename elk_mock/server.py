@@ -16,6 +16,7 @@ import socket
 import threading
 import time
 from collections import Counter
+from collections.abc import Iterable
 from datetime import date, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -26,7 +27,7 @@ from elk_mock import faults
 from elk_mock.dataset import SECONDARY_SCHOOLS
 from elk_mock.faults import FaultPlan, break_xml
 from elk_mock.notifications import DEMO_SECRET, NotificationHub
-from elk_mock.state import EndpointState, ResultState, SignoffItem, SubmitItem
+from elk_mock.state import Ack, EndpointState, ResultState, SignoffItem, SubmitItem
 
 PROTOCOL_VERSION = "1"
 MAX_ITEMS = 1000
@@ -318,26 +319,18 @@ class Handler(BaseHTTPRequestHandler):
         self._send(200, payload)
 
     def _submit(self, items: list[SubmitItem]) -> bytes:
-        acks = self.server.state.submit(items)
-        root = etree.Element(
-            "submitResponse", version=PROTOCOL_VERSION, clock=self.server.state.clock.isoformat()
-        )
-        for ack in acks:
-            element = etree.SubElement(root, "ack", requestId=ack.request_id)
-            element.set("accepted", "true" if ack.accepted else "false")
-            if ack.session_id:
-                element.set("sessionId", ack.session_id)
-            if not ack.accepted:
-                element.set("code", ack.code)
-                element.text = ack.message
-        return _xml(root)
+        return self._acks("submitResponse", self.server.state.submit(items))
 
     def _signoff(self, items: list[SignoffItem]) -> bytes:
         acks, repeats = self.server.state.sign_off(items)
         if repeats:
             self.server.count(signoff_repeats=repeats)
+        return self._acks("signoffResponse", acks)
+
+    def _acks(self, response: str, acks: Iterable[Ack]) -> bytes:
+        """A submit's or sign-off's answer: one ``ack`` per request, with its session."""
         root = etree.Element(
-            "signoffResponse", version=PROTOCOL_VERSION, clock=self.server.state.clock.isoformat()
+            response, version=PROTOCOL_VERSION, clock=self.server.state.clock.isoformat()
         )
         for ack in acks:
             element = etree.SubElement(root, "ack", requestId=ack.request_id)

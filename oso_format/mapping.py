@@ -177,25 +177,9 @@ def _final_tests(block: etree._Element | None, version: OsoVersion) -> tuple[Fin
     for result in block.iterfind(t("eindtoetsresultaat")):
         levels: list[ReferenceLevel] = []
         for part in result.iterfind(f"{t('onderdelen')}/{t('onderdeel')}"):
-            part_level = part.find(t("ond_referentieniveau"))
-            if part_level is not None:
-                levels.append(
-                    ReferenceLevel(
-                        code=text(part.find(t("onderdeelcode"))),
-                        name=text(part.find(t("onderdeelomschrijving"))),
-                        level=text(part_level),
-                    )
-                )
+            levels.extend(_reference_level(part, version, kind="ond", names="onderdeel"))
             for domain in part.iterfind(f"{t('domeinen')}/{t('domein')}"):
-                domain_level = domain.find(t("dom_referentieniveau"))
-                if domain_level is not None:
-                    levels.append(
-                        ReferenceLevel(
-                            code=text(domain.find(t("domeincode"))),
-                            name=text(domain.find(t("domeinomschrijving"))),
-                            level=text(domain_level),
-                        )
-                    )
+                levels.extend(_reference_level(domain, version, kind="dom", names="domein"))
         score = text(result.find(t("standaardscore")))
         tests.append(
             FinalTest(
@@ -210,6 +194,23 @@ def _final_tests(block: etree._Element | None, version: OsoVersion) -> tuple[Fin
             )
         )
     return tuple(tests)
+
+
+def _reference_level(
+    element: etree._Element, version: OsoVersion, *, kind: str, names: str
+) -> tuple[ReferenceLevel, ...]:
+    """The level a part (``ond_``) or domain (``dom_``) of a final test reached, if it has one."""
+    t = version.tag
+    level = element.find(t(f"{kind}_referentieniveau"))
+    if level is None:
+        return ()
+    return (
+        ReferenceLevel(
+            code=text(element.find(t(f"{names}code"))),
+            name=text(element.find(t(f"{names}omschrijving"))),
+            level=text(level),
+        ),
+    )
 
 
 def _attachments(root: etree._Element, version: OsoVersion) -> tuple[Attachment, ...]:

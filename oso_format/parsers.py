@@ -17,7 +17,7 @@ one per thread and option set, and ``hardened_parser`` gives a fresh one.
 from __future__ import annotations
 
 import threading
-from typing import NamedTuple
+from typing import NamedTuple, TypedDict, Unpack
 
 from lxml import etree
 
@@ -32,38 +32,30 @@ class ParserOptions(NamedTuple):
     collect_ids: bool = True
 
 
-def hardened_parser(
-    *,
-    huge_tree: bool = False,
-    remove_comments: bool = False,
-    remove_pis: bool = False,
-    remove_blank_text: bool = False,
-    collect_ids: bool = True,
-) -> etree.XMLParser:
+class ParserChoices(TypedDict, total=False):
+    """What a caller may choose (``ParserOptions`` gives the defaults)."""
+
+    huge_tree: bool
+    remove_comments: bool
+    remove_pis: bool
+    remove_blank_text: bool
+    collect_ids: bool
+
+
+def hardened_parser(**choices: Unpack[ParserChoices]) -> etree.XMLParser:
     """A new parser with the fixed hardening and the caller's choice of what to keep."""
     return etree.XMLParser(
         resolve_entities=False,
         no_network=True,
         load_dtd=False,
         dtd_validation=False,
-        huge_tree=huge_tree,
-        remove_comments=remove_comments,
-        remove_pis=remove_pis,
-        remove_blank_text=remove_blank_text,
-        collect_ids=collect_ids,
+        **ParserOptions(**choices)._asdict(),
     )
 
 
-def thread_parser(
-    *,
-    huge_tree: bool = False,
-    remove_comments: bool = False,
-    remove_pis: bool = False,
-    remove_blank_text: bool = False,
-    collect_ids: bool = True,
-) -> etree.XMLParser:
+def thread_parser(**choices: Unpack[ParserChoices]) -> etree.XMLParser:
     """This thread's parser for these options, built once (for ``etree.fromstring``)."""
-    key = ParserOptions(huge_tree, remove_comments, remove_pis, remove_blank_text, collect_ids)
+    key = ParserOptions(**choices)
     parsers: dict[ParserOptions, etree.XMLParser] | None = getattr(_local, "parsers", None)
     if parsers is None:
         parsers = {}

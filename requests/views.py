@@ -7,6 +7,7 @@ through ``requests.services``.
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -230,6 +231,23 @@ class SelectedRequestsMixin:
             return list(filtered_requests(params).order_by().values_list("pk", flat=True))
         return [int(v) for v in request.POST.getlist("request_ids") if v.isdigit()]
 
+    def send_choice(self, request) -> tuple[list[int], dict[str, Any]] | None:
+        """The selected rows and the valid mode and date of *Aanvragen* or *Opnieuw aanvragen*.
+
+        ``None`` when there is nothing to send: the choices are kept for the page, and an
+        empty selection is said.
+        """
+        form = SendForm(request.POST)
+        ids = self.selected_ids(request)
+        if not form.is_valid():
+            keep_choices(request)
+            return None
+        if not ids:
+            keep_choices(request)
+            messages.error(request, text.NOTHING_SELECTED)
+            return None
+        return ids, form.cleaned_data
+
     def back(self, request, **extra) -> HttpResponseRedirect:
         query = QueryDict(request.POST.get("query", ""), mutable=True)
         for key, value in extra.items():
@@ -241,20 +259,14 @@ class SendRequestsView(PortalAccessMixin, SelectedRequestsMixin, View):
     """*Aanvragen*: send the selected ready requests as one batch."""
 
     def post(self, request):
-        form = SendForm(request.POST)
-        ids = self.selected_ids(request)
-        if not form.is_valid():
-            keep_choices(request)
+        chosen = self.send_choice(request)
+        if chosen is None:
             return self.back(request)
-        if not ids:
-            keep_choices(request)
-            messages.error(request, text.NOTHING_SELECTED)
-            return self.back(request)
-        mode = form.cleaned_data["mode"]
+        ids, choice = chosen
         batch = transfer_requests_send(
             request_ids=ids,
-            mode=mode,
-            changed_since=form.cleaned_data["changed_since"],
+            mode=choice["mode"],
+            changed_since=choice["changed_since"],
             user=request.user.get_username(),
         )
         if batch is None:
@@ -269,19 +281,14 @@ class RerequestRequestsView(PortalAccessMixin, SelectedRequestsMixin, View):
     """*Opnieuw aanvragen*: a new request for each selected finished row's pupil, sent at once."""
 
     def post(self, request):
-        form = SendForm(request.POST)
-        ids = self.selected_ids(request)
-        if not form.is_valid():
-            keep_choices(request)
+        chosen = self.send_choice(request)
+        if chosen is None:
             return self.back(request)
-        if not ids:
-            keep_choices(request)
-            messages.error(request, text.NOTHING_SELECTED)
-            return self.back(request)
+        ids, choice = chosen
         result = transfer_requests_rerequest(
             request_ids=ids,
-            mode=form.cleaned_data["mode"],
-            changed_since=form.cleaned_data["changed_since"],
+            mode=choice["mode"],
+            changed_since=choice["changed_since"],
             user=request.user.get_username(),
         )
         if result.batch is None:

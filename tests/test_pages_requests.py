@@ -193,7 +193,9 @@ def test_send_with_a_future_or_unreadable_date_sends_nothing_and_says_why(
     )
 
     assert message in response.content.decode()
-    assert response.redirect_chain[-1][0] == f"{OVERVIEW}?status=ready"
+    # The page opens at the send options, where the error is told.
+    assert response.redirect_chain[-1][0] == f"{OVERVIEW}?status=ready#send-options"
+    assert 'id="send-options"' in response.content.decode()
     assert not RequestBatch.objects.exists()
     assert set(TransferRequest.objects.values_list("status", flat=True)) == {RequestStatus.READY}
     assert no_enqueue == []

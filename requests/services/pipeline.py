@@ -689,7 +689,13 @@ def _audit_finished_unmerged(rows: list[TransferRequest]) -> None:
                 summary=": ".join(
                     part for part in (str(RequestStatus(row.status).label), row.error[:200]) if part
                 ),
-                details={"request_id": row.id, "batch_id": row.batch_id, "status": row.status},
+                # The reason's code too: the audit page renders it in the reader's language.
+                details={
+                    "request_id": row.id,
+                    "batch_id": row.batch_id,
+                    "status": row.status,
+                    **({"failure": row.failure} if row.failure else {}),
+                },
             )
             for row in finished
         ]

@@ -56,3 +56,14 @@ def workdir(tmp_path, monkeypatch) -> Path:
     """A fresh current directory, so that a command's relative file names stay in it."""
     monkeypatch.chdir(tmp_path)
     return tmp_path
+
+
+@pytest.fixture
+def no_enqueue(monkeypatch) -> list[list[int]]:
+    """Sending queues the submit task after commit; page and service tests that only look at
+    the rows record the request ids it would have sent instead."""
+    sent: list[list[int]] = []
+    monkeypatch.setattr(
+        "requests.services.transfer_requests.enqueue_submit", lambda ids, **kw: sent.append(ids)
+    )
+    return sent

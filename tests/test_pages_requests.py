@@ -51,16 +51,6 @@ def ready(group):
     ]
 
 
-@pytest.fixture
-def no_enqueue(monkeypatch):
-    """Sending queues Celery tasks after commit; these page tests only look at the rows."""
-    sent: list[list[int]] = []
-    monkeypatch.setattr(
-        "requests.services.transfer_requests.enqueue_submit", lambda ids, **kw: sent.append(ids)
-    )
-    return sent
-
-
 def test_overview_shows_the_seed_columns_in_dutch(portal_client, ready):
     response = portal_client.get(OVERVIEW, HTTP_ACCEPT_LANGUAGE="nl")
     html = response.content.decode()

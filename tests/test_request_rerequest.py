@@ -16,15 +16,6 @@ from tests.concurrency import run_together
 from tests.factories import SignupGroupFactory, StudentFactory, TransferRequestFactory
 
 
-@pytest.fixture
-def no_enqueue(monkeypatch):
-    sent: list[list[int]] = []
-    monkeypatch.setattr(
-        "requests.services.transfer_requests.enqueue_submit", lambda ids, **kw: sent.append(ids)
-    )
-    return sent
-
-
 def _finished(count: int, status: str = RequestStatus.NOT_CHANGED) -> list:
     group = SignupGroupFactory()
     return [

@@ -5,6 +5,8 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+# The web address of `make run`; the mock's comes from OSO_ENDPOINT_URL (default port 8765).
+RUN_ADDR ?= 127.0.0.1:8000
 
 .PHONY: run test lint types types-baseline migrations-check format messages install clean-demo
 
@@ -20,7 +22,7 @@ install: $(STAMP)
 run: $(STAMP)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
-	$(PY) manage.py run_all
+	$(PY) manage.py run_all --addr $(RUN_ADDR)
 
 test: $(STAMP)
 	OSO_PORTAL_ENV=test $(PY) -m pytest $(PYTEST_ARGS)

@@ -22,6 +22,18 @@ def _export(details: Mapping[str, Any], summary: str) -> str | None:
         return _("audit log, %(count)s rows") % {"count": rows}
     if kind == "requests" and rows is not None:
         return _("requests, %(count)s rows") % {"count": rows}
+    scope = details.get("signup_group") or _("search")
+    if kind == "cards" and rows is not None:
+        return _("student cards %(format)s, %(scope)s, %(count)s rows") % {
+            "format": details.get("format", ""),
+            "scope": scope,
+            "count": rows,
+        }
+    if kind == "dossiers_zip" and "files" in details:
+        return _("OSO files zip, %(scope)s, %(count)s files") % {
+            "scope": scope,
+            "count": details["files"],
+        }
     if kind == "dossier_attachment" and "index" in details:
         return _("dossier attachment %(number)s: %(name)s") % {
             "number": int(details["index"]) + 1,

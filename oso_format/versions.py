@@ -185,8 +185,9 @@ class VersionRegistry(Mapping[str, OsoVersion]):
         with self._lock:
             if self._loaded:
                 return
-            # Set first: registering below reads the registry again.
-            self._loaded = True
+            # Loaded only once every shipped version is in: a reader in another thread
+            # meanwhile waits at the lock instead of finding the registry empty. Registering a
+            # shipped version does not look the registry up again, so this cannot recurse.
             self._by_version = {
                 k: v for k, v in self._by_version.items() if k not in self._built_in
             }
@@ -194,13 +195,10 @@ class VersionRegistry(Mapping[str, OsoVersion]):
                 k: v for k, v in self._by_namespace.items() if v.version not in self._built_in
             }
             self._built_in = frozenset()
-            try:
-                for manifest in self._manifests:
-                    for version in manifest_versions(manifest):
-                        self.register(version, built_in=True)
-            except Exception:
-                self._loaded = False
-                raise
+            for manifest in self._manifests:
+                for version in manifest_versions(manifest):
+                    self.register(version, built_in=True)
+            self._loaded = True
 
 
 class _BuiltInVersions:

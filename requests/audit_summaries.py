@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from audit.models import AuditAction
 from audit.summaries import after_label, summary_renderer_register
-from portal_text import date_param
+from portal_text import date_param, render
 from requests.models import RequestMode, RequestStatus
 
 
@@ -28,8 +28,9 @@ def _request_finished(details: Mapping[str, Any], summary: str) -> str | None:
     if status not in RequestStatus.values:
         return None
     label = str(RequestStatus(status).label)
-    # The reason is kept as the text it was stored with.
-    reason = after_label(summary)
+    # The reason's code when the entry holds it; else the text it was stored with.
+    failure = details.get("failure")
+    reason = render(failure) if isinstance(failure, dict) else after_label(summary)
     return f"{label}: {reason}" if reason else label
 
 

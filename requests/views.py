@@ -222,6 +222,10 @@ class BatchProgressView(PortalAccessMixin, View):
         return response
 
 
+# The id of the send options on the overview (templates/requests/overview.html).
+SEND_OPTIONS_ID = "send-options"
+
+
 class SelectedRequestsMixin:
     """The rows an action applies to: the checked ones, or every row of the filter."""
 
@@ -241,6 +245,8 @@ class SelectedRequestsMixin:
         ids = self.selected_ids(request)
         if not form.is_valid():
             keep_choices(request)
+            # The error is told at the send options, below the fold at 1366x768: land there.
+            self.fragment = SEND_OPTIONS_ID
             return None
         if not ids:
             keep_choices(request)
@@ -252,7 +258,9 @@ class SelectedRequestsMixin:
         query = QueryDict(request.POST.get("query", ""), mutable=True)
         for key, value in extra.items():
             query[key] = value
-        return HttpResponseRedirect(overview_url(query.urlencode()))
+        url = overview_url(query.urlencode())
+        fragment = getattr(self, "fragment", "")
+        return HttpResponseRedirect(f"{url}#{fragment}" if fragment else url)
 
 
 class SendRequestsView(PortalAccessMixin, SelectedRequestsMixin, View):

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from audit.models import AuditAction
 from audit.summaries import after_label, summary_renderer_register
-from students.models import DossierOutcome, changed_fields_text
+from students.models import DossierOutcome, SignupSource, changed_fields_text
 from students.services.dossier_merge.texts import field_label
 
 
@@ -57,6 +57,22 @@ def _dossier_purged(details: Mapping[str, Any], summary: str) -> str | None:
     }
 
 
+def _signup_created(details: Mapping[str, Any], summary: str) -> str | None:
+    source = details.get("source")
+    if source not in SignupSource.values or "signup_group" not in details:
+        return None
+    group = details["signup_group"]
+    if details.get("school_year"):
+        group = f"{group} ({details['school_year']})"
+    return f"{SignupSource(source).label}: {group}"
+
+
+def _signup_undone(details: Mapping[str, Any], summary: str) -> str | None:
+    if "signup_import_id" not in details:
+        return None
+    return _("signup import %(id)s undone") % {"id": details["signup_import_id"]}
+
+
 def summaries_register() -> None:
     summary_renderer_register(AuditAction.DOSSIER_IMPORTED, _dossier_imported)
     summary_renderer_register(AuditAction.CORRECTION_RECORDED, _correction)
@@ -64,3 +80,5 @@ def summaries_register() -> None:
     summary_renderer_register(AuditAction.STUDENT_CHANGED, _student_changed)
     summary_renderer_register(AuditAction.STUDENT_PURGED, _student_purged)
     summary_renderer_register(AuditAction.DOSSIER_PURGED, _dossier_purged)
+    summary_renderer_register(AuditAction.SIGNUP_CREATED, _signup_created)
+    summary_renderer_register(AuditAction.SIGNUP_UNDONE, _signup_undone)

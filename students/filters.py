@@ -13,6 +13,7 @@ from django import forms
 from django.db.models import Q, QuerySet
 
 from common import page_text as text
+from common.dates import DateTextInput
 from students.forms import BsnSearchField, PartialDate, PartialDateField
 from students.models import SignupGroup, Student
 from students.selectors import students as student_selectors
@@ -59,8 +60,12 @@ class StudentSearchFilter(django_filters.FilterSet):
     surname = django_filters.CharFilter(method="filter_surname", label=text.SURNAME)
     postcode = django_filters.CharFilter(method="filter_postcode", label=text.POSTCODE)
     town = django_filters.CharFilter(lookup_expr="icontains", label=text.TOWN)
+    # A whole date may be picked from the calendar; a month or a year is typed.
     birth_date = PartialDateFilter(
-        field_name="birth_date", label=text.BIRTH_DATE, help_text=text.BIRTH_DATE_HELP
+        field_name="birth_date",
+        label=text.BIRTH_DATE,
+        help_text=text.BIRTH_DATE_HELP,
+        widget=DateTextInput(attrs={"placeholder": False}),
     )
     bsn = BsnFilter(label=text.BSN, help_text=text.BSN_HELP)
     school_year = django_filters.ChoiceFilter(

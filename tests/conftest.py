@@ -58,6 +58,17 @@ def workdir(tmp_path, monkeypatch) -> Path:
     return tmp_path
 
 
+@pytest.fixture
+def no_enqueue(monkeypatch) -> list[list[int]]:
+    """Sending queues the submit task after commit; page and service tests that only look at
+    the rows record the request ids it would have sent instead."""
+    sent: list[list[int]] = []
+    monkeypatch.setattr(
+        "requests.services.transfer_requests.enqueue_submit", lambda ids, **kw: sent.append(ids)
+    )
+    return sent
+
+
 @pytest.fixture(autouse=True)
 def _forget_content_types_of_rolled_back_tests():
     """Clear Django's ContentType cache after each test.

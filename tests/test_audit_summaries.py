@@ -59,3 +59,58 @@ def test_an_export_shows_its_row_count_in_the_page_language():
 )
 def test_details_that_do_not_say_enough_show_the_stored_text(action, details):
     assert _both(action, details, "=HYPERLINK(1)") == ("=HYPERLINK(1)", "=HYPERLINK(1)")
+
+
+def test_a_signup_names_its_source_in_the_page_language():
+    details = {"source": "form", "signup_group": "Groep 8", "school_year": "2021-2022"}
+
+    dutch, english = _both(AuditAction.SIGNUP_CREATED, details, "form: Groep 8 (2021-2022)")
+
+    assert dutch == "aanmeldformulier: Groep 8 (2021-2022)"
+    assert english == "signup form: Groep 8 (2021-2022)"
+
+
+def test_an_undone_signup_reads_in_the_page_language():
+    dutch, english = _both(
+        AuditAction.SIGNUP_UNDONE, {"signup_import_id": 7}, "signup import 7 undone"
+    )
+
+    assert dutch == "aanmeldimport 7 ongedaan gemaakt"
+    assert english == "signup import 7 undone"
+
+
+def test_card_exports_and_the_dossier_zip_read_in_the_page_language():
+    cards = {"export": "cards", "format": "csv", "rows": 16, "signup_group": "Groep 8 (2021-2022)"}
+    zipped = {"export": "dossiers_zip", "files": 10, "unavailable": [], "filters": {}}
+
+    assert _both(AuditAction.EXPORT_MADE, cards, "cards csv, Groep 8 (2021-2022), 16 rows") == (
+        "leerlingkaarten csv, Groep 8 (2021-2022), 16 rijen",
+        "student cards csv, Groep 8 (2021-2022), 16 rows",
+    )
+    assert _both(AuditAction.EXPORT_MADE, zipped, "OSO files zip, search, 10 files") == (
+        "OSO-dossiers zip, zoekopdracht, 10 bestanden",
+        "OSO files zip, search, 10 files",
+    )
+
+
+def test_a_failed_request_gives_its_reason_in_the_page_language():
+    details = {
+        "request_id": 1,
+        "batch_id": 2,
+        "status": "failed",
+        "failure": {"code": "client.refusal", "params": {"code": "unknown_pupil"}},
+    }
+    stored = "Mislukt: Bij de bron is geen leerling bekend"
+
+    dutch, english = _both(AuditAction.REQUEST_FINISHED, details, stored)
+
+    assert dutch.startswith("Mislukt: Bij de bron is geen leerling bekend")
+    assert english.startswith("Failed: The source knows no pupil")
+
+
+def test_an_older_failed_request_keeps_its_stored_reason():
+    details = {"request_id": 1, "batch_id": 2, "status": "failed"}
+
+    dutch, english = _both(AuditAction.REQUEST_FINISHED, details, "Mislukt: iets ging mis")
+
+    assert (dutch, english) == ("Mislukt: iets ging mis", "Failed: iets ging mis")

@@ -148,3 +148,14 @@ def test_the_signup_forms_birth_date_has_the_calendar_too():
     field = str(SignupFieldsForm(initial={"birth_date": "14-05-2009"})["birth_date"])
 
     assert "data-date-input" in field and 'value="14-05-2009"' in field
+
+
+@pytest.mark.django_db
+def test_the_searchs_birth_date_has_the_calendar_and_still_takes_a_month_or_a_year(portal_client):
+    html = portal_client.get(reverse("students:search")).content.decode()
+    [field] = re.findall(r'<input[^>]*name="birth_date"[^>]*>', html)
+    assert "data-date-input" in field
+
+    month = portal_client.get(reverse("students:search"), {"birth_date": "05-2009"})
+    assert month.context["table"] is not None  # a month is a valid search
+    assert 'value="05-2009"' in month.content.decode()

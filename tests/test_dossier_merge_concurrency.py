@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from django.db import connection
 
 from students.models import DossierOutcome, Student, StudentNumberCounter
 from students.services.dossier_merge import DossierIn, dossiers_merge_parsed
+from tests.concurrency import run_together
 from tests.factories import SignupGroupFactory, bsn_from_seed
 from tests.test_dossier_merge import make_parsed
 
@@ -24,32 +23,20 @@ def test_concurrent_chunks_get_distinct_numbers_and_create_each_pupil_once(caplo
     chunks = [
         shared + [bsn_from_seed(6000 + 100 * worker + i) for i in range(20)] for worker in range(2)
     ]
-    outcomes: list[list[str]] = [[], []]
-    errors: list[BaseException] = []
-    start = threading.Barrier(2)
 
-    def work(worker: int) -> None:
-        try:
-            parsed = [make_parsed(bsn=bsn) for bsn in chunks[worker]]
-            items = [
-                DossierIn(raw=b"<dossier/>", source_name=f"{worker}-{i}.xml")
-                for i in range(len(parsed))
-            ]
-            start.wait()
-            results = dossiers_merge_parsed(items=items, parsed=parsed, signup_group=group)
-            outcomes[worker] = [r.outcome for r in results]
-        except BaseException as error:  # reported below, in the main thread
-            errors.append(error)
-        finally:
-            connection.close()
+    def worker(number: int):
+        parsed = [make_parsed(bsn=bsn) for bsn in chunks[number]]
+        items = [
+            DossierIn(raw=b"<dossier/>", source_name=f"{number}-{i}.xml")
+            for i in range(len(parsed))
+        ]
+        return lambda: [
+            result.outcome
+            for result in dossiers_merge_parsed(items=items, parsed=parsed, signup_group=group)
+        ]
 
-    threads = [threading.Thread(target=work, args=(worker,)) for worker in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    outcomes = run_together(worker(0), worker(1), timeout=60)
 
-    assert not errors
     # The row lock kept the workers apart: no bulk write had to be redone file by file.
     assert "one by one" not in caplog.text
     assert Student.objects.count() == 60

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 import time
+from functools import partial
 
 import pytest
 from django.contrib.auth.backends import ModelBackend
@@ -17,6 +18,7 @@ from django.test import RequestFactory
 from audit.forms import ThrottledAuthenticationForm
 from audit.login_throttle import login_attempt_reserve
 from audit.models import LoginFailure
+from tests.concurrency import run_together
 from tests.factories import UserFactory
 
 PASSWORD = "secret-pass-123"  # UserFactory's
@@ -53,29 +55,15 @@ def counted_checks(monkeypatch):
 
 def _at_once(passwords: list[str]) -> dict[str, list[bool]]:
     """Run one login per password in its own thread (own connection), all released together."""
+    valid = run_together(*(partial(_valid, password) for password in passwords))
     outcomes: dict[str, list[bool]] = {}
-    errors: list[BaseException] = []
-    start = threading.Barrier(len(passwords))
-    lock = threading.Lock()
-
-    def attempt(password: str) -> None:
-        try:
-            start.wait()
-            valid = _form("marieke", password).is_valid()
-            with lock:
-                outcomes.setdefault(password, []).append(valid)
-        except BaseException as error:  # reported in the main thread
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=attempt, args=(p,)) for p in passwords]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not errors
+    for password, result in zip(passwords, valid, strict=True):
+        outcomes.setdefault(password, []).append(result)
     return outcomes
+
+
+def _valid(password: str) -> bool:
+    return _form("marieke", password).is_valid()
 
 
 def _postgresql_only():

@@ -11,12 +11,11 @@ from __future__ import annotations
 import time
 import uuid
 from datetime import date, timedelta
-from typing import Any
 
 import pytest
 from django.utils import timezone
 
-from elk_mock.dataset import DEMO_CLOCK_START, demo_signup_pupils
+from elk_mock.dataset import DEMO_CLOCK_START
 from requests.client.notifications import sign
 from requests.models import (
     NotificationDelivery,
@@ -25,16 +24,14 @@ from requests.models import (
     RequestStatus,
     TransferRequest,
 )
-from requests.services import transfer_requests_add, transfer_requests_send
 from requests.services.notifications import (
     notification_registrations_register,
     notifications_sweep,
 )
 from requests.services.pipeline import transfer_requests_poll, transfer_requests_submit
-from students.models import FinalTestResult, SignupGroup, SignupSource, Student
-from students.services.signup_rows import SignupIn
-from students.services.signups import signups_create
+from students.models import FinalTestResult
 from tests.notification_support import receiving
+from tests.request_support import demo_sign_up, requests_send
 
 pytestmark = pytest.mark.django_db
 
@@ -56,36 +53,10 @@ def notifying(settings, elk_mock):
     elk_mock.reset(faults=False, stats=False, requests=True)
 
 
-def _sign_up(key: str) -> Student:
-    pupil = {p.key: p for p in demo_signup_pupils()}[key]
-    values: dict[str, Any] = {
-        "bsn": pupil.bsn,
-        "education_number": pupil.education_number,
-        "birth_date": pupil.birth_date,
-        "surname": pupil.surname,
-        "prefix": pupil.prefix,
-        "given_name": pupil.given_name,
-        "primary_school_brin": pupil.primary_school_brin,
-    }
-    group = SignupGroup.objects.get_or_create(name="Aanmeldingen", school_year="2021-2022")[0]
-    result = signups_create(
-        signups=[SignupIn(**values)], signup_group=group, source=SignupSource.FORM, user="anna"
-    )
-    return Student.objects.get(pk=result.student_ids[0])
-
-
 def _send_and_wait(students, capture) -> list[int]:
     """Send, submit and poll once: every request ends waiting. Returns the request ids."""
     with capture():
-        transfer_requests_add(student_ids=[s.pk for s in students], user="anna")
-        ready = TransferRequest.objects.filter(student__in=students, status=RequestStatus.READY)
-        batch = transfer_requests_send(
-            request_ids=list(ready.values_list("id", flat=True)),
-            mode="current",
-            changed_since=None,
-            user="anna",
-        )
-    assert batch is not None
+        batch = requests_send(students)
     ids = list(batch.requests.order_by("id").values_list("id", flat=True))
     with capture():
         transfer_requests_submit(request_ids=ids)
@@ -223,7 +194,7 @@ def test_both_wait_reasons_end_up_on_the_card_when_released_with_no_click(
     notifying, elk_mock, demo_students, client, django_capture_on_commit_callbacks
 ):
     # demo-16: the parents have not seen his March file; aanm-08: nothing released until May.
-    bram, jesse = demo_students["demo-16"], _sign_up("aanm-08")
+    bram, jesse = demo_students["demo-16"], demo_sign_up("aanm-08")
     ids = _send_and_wait([bram, jesse], django_capture_on_commit_callbacks)
     with django_capture_on_commit_callbacks():
         _register_all()

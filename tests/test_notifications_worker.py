@@ -14,12 +14,11 @@ from requests.models import (
     NotificationRegistration,
     NotificationStatus,
     RequestStatus,
-    TransferRequest,
 )
-from requests.services import transfer_requests_add, transfer_requests_send
 from students.models import FinalTestResult
 from tests.conftest_worker import wait_until
-from tests.test_notifications import SECRET, _sign_up
+from tests.request_support import demo_sign_up, requests_send
+from tests.test_notifications import SECRET
 
 pytestmark = [pytest.mark.worker, pytest.mark.slow]
 
@@ -41,15 +40,8 @@ def test_a_real_worker_shows_released_files_on_the_card_within_10_s_with_polling
         OSO_NOTIFICATION_FALLBACK_POLL_SECONDS="3600",
     )
     # Both waits: demo-16's parents have not seen his file; aanm-08 has nothing released.
-    bram, jesse = demo_students["demo-16"], _sign_up("aanm-08")
-    transfer_requests_add(student_ids=[bram.pk, jesse.pk], user="anna")
-    ready = TransferRequest.objects.filter(status=RequestStatus.READY, student__in=[bram, jesse])
-    batch = transfer_requests_send(
-        request_ids=list(ready.values_list("id", flat=True)),
-        mode="current",
-        changed_since=None,
-        user="anna",
-    )
+    bram, jesse = demo_students["demo-16"], demo_sign_up("aanm-08")
+    batch = requests_send([bram, jesse])
     registrations = NotificationRegistration.objects.filter(request__batch=batch)
     wait_until(
         lambda: registrations.filter(status=NotificationStatus.REGISTERED).count() == 2,

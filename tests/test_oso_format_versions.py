@@ -137,3 +137,41 @@ def test_a_bad_manifest_says_what_is_wrong(tmp_path, entry, message):
     manifest.write_text(json.dumps(entry))
     with pytest.raises(ManifestError, match=message):
         manifest_versions(manifest)
+
+
+def test_a_look_up_while_another_thread_loads_the_manifests_waits_for_them(monkeypatch):
+    """Two workers' first dossiers at once: the second must not find an empty registry."""
+    import threading
+
+    from oso_format import versions
+
+    fresh = VersionRegistry(manifests=(BUNDLED_MANIFEST,))
+    reading, go_on = threading.Event(), threading.Event()
+    real = versions.manifest_versions
+
+    def slow_manifest(path):
+        reading.set()
+        go_on.wait(timeout=10)
+        return real(path)
+
+    monkeypatch.setattr(versions, "manifest_versions", slow_manifest)
+    found: list[object] = []
+
+    def look_up() -> None:
+        try:
+            found.append(fresh.for_namespace(NS_2019))
+        except Exception as error:  # reported below
+            found.append(error)
+
+    loading = threading.Thread(target=len, args=(fresh,))
+    loading.start()
+    assert reading.wait(timeout=10)
+    second = threading.Thread(target=look_up)
+    second.start()
+    second.join(timeout=0.5)  # without the wait it has already found nothing
+    go_on.set()
+    for thread in (loading, second):
+        thread.join(timeout=10)
+
+    [version] = found
+    assert isinstance(version, versions.OsoVersion) and version.version == "2019.1"

@@ -51,16 +51,6 @@ def ready(group):
     ]
 
 
-@pytest.fixture
-def no_enqueue(monkeypatch):
-    """Sending queues Celery tasks after commit; these page tests only look at the rows."""
-    sent: list[list[int]] = []
-    monkeypatch.setattr(
-        "requests.services.transfer_requests.enqueue_submit", lambda ids, **kw: sent.append(ids)
-    )
-    return sent
-
-
 def test_overview_shows_the_seed_columns_in_dutch(portal_client, ready):
     response = portal_client.get(OVERVIEW, HTTP_ACCEPT_LANGUAGE="nl")
     html = response.content.decode()
@@ -193,7 +183,9 @@ def test_send_with_a_future_or_unreadable_date_sends_nothing_and_says_why(
     )
 
     assert message in response.content.decode()
-    assert response.redirect_chain[-1][0] == f"{OVERVIEW}?status=ready"
+    # The page opens at the send options, where the error is told.
+    assert response.redirect_chain[-1][0] == f"{OVERVIEW}?status=ready#send-options"
+    assert 'id="send-options"' in response.content.decode()
     assert not RequestBatch.objects.exists()
     assert set(TransferRequest.objects.values_list("status", flat=True)) == {RequestStatus.READY}
     assert no_enqueue == []

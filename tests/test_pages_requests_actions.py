@@ -19,15 +19,6 @@ DELETE = reverse("oso_requests:delete")
 
 
 @pytest.fixture
-def no_enqueue(monkeypatch):
-    sent: list[list[int]] = []
-    monkeypatch.setattr(
-        "requests.services.transfer_requests.enqueue_submit", lambda ids, **kw: sent.append(ids)
-    )
-    return sent
-
-
-@pytest.fixture
 def finished(db):
     group = SignupGroupFactory()
     return [

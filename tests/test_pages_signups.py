@@ -227,3 +227,21 @@ def test_moving_pupils_to_another_group_from_the_search_page(portal_client, grou
     assert "2 leerlingen verplaatst naar" in response.content.decode()
     entries = AuditEntry.objects.filter(action=AuditAction.STUDENT_MOVED)
     assert {e.details["from"] for e in entries} == {group.name}
+
+
+def test_a_pupil_without_a_file_shows_the_signup_as_the_source_of_the_names(portal_client, group):
+    portal_client.post(reverse("signups:create"), _form(signup_group=group.pk))
+    signed_up = Student.objects.get()
+    with_file = PriorEducationFactory(student__signup_group=group).student
+
+    page = portal_client.get(
+        reverse("students:detail", args=[signed_up.student_number]), **NL
+    ).content.decode()
+    other = portal_client.get(
+        reverse("students:detail", args=[with_file.student_number]), **NL
+    ).content.decode()
+
+    assert '<span class="muted">Aanmelding</span>' in page
+    assert '<span class="muted">Dossier</span>' not in page
+    assert '<span class="muted">Dossier</span>' in other
+    assert '<span class="muted">Aanmelding</span>' not in other

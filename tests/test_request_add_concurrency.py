@@ -6,14 +6,13 @@ the right number and the audit log holds one ``request_added`` per request.
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from django.db import connection
 
 from audit.models import AuditAction, AuditEntry
 from requests.models import TransferRequest
 from requests.services import transfer_requests_add
+from tests.concurrency import run_together
 from tests.factories import StudentFactory
 
 
@@ -52,26 +51,12 @@ def test_two_parallel_adds_of_a_group_write_one_audit_entry_per_request():
     if connection.vendor != "postgresql":
         pytest.skip("concurrent connections need PostgreSQL; SQLite serialises writers anyway")
     ids = [StudentFactory().pk for _ in range(300)]
-    results: list = []
-    errors: list[BaseException] = []
-    start = threading.Barrier(2)
 
-    def click() -> None:
-        try:
-            start.wait()
-            results.append(transfer_requests_add(student_ids=ids, user="marieke"))
-        except BaseException as error:  # reported in the main thread
-            errors.append(error)
-        finally:
-            connection.close()
+    def click():
+        return transfer_requests_add(student_ids=ids, user="marieke")
 
-    threads = [threading.Thread(target=click) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
+    results = run_together(click, click)
 
-    assert not errors
     assert TransferRequest.objects.count() == 300
     assert _added_entries() == 300
     assert sum(result.added for result in results) == 300

@@ -8,7 +8,6 @@ the card as *Nieuwe leerling aangemaakt*; a local correction is never sent and s
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 import pytest
 from django.utils import translation
@@ -20,37 +19,14 @@ from requests.services import transfer_requests_add, transfer_requests_send
 from requests.services.first_requests import signups_request_first
 from requests.services.pipeline import transfer_requests_poll, transfer_requests_submit
 from requests.services.transfer_requests import transfer_requests_retry
-from students.models import DossierOutcome, SignupGroup, SignupSource, Student
+from students.models import DossierOutcome, Student
 from students.services.corrections import naw_correction_record
-from students.services.signup_rows import SignupIn
-from students.services.signups import signup_update, signups_create
+from students.services.signups import signup_update
+from tests.request_support import demo_sign_up
 
 pytestmark = pytest.mark.django_db
 
 PUPILS = {pupil.key: pupil for pupil in demo_signup_pupils()}
-
-
-def sign_up(key: str, **changes) -> Student:
-    pupil = PUPILS[key]
-    values: dict[str, Any] = {
-        "bsn": pupil.bsn,
-        "education_number": pupil.education_number,
-        "birth_date": pupil.birth_date,
-        "surname": pupil.surname,
-        "prefix": pupil.prefix,
-        "given_name": pupil.given_name,
-        "primary_school_brin": pupil.primary_school_brin,
-    }
-    values.update(changes)
-    result = signups_create(
-        signups=[SignupIn(**values)],
-        signup_group=SignupGroup.objects.get_or_create(
-            name="Aanmeldingen", school_year="2021-2022"
-        )[0],
-        source=SignupSource.FORM,
-        user="anna",
-    )
-    return Student.objects.get(pk=result.student_ids[0])
 
 
 def send_first(student: Student, django_capture_on_commit_callbacks) -> TransferRequest:
@@ -65,7 +41,7 @@ def send_first(student: Student, django_capture_on_commit_callbacks) -> Transfer
 
 
 def test_the_submit_identifies_a_signup_without_a_file_by_the_signup(db):
-    student = sign_up("aanm-02")
+    student = demo_sign_up("aanm-02")
     naw_correction_record(student=student, field="surname", value="Wijk-Bos", user="anna")
     student = Student.objects.select_related("primary_school").get(pk=student.pk)
 
@@ -81,7 +57,7 @@ def test_the_submit_identifies_a_signup_without_a_file_by_the_signup(db):
 
 
 def test_the_first_file_fills_the_card_as_a_new_pupil(elk_mock, django_capture_on_commit_callbacks):
-    student = sign_up("aanm-02", given_name="", surname="wijk")
+    student = demo_sign_up("aanm-02", given_name="", surname="wijk")
 
     request = send_first(student, django_capture_on_commit_callbacks)
 
@@ -98,7 +74,7 @@ def test_a_refusal_ends_failed_saying_what_to_check_and_the_retry_after_an_edit_
     elk_mock, django_capture_on_commit_callbacks
 ):
     pupil = PUPILS["aanm-04"]
-    student = sign_up("aanm-04", birth_date=dt.date(2009, 10, 20))
+    student = demo_sign_up("aanm-04", birth_date=dt.date(2009, 10, 20))
 
     request = send_first(student, django_capture_on_commit_callbacks)
 
@@ -118,7 +94,7 @@ def test_a_refusal_ends_failed_saying_what_to_check_and_the_retry_after_an_edit_
 def test_a_wrong_primary_school_says_to_check_the_brin(
     elk_mock, django_capture_on_commit_callbacks
 ):
-    student = sign_up("aanm-05", primary_school_brin="19QR")
+    student = demo_sign_up("aanm-05", primary_school_brin="19QR")
 
     request = send_first(student, django_capture_on_commit_callbacks)
 
@@ -129,7 +105,7 @@ def test_a_wrong_primary_school_says_to_check_the_brin(
 def test_a_corrected_surname_of_a_signup_survives_the_first_file(
     elk_mock, django_capture_on_commit_callbacks
 ):
-    student = sign_up("aanm-01")
+    student = demo_sign_up("aanm-01")
     naw_correction_record(student=student, field="surname", value="Kramer-Smit", user="anna")
 
     request = send_first(student, django_capture_on_commit_callbacks)
@@ -144,7 +120,7 @@ def test_a_corrected_surname_of_a_signup_survives_the_first_file(
 def test_after_the_first_file_a_re_request_asks_for_changes_as_usual(
     elk_mock, django_capture_on_commit_callbacks
 ):
-    student = sign_up("aanm-02")
+    student = demo_sign_up("aanm-02")
     send_first(student, django_capture_on_commit_callbacks)
     transfer_requests_add(student_ids=[student.pk], user="anna")
     ready = TransferRequest.objects.get(student=student, status=RequestStatus.READY)

@@ -315,7 +315,9 @@ def test_a_refused_request_is_on_record_as_finished_by_the_system(elk_mock, demo
         "request_id": ids[0],
         "batch_id": TransferRequest.objects.get(id=ids[0]).batch_id,
         "status": RequestStatus.FAILED,
+        "failure": TransferRequest.objects.get(id=ids[0]).failure,
     }
+    assert entry.details["failure"]["code"] == "client.refusal"
     assert entry.summary.startswith("Mislukt: ")
     assert refused.bsn not in entry.summary + str(entry.details)
 

@@ -11,10 +11,11 @@ from lxml import etree
 from elk_mock.dataset import DEMO_MAY_DATE
 from oso_format import official_rules, schema
 from requests.models import RequestStatus, TransferRequest
-from requests.services import pipeline, transfer_requests_add, transfer_requests_send
+from requests.services import pipeline
 from requests.services.pipeline import transfer_requests_poll, transfer_requests_submit
 from students.models import ReceivedDossier
 from students.services.dossier_merge import merge
+from tests.request_support import requests_send
 
 pytestmark = pytest.mark.django_db
 
@@ -22,16 +23,7 @@ AFTER_MAY = DEMO_MAY_DATE + timedelta(days=1)
 
 
 def _sent_ids(students) -> list[int]:
-    transfer_requests_add(student_ids=[s.pk for s in students], user="anna")
-    ready = TransferRequest.objects.filter(student__in=students, status=RequestStatus.READY)
-    batch = transfer_requests_send(
-        request_ids=list(ready.values_list("id", flat=True)),
-        mode="current",
-        changed_since=None,
-        user="anna",
-    )
-    assert batch is not None
-    ids = list(batch.requests.values_list("id", flat=True))
+    ids = list(requests_send(students).requests.values_list("id", flat=True))
     transfer_requests_submit(request_ids=ids)
     return ids
 

@@ -4,7 +4,6 @@ selected finished requests, sent at once in the chosen mode; never two for one p
 from __future__ import annotations
 
 import datetime as dt
-import threading
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -13,16 +12,8 @@ from django.db import connection
 from audit.models import AuditAction, AuditEntry
 from requests.models import OPEN_STATUSES, RequestBatch, RequestMode, RequestStatus, TransferRequest
 from requests.services import transfer_requests_rerequest
+from tests.concurrency import run_together
 from tests.factories import SignupGroupFactory, StudentFactory, TransferRequestFactory
-
-
-@pytest.fixture
-def no_enqueue(monkeypatch):
-    sent: list[list[int]] = []
-    monkeypatch.setattr(
-        "requests.services.transfer_requests.enqueue_submit", lambda ids, **kw: sent.append(ids)
-    )
-    return sent
 
 
 def _finished(count: int, status: str = RequestStatus.NOT_CHANGED) -> list:
@@ -134,30 +125,14 @@ def test_two_concurrent_rerequests_give_each_pupil_one_new_request(no_enqueue):
         pytest.skip("concurrent connections need PostgreSQL; SQLite serialises writers anyway")
     finished = _finished(200)
     ids = [r.pk for r in finished]
-    results: list = []
-    errors: list[BaseException] = []
-    start = threading.Barrier(2)
 
-    def click() -> None:
-        try:
-            start.wait()
-            results.append(
-                transfer_requests_rerequest(
-                    request_ids=ids, mode=RequestMode.CURRENT, changed_since=None, user="m"
-                )
-            )
-        except BaseException as error:  # reported in the main thread
-            errors.append(error)
-        finally:
-            connection.close()
+    def click():
+        return transfer_requests_rerequest(
+            request_ids=ids, mode=RequestMode.CURRENT, changed_since=None, user="m"
+        )
 
-    threads = [threading.Thread(target=click) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
+    results = run_together(click, click)
 
-    assert not errors
     assert TransferRequest.objects.count() == 400
     assert TransferRequest.objects.filter(status__in=OPEN_STATUSES).count() == 200
     assert sum(result.sent for result in results) == 200

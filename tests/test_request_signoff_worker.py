@@ -14,8 +14,6 @@ from django.utils import translation
 from elk_mock.dataset import DEMO_MAY_DATE
 from requests.models import (
     FINAL_STATUSES,
-    RequestBatch,
-    RequestMode,
     RequestSignoff,
     RequestStatus,
     SignoffStatus,
@@ -23,29 +21,15 @@ from requests.models import (
     WaitReason,
 )
 from requests.selectors import SETTLED_STATUSES
-from requests.services import transfer_requests_add, transfer_requests_send
 from requests.tasks import poll_requests, sign_off_requests, submit_requests
 from tests.conftest_worker import wait_until
-from tests.test_request_waiting import _sign_up
+from tests.request_support import demo_sign_up, requests_send
 
 pytestmark = [pytest.mark.worker, pytest.mark.slow]
 
 AFTER_MAY = DEMO_MAY_DATE + dt.timedelta(days=1)
 BRAM_RELEASED = dt.date(2021, 3, 29)
 POLLING_ONLY = {"OSO_NOTIFICATIONS": "0"}
-
-
-def _send(students) -> RequestBatch:
-    transfer_requests_add(student_ids=[s.pk for s in students], user="anna")
-    ready = TransferRequest.objects.filter(student__in=students, status=RequestStatus.READY)
-    batch = transfer_requests_send(
-        request_ids=list(ready.values_list("id", flat=True)),
-        mode=RequestMode.CURRENT,
-        changed_since=None,
-        user="anna",
-    )
-    assert batch is not None
-    return batch
 
 
 def _succeeded(pipeline_processes, task_name: str) -> int:
@@ -67,7 +51,7 @@ def test_every_final_request_is_signed_off_once_also_when_its_tasks_are_redelive
     elk_mock.set_clock(AFTER_MAY)
     pipeline_processes.worker(**POLLING_ONLY)
     keys = ["demo-01", "demo-02", "demo-03", "demo-05", "demo-07", "demo-10"]
-    batch = _send([demo_students[key] for key in keys])
+    batch = requests_send([demo_students[key] for key in keys])
     ids = list(batch.requests.values_list("id", flat=True))
     wait_until(lambda: not batch.requests.exclude(status__in=SETTLED_STATUSES).exists(), timeout=60)
     wait_until(lambda: _all_signed_off(ids), timeout=30)
@@ -111,10 +95,10 @@ def test_both_waits_end_on_the_card_by_polling_with_no_click_and_are_signed_off_
         name__in=["oso-poll-due-requests", "oso-sweep-stuck-requests"]
     ).update(interval=every_second)
     PeriodicTask.objects.filter(name="oso-read-elk-feed").update(enabled=False)
-    bram, jesse = demo_students["demo-16"], _sign_up("aanm-08")
+    bram, jesse = demo_students["demo-16"], demo_sign_up("aanm-08")
     pipeline_processes.worker(**POLLING_ONLY)
     pipeline_processes.beat(**POLLING_ONLY)
-    batch = _send([bram, jesse])
+    batch = requests_send([bram, jesse])
     ids = list(batch.requests.values_list("id", flat=True))
 
     def waiting_with_reasons():

@@ -17,11 +17,12 @@ from requests.models import (
     SignoffStatus,
     TransferRequest,
 )
-from requests.services import transfer_requests_add, transfer_requests_send
+from requests.services import transfer_requests_add
 from requests.services.pipeline import transfer_requests_poll, transfer_requests_submit
 from requests.services.signoffs import request_signoffs_send, signoffs_create, signoffs_sweep
 from requests.services.texts import STOPPED_WITHDRAWN
 from requests.services.transfer_requests import transfer_requests_retry, transfer_requests_stop
+from tests.request_support import requests_send
 
 pytestmark = pytest.mark.django_db
 
@@ -29,15 +30,7 @@ AFTER_MAY = DEMO_MAY_DATE + timedelta(days=1)
 
 
 def _send(students, *, mode=RequestMode.CURRENT) -> list[int]:
-    transfer_requests_add(student_ids=[s.pk for s in students], user="anna")
-    ready = TransferRequest.objects.filter(student__in=students, status=RequestStatus.READY)
-    batch = transfer_requests_send(
-        request_ids=list(ready.values_list("id", flat=True)),
-        mode=mode,
-        changed_since=None,
-        user="anna",
-    )
-    assert batch is not None
+    batch = requests_send(students, mode=mode)
     ids = list(batch.requests.order_by("id").values_list("id", flat=True))
     transfer_requests_submit(request_ids=ids)
     transfer_requests_poll(request_ids=ids)

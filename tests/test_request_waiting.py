@@ -6,59 +6,28 @@ from __future__ import annotations
 
 import datetime as dt
 from datetime import timedelta
-from typing import Any
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from elk_mock.dataset import DEMO_MAY_DATE, demo_signup_pupils
-from requests.models import RequestMode, RequestStatus, TransferRequest, WaitReason
-from requests.services import transfer_requests_add, transfer_requests_send
+from elk_mock.dataset import DEMO_MAY_DATE
+from requests.models import RequestStatus, TransferRequest, WaitReason
 from requests.services.pipeline import (
     transfer_requests_dispatch_due,
     transfer_requests_poll,
     transfer_requests_submit,
 )
-from students.models import SignupGroup, SignupSource, Student
-from students.services.signup_rows import SignupIn
-from students.services.signups import signups_create
+from students.models import Student
+from tests.request_support import demo_sign_up, requests_send
 
 pytestmark = pytest.mark.django_db
 
 BRAM_RELEASED = dt.date(2021, 3, 29)  # demo-16's March file
 
 
-def _sign_up(key: str) -> Student:
-    pupil = {p.key: p for p in demo_signup_pupils()}[key]
-    values: dict[str, Any] = {
-        "bsn": pupil.bsn,
-        "education_number": pupil.education_number,
-        "birth_date": pupil.birth_date,
-        "surname": pupil.surname,
-        "prefix": pupil.prefix,
-        "given_name": pupil.given_name,
-        "primary_school_brin": pupil.primary_school_brin,
-    }
-    result = signups_create(
-        signups=[SignupIn(**values)],
-        signup_group=SignupGroup.objects.get_or_create(
-            name="Aanmeldingen", school_year="2021-2022"
-        )[0],
-        source=SignupSource.FORM,
-        user="anna",
-    )
-    return Student.objects.get(pk=result.student_ids[0])
-
-
 def _send(student: Student) -> TransferRequest:
-    transfer_requests_add(student_ids=[student.pk], user="anna")
-    ready = TransferRequest.objects.filter(student=student, status=RequestStatus.READY)
-    batch = transfer_requests_send(
-        request_ids=[r.id for r in ready], mode=RequestMode.CURRENT, changed_since=None, user="anna"
-    )
-    assert batch is not None
-    request = batch.requests.get()
+    request = requests_send([student]).requests.get()
     transfer_requests_submit(request_ids=[request.pk])
     transfer_requests_poll(request_ids=[request.pk])
     request.refresh_from_db()
@@ -98,7 +67,7 @@ def test_a_file_the_parents_have_not_seen_waits_saying_so_and_when_it_is_asked_a
 
 def test_both_waits_end_on_the_card_when_released_with_no_click(elk_mock, demo_students):
     bram = _send(demo_students["demo-16"])
-    jesse = _send(_sign_up("aanm-08"))
+    jesse = _send(demo_sign_up("aanm-08"))
     assert (bram.wait_reason, jesse.wait_reason) == (
         WaitReason.NOT_INSPECTED,
         WaitReason.NOT_AVAILABLE,

@@ -21,11 +21,11 @@ from requests.models import (
     TransferRequest,
 )
 from requests.selectors import SETTLED_STATUSES
-from requests.services import transfer_requests_add, transfer_requests_send
 from requests.services.elk_feed import ELK_FEED_USER
 from requests.tasks import poll_due_requests, poll_requests, submit_requests, sweep_stuck_requests
 from students.models import ElkDot, FinalTestResult, ReceivedDossier
 from tests.conftest_worker import wait_until
+from tests.request_support import requests_send
 
 pytestmark = [pytest.mark.worker, pytest.mark.slow]
 
@@ -37,18 +37,6 @@ FETCHED = {
     RequestStatus.PROCESSED_WITH_REMARKS,
     RequestStatus.NOT_CHANGED,
 }
-
-
-def _send(students, *, mode=RequestMode.CURRENT, changed_since=None) -> RequestBatch:
-    """What the Aanvragen button does: add, then send; the tasks are queued on commit."""
-    transfer_requests_add(student_ids=[s.pk for s in students], user="anna")
-    ready = TransferRequest.objects.filter(student__in=students, status=RequestStatus.READY)
-    return transfer_requests_send(
-        request_ids=list(ready.values_list("id", flat=True)),
-        mode=mode,
-        changed_since=changed_since,
-        user="anna",
-    )
 
 
 def _statuses(batch: RequestBatch) -> dict[str, str]:
@@ -77,7 +65,7 @@ def test_a_batch_reaches_final_statuses_and_the_card_shows_the_final_test_and_re
     elk_mock.set_clock(AFTER_MAY)
     pipeline_processes.worker()
 
-    batch = _send(list(demo_students.values()))
+    batch = requests_send(list(demo_students.values()))
     assert set(batch.requests.values_list("status", flat=True)) == {RequestStatus.REQUESTED}
     wait_until(lambda: _settled(batch), timeout=60)
 
@@ -113,7 +101,9 @@ def test_a_changes_since_request_for_an_unchanged_file_gives_not_changed(
 ):
     pipeline_processes.worker()
 
-    batch = _send([demo_students["demo-03"], demo_students["demo-09"]], mode="changes_since")
+    batch = requests_send(
+        [demo_students["demo-03"], demo_students["demo-09"]], mode="changes_since"
+    )
     wait_until(lambda: _settled(batch), timeout=30)
 
     assert set(batch.requests.values_list("status", flat=True)) == {RequestStatus.NOT_CHANGED}
@@ -129,7 +119,7 @@ def test_a_worker_killed_mid_batch_loses_no_request_and_merges_none_twice(
     elk_mock.set_faults(latency=0.3)
     worker = pipeline_processes.worker(**leases)
 
-    batch = _send(list(demo_students.values()))
+    batch = requests_send(list(demo_students.values()))
     wait_until(lambda: batch.requests.filter(status__in=FINAL_STATUSES).count() >= 4, timeout=60)
     worker.kill()
     at_kill = batch.requests.filter(status__in=OPEN_STATUSES).count()
@@ -159,7 +149,7 @@ def test_with_5xx_and_timeouts_every_request_still_ends_processed_with_bounded_c
     elk_mock.set_faults(error_rate=0.3, timeout_rate=0.1, hang_seconds=1.0, seed=7)
     pipeline_processes.worker(OSO_ENDPOINT_READ_TIMEOUT="0.5")
 
-    batch = _send(list(demo_students.values()))
+    batch = requests_send(list(demo_students.values()))
     wait_until(lambda: _settled(batch), timeout=120)
 
     statuses = set(batch.requests.values_list("status", flat=True))
@@ -183,7 +173,7 @@ def test_invalid_xml_gives_failed_with_a_reason_and_leaves_the_student_untouched
     before = (student.prior_education.revised_advice_code, ReceivedDossier.objects.count())
     pipeline_processes.worker()
 
-    batch = _send([student])
+    batch = requests_send([student])
     wait_until(lambda: _settled(batch), timeout=30)
 
     request = batch.requests.get()
@@ -206,7 +196,7 @@ def test_the_same_task_delivered_twice_changes_nothing(pipeline_processes, elk_m
     elk_mock.set_clock(AFTER_MAY)
     pipeline_processes.worker()
 
-    batch = _send([demo_students["demo-01"], demo_students["demo-02"]])
+    batch = requests_send([demo_students["demo-01"], demo_students["demo-02"]])
     ids = list(batch.requests.values_list("id", flat=True))
     submit_requests.delay(ids)  # the send's own message, delivered twice more
     submit_requests.delay(ids)

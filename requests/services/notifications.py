@@ -20,7 +20,6 @@
 from __future__ import annotations
 
 import logging
-import os
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -32,7 +31,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from requests.client import EndpointError, Exchange, exchange_from_settings
+from requests.client import EndpointError
 from requests.client.notifications import (
     Callback,
     CallbackRejected,
@@ -46,30 +45,31 @@ from requests.models import (
     RequestStatus,
     TransferRequest,
 )
-from requests.services.backoff import retry_delay
-from requests.services.enqueue import capped_countdown, chunked, enqueue_poll
+from requests.services.enqueue import chunked, enqueue_poll
 from requests.services.enqueue import enqueue_register as enqueue_register_chunk
-from requests.services.lease import claim_lease
+from requests.services.exchange_client import exchange_client
 from requests.services.waiting import wait_limit, waiting_remarks_at
+from requests.services.work_units import (
+    WORK_UNIT_FIELDS,
+    UnitStatuses,
+    dispatch_grace,
+    retry_in,
+    work_unit_answer,
+    work_unit_end,
+    work_units_claim,
+    work_units_ours,
+    work_units_sweep,
+)
 
 logger = logging.getLogger(__name__)
 
 _POLLABLE = (RequestStatus.REQUESTED, RequestStatus.WAITING)
 # The endpoint's answer for a request it does not know (it restarted and lost it).
 _LOST = "unknown_request"
-_REGISTRATION_FIELDS = (
-    "status",
-    "attempts",
-    "next_attempt_at",
-    "claimed_until",
-    "claim_token",
-    "registered_at",
-    "failure_code",
-)
 
 
 def _grace() -> timedelta:
-    return timedelta(seconds=settings.OSO_REQUEST_DISPATCH_GRACE_SECONDS)
+    return dispatch_grace()
 
 
 # --- 1. Register ----------------------------------------------------------------------
@@ -161,19 +161,23 @@ class RegisterOutcome:
     retry_in: float = 0.0
 
 
+_UNIT_STATUSES = UnitStatuses(
+    pending=NotificationStatus.PENDING,
+    accepted=NotificationStatus.REGISTERED,
+    # Refused by the endpoint, or given up: the request is simply polled as before.
+    refused=NotificationStatus.FAILED,
+    failed=NotificationStatus.FAILED,
+)
+
+
 def notification_registrations_register(*, registration_ids: Sequence[int]) -> RegisterOutcome:
     """Register the given pending registrations at the endpoint (claim, call, record)."""
     now = timezone.now()
-    token = uuid.uuid4()
-    ids = list(dict.fromkeys(registration_ids))
-    free = Q(claim_token__isnull=True) | Q(claimed_until__lt=now)
-    NotificationRegistration.objects.filter(
-        free, id__in=ids, status=NotificationStatus.PENDING
-    ).update(claim_token=token, claimed_until=now + claim_lease())
-    rows = list(
-        NotificationRegistration.objects.filter(id__in=ids, claim_token=token).select_related(
-            "request"
-        )
+    token, rows = work_units_claim(
+        NotificationRegistration.objects.select_related("request"),
+        ids=registration_ids,
+        pending=NotificationStatus.PENDING,
+        now=now,
     )
     if not rows:
         return RegisterOutcome()
@@ -181,12 +185,12 @@ def notification_registrations_register(*, registration_ids: Sequence[int]) -> R
     for row in rows:
         if row.request.status != RequestStatus.WAITING:
             # Fetched (or failed) meanwhile: nothing to wait for.
-            _register_end(row, NotificationStatus.FAILED, code="not_waiting")
+            work_unit_end(row, NotificationStatus.FAILED, code="not_waiting")
     acks: dict[str, NotificationAck | EndpointError] = {}
     if waiting:
         public_ids = [str(row.request.public_id) for row in waiting]
         try:
-            answers = _endpoint_client().register_notifications(
+            answers = exchange_client().register_notifications(
                 public_ids, callback_url=settings.OSO_NOTIFICATION_CALLBACK_URL
             )
             acks = {ack.request_id: ack for ack in answers}
@@ -194,81 +198,39 @@ def notification_registrations_register(*, registration_ids: Sequence[int]) -> R
             acks = dict.fromkeys(public_ids, exc)
     retry: list[NotificationRegistration] = []
     for row in waiting:
-        answer = acks.get(str(row.request.public_id))
-        if isinstance(answer, NotificationAck) and answer.accepted:
-            _register_end(row, NotificationStatus.REGISTERED, code="")
-            row.registered_at = now
-        elif isinstance(answer, NotificationAck):
-            _register_end(row, NotificationStatus.FAILED, code=answer.code[:50])
-        elif isinstance(answer, EndpointError) and not answer.transient:
-            # An endpoint without notifications (or that refuses the call): poll only.
-            _register_end(row, NotificationStatus.FAILED, code=(answer.code or "refused")[:50])
-        else:
-            row.attempts += 1
-            row.failure_code = (answer.code if answer else "no_answer")[:50]
-            if row.attempts >= settings.OSO_NOTIFICATION_MAX_ATTEMPTS:
-                _register_end(row, NotificationStatus.FAILED, code=row.failure_code)
-                continue
-            row.next_attempt_at = now + timedelta(
-                seconds=capped_countdown(retry_delay(row.attempts))
-            )
-            row.claim_token = None
-            row.claimed_until = row.next_attempt_at + _grace()
-            retry.append(row)
-    with transaction.atomic():
-        ours = set(
-            NotificationRegistration.objects.select_for_update()
-            .filter(id__in=[row.id for row in rows], claim_token=token)
-            .values_list("id", flat=True)
+        again = work_unit_answer(
+            row,
+            acks.get(str(row.request.public_id)),
+            statuses=_UNIT_STATUSES,
+            max_attempts=settings.OSO_NOTIFICATION_MAX_ATTEMPTS,
+            now=now,
         )
-        mine = [row for row in rows if row.id in ours]
-        NotificationRegistration.objects.bulk_update(mine, _REGISTRATION_FIELDS)
+        if again:
+            retry.append(row)
+        elif row.status == NotificationStatus.REGISTERED:
+            row.registered_at = now
+    with transaction.atomic():
+        mine = work_units_ours(NotificationRegistration, rows, token=token)
+        NotificationRegistration.objects.bulk_update(mine, (*WORK_UNIT_FIELDS, "registered_at"))
         registered = [r for r in mine if r.status == NotificationStatus.REGISTERED]
         _poll_at_fallback([r.request_id for r in registered], now=now)
+        ours = {r.id for r in mine}
         retry = [r for r in retry if r.id in ours]
-        retry_in = max(
-            ((r.next_attempt_at - now).total_seconds() for r in retry if r.next_attempt_at),
-            default=0.0,
-        )
-        enqueue_register([r.id for r in retry], countdown=retry_in)
+        wait = retry_in(retry, now=now)
+        enqueue_register([r.id for r in retry], countdown=wait)
     return RegisterOutcome(
         claimed=len(mine),
         registered=len(registered),
         failed=sum(1 for r in mine if r.status == NotificationStatus.FAILED),
         retry_ids=tuple(r.id for r in retry),
-        retry_in=retry_in,
+        retry_in=wait,
     )
-
-
-def _register_end(row: NotificationRegistration, status: str, *, code: str) -> None:
-    row.status = status
-    row.failure_code = code
-    row.next_attempt_at = None
-    row.claim_token = None
-    row.claimed_until = None
 
 
 def enqueue_register(registration_ids: Sequence[int], *, countdown: float = 0) -> None:
     """Queue the register task for these registrations, in chunks, once the transaction commits."""
     for chunk in chunked(list(registration_ids)):
         enqueue_register_chunk(chunk, countdown=countdown)
-
-
-_CLIENTS: dict[tuple, Exchange] = {}
-
-
-def _endpoint_client() -> Exchange:
-    """One exchange per process and endpoint settings, kept open (as pipeline.py does)."""
-    key = (
-        os.getpid(),
-        settings.OSO_EXCHANGE_BACKEND,
-        settings.OSO_ENDPOINT_URL,
-        settings.OSO_SCHOOL_BRIN,
-    )
-    client = _CLIENTS.get(key)
-    if client is None:
-        client = _CLIENTS[key] = exchange_from_settings()
-    return client
 
 
 def notifications_enabled() -> bool:
@@ -399,19 +361,9 @@ def notifications_sweep(*, now: datetime | None = None) -> int:
         return 0
     horizon = now - timedelta(seconds=2 * settings.OSO_NOTIFICATION_MAX_AGE_SECONDS)
     NotificationDelivery.objects.filter(received_at__lt=horizon).delete()
-    with transaction.atomic():
-        stuck = list(
-            NotificationRegistration.objects.select_for_update(skip_locked=True)
-            .filter(
-                Q(claimed_until__lt=now) | Q(claimed_until__isnull=True),
-                status=NotificationStatus.PENDING,
-            )
-            .order_by("id")
-            .values_list("id", flat=True)
-        )
-        if stuck:
-            NotificationRegistration.objects.filter(id__in=stuck).update(
-                claim_token=None, claimed_until=now + _grace()
-            )
-            enqueue_register(stuck)
-    return len(stuck)
+    return work_units_sweep(
+        NotificationRegistration,
+        pending=NotificationStatus.PENDING,
+        now=now,
+        enqueue=enqueue_register,
+    )

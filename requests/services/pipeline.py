@@ -26,7 +26,6 @@ the request at once with the client's Dutch reason.
 from __future__ import annotations
 
 import logging
-import os
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -47,11 +46,9 @@ from portal_text import Message, legacy, messages_to_json
 from requests.client import (
     DocumentAsk,
     EndpointError,
-    Exchange,
     RequestResult,
     ResultState,
     TransientEndpointError,
-    exchange_from_settings,
     submit_item_for,
 )
 from requests.client.messages import UNKNOWN_REQUEST
@@ -65,10 +62,12 @@ from requests.models import (
 from requests.services import texts
 from requests.services.backoff import retry_delay
 from requests.services.enqueue import capped_countdown, chunked, enqueue_poll, enqueue_submit
+from requests.services.exchange_client import exchange_client
 from requests.services.lease import claim_lease, claims_kept
 from requests.services.notifications import notifications_after_poll
 from requests.services.signoffs import signoffs_create
 from requests.services.waiting import WAIT_FIELDS, request_wait, wait_expired_text
+from requests.services.work_units import work_units_ours
 from students.models import DossierOutcome, Student
 from students.services.dossier_merge import DossierIn, dossiers_merge_parsed
 from students.services.elk import students_elk_fetched
@@ -187,7 +186,7 @@ def _submit_claimed(rows: list[TransferRequest], *, token: uuid.UUID, now: datet
         retry_rows: list[TransferRequest] = []
         if sendable:
             try:
-                acks = _endpoint_client().open_transfers(items)
+                acks = exchange_client().open_transfers(items)
             except TransientEndpointError as exc:
                 retry_rows = _transient_all(sendable, message=endpoint_error_text(exc), now=now)
                 acks = []
@@ -319,7 +318,7 @@ def _poll_claimed(rows: list[TransferRequest], *, token: uuid.UUID, now: datetim
 
 def _fetch_results(rows: list[TransferRequest]) -> dict[str, RequestResult | EndpointError]:
     """The endpoint's answer per public id, or the error that stands for it."""
-    client = _endpoint_client()
+    client = exchange_client()
     asks = {
         str(row.public_id): DocumentAsk(
             request_id=str(row.public_id), session_id=row.session_id, request_date=row.changed_since
@@ -345,33 +344,6 @@ def _fetch_results(rows: list[TransferRequest]) -> dict[str, RequestResult | End
             except EndpointError as single:
                 answers[public_id] = single
         return answers
-
-
-# One client per process and endpoint settings (see _endpoint_client).
-_CLIENTS: dict[tuple, Exchange] = {}
-
-
-def _endpoint_client() -> Exchange:
-    """This process's client for the endpoint the settings name, made once and kept open.
-
-    Building an httpx client loads an SSL context and opens a new connection: done
-    for every chunk it took 7% of a poll task in the region benchmark (BENCHMARKS.md).
-    Keyed by process id too, so a forked worker never uses its parent's connections;
-    keyed by the settings, so a test that points elsewhere gets its own client.
-    """
-    key = (
-        os.getpid(),
-        settings.OSO_EXCHANGE_BACKEND,
-        settings.OSO_ENDPOINT_URL,
-        settings.OSO_SCHOOL_BRIN,
-        settings.OSO_ENDPOINT_CONNECT_TIMEOUT,
-        settings.OSO_ENDPOINT_READ_TIMEOUT,
-        getattr(settings, "OSO_DOSSIER_MAX_BYTES", None),
-    )
-    client = _CLIENTS.get(key)
-    if client is None:
-        client = _CLIENTS[key] = exchange_from_settings()
-    return client
 
 
 def _endpoint_lost_it(row: TransferRequest, result: RequestResult) -> bool:
@@ -657,14 +629,8 @@ def _record(
     ``released_on``: per row, the day the endpoint says the file it served was released.
     """
     with transaction.atomic():
-        ours_ids = set(
-            TransferRequest.objects.select_for_update()
-            .filter(id__in=[row.id for row in rows], claim_token=token)
-            .values_list("id", flat=True)
-        )
-        ours = [row for row in rows if row.id in ours_ids]
-        if len(ours) < len(rows):
-            logger.warning("%d requests were taken over by another worker", len(rows) - len(ours))
+        ours = work_units_ours(TransferRequest, rows, token=token)
+        ours_ids = {row.id for row in ours}
         merging = [file for file in (received or []) if file.row.id in ours_ids]
         if merging:
             with translation.override(STORED_LANGUAGE):
@@ -723,7 +689,13 @@ def _audit_finished_unmerged(rows: list[TransferRequest]) -> None:
                 summary=": ".join(
                     part for part in (str(RequestStatus(row.status).label), row.error[:200]) if part
                 ),
-                details={"request_id": row.id, "batch_id": row.batch_id, "status": row.status},
+                # The reason's code too: the audit page renders it in the reader's language.
+                details={
+                    "request_id": row.id,
+                    "batch_id": row.batch_id,
+                    "status": row.status,
+                    **({"failure": row.failure} if row.failure else {}),
+                },
             )
             for row in finished
         ]

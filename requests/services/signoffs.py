@@ -19,14 +19,12 @@ is signed off again after the lease, which the exchange treats as a no-op (docs/
 from __future__ import annotations
 
 import logging
-import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from requests.client import (
@@ -39,25 +37,28 @@ from requests.client import (
 )
 from requests.models import RequestSignoff, RequestStatus, SignoffStatus, TransferRequest
 from requests.services import texts
-from requests.services.backoff import retry_delay
-from requests.services.enqueue import capped_countdown, chunked
-from requests.services.lease import claim_lease
+from requests.services.enqueue import chunked
+from requests.services.exchange_client import exchange_client
+from requests.services.work_units import (
+    WORK_UNIT_FIELDS,
+    UnitStatuses,
+    dispatch_grace,
+    retry_in,
+    work_unit_answer,
+    work_units_claim,
+    work_units_ours,
+    work_units_sweep,
+)
 
 logger = logging.getLogger(__name__)
 
-_SIGNOFF_FIELDS = (
-    "status",
-    "attempts",
-    "next_attempt_at",
-    "claimed_until",
-    "claim_token",
-    "signed_off_at",
-    "failure_code",
+_SIGNOFF_FIELDS = (*WORK_UNIT_FIELDS, "signed_off_at")
+_STATUSES = UnitStatuses(
+    pending=SignoffStatus.PENDING,
+    accepted=SignoffStatus.DONE,
+    refused=SignoffStatus.REFUSED,
+    failed=SignoffStatus.FAILED,
 )
-
-
-def _grace() -> timedelta:
-    return timedelta(seconds=settings.OSO_REQUEST_DISPATCH_GRACE_SECONDS)
 
 
 def signoff_result_for(row: TransferRequest) -> SignoffResult:
@@ -84,7 +85,7 @@ def signoffs_create(*, rows: Iterable[TransferRequest], now: datetime | None = N
             public_id=row.public_id,
             session_id=row.session_id,
             result=str(signoff_result_for(row)),
-            claimed_until=now + _grace(),  # reserved for the task queued below
+            claimed_until=now + dispatch_grace(),  # reserved for the task queued below
         )
         for row in rows
         if row.status not in (RequestStatus.READY, RequestStatus.REQUESTED, RequestStatus.WAITING)
@@ -138,24 +139,12 @@ class SignoffOutcome:
     retry_ids: tuple[int, ...] = ()
 
 
-def _exchange():
-    from requests.services.pipeline import _endpoint_client
-
-    return _endpoint_client()
-
-
 def request_signoffs_send(*, signoff_ids: Sequence[int]) -> SignoffOutcome:
     """Sign off the given pending rows at the endpoint (claim, call, record)."""
     now = timezone.now()
-    token = uuid.uuid4()
-    ids = list(dict.fromkeys(signoff_ids))
-    free = Q(claim_token__isnull=True) | Q(claimed_until__lt=now)
-    # The lease outlasts one call at its read timeout: no second worker while it waits.
-    lease = now + claim_lease() + timedelta(seconds=settings.OSO_ENDPOINT_READ_TIMEOUT)
-    RequestSignoff.objects.filter(free, id__in=ids, status=SignoffStatus.PENDING).update(
-        claim_token=token, claimed_until=lease
+    token, rows = work_units_claim(
+        RequestSignoff.objects.all(), ids=signoff_ids, pending=SignoffStatus.PENDING, now=now
     )
-    rows = list(RequestSignoff.objects.filter(id__in=ids, claim_token=token).order_by("id"))
     if not rows:
         return SignoffOutcome()
     items = [
@@ -163,47 +152,27 @@ def request_signoffs_send(*, signoff_ids: Sequence[int]) -> SignoffOutcome:
     ]
     answers: dict[str, SignoffAck | EndpointError]
     try:
-        answers = {ack.request_id: ack for ack in _exchange().sign_off(items)}
+        answers = {ack.request_id: ack for ack in exchange_client().sign_off(items)}
     except EndpointError as exc:
         answers = dict.fromkeys((item.request_id for item in items), exc)
     retry: list[RequestSignoff] = []
     for row in rows:
-        answer = answers.get(str(row.public_id))
-        row.claim_token = None
-        if isinstance(answer, SignoffAck) and answer.accepted:
-            _end(row, SignoffStatus.DONE, code="")
-            row.signed_off_at = now
-        elif isinstance(answer, SignoffAck):
-            _end(row, SignoffStatus.REFUSED, code=answer.code)
-        elif isinstance(answer, EndpointError) and not answer.transient:
-            _end(row, SignoffStatus.FAILED, code=answer.code or "refused")
-        else:
-            row.attempts += 1
-            row.failure_code = (answer.code if answer else "no_answer")[:50]
-            if row.attempts >= settings.OSO_REQUEST_MAX_ATTEMPTS:
-                _end(row, SignoffStatus.FAILED, code=row.failure_code)
-                continue
-            row.next_attempt_at = now + timedelta(
-                seconds=capped_countdown(retry_delay(row.attempts))
-            )
-            row.claimed_until = row.next_attempt_at + _grace()
+        if work_unit_answer(
+            row,
+            answers.get(str(row.public_id)),
+            statuses=_STATUSES,
+            max_attempts=settings.OSO_REQUEST_MAX_ATTEMPTS,
+            now=now,
+        ):
             retry.append(row)
+        elif row.status == SignoffStatus.DONE:
+            row.signed_off_at = now
     with transaction.atomic():
-        ours = set(
-            RequestSignoff.objects.select_for_update()
-            .filter(id__in=[row.id for row in rows], claim_token=token)
-            .values_list("id", flat=True)
-        )
-        mine = [row for row in rows if row.id in ours]
-        if len(mine) < len(rows):
-            logger.warning("%d sign-offs were taken over by another worker", len(rows) - len(mine))
+        mine = work_units_ours(RequestSignoff, rows, token=token)
         RequestSignoff.objects.bulk_update(mine, _SIGNOFF_FIELDS, batch_size=500)
+        ours = {row.id for row in mine}
         retry = [row for row in retry if row.id in ours]
-        retry_in = max(
-            ((r.next_attempt_at - now).total_seconds() for r in retry if r.next_attempt_at),
-            default=0.0,
-        )
-        enqueue_signoff([row.id for row in retry], countdown=retry_in)
+        enqueue_signoff([row.id for row in retry], countdown=retry_in(retry, now=now))
     logger.info(
         "sign-off: %d claimed, %d done, %d refused, %d to retry",
         len(mine),
@@ -219,33 +188,14 @@ def request_signoffs_send(*, signoff_ids: Sequence[int]) -> SignoffOutcome:
     )
 
 
-def _end(row: RequestSignoff, status: str, *, code: str) -> None:
-    row.status = status
-    row.failure_code = code[:50]
-    row.next_attempt_at = None
-    row.claim_token = None
-    row.claimed_until = None
-
-
 # --- 3. Sweep ----------------------------------------------------------------------------
 
 
 def signoffs_sweep(*, now: datetime | None = None) -> int:
     """Queue again the pending sign-offs whose task was lost or whose worker died."""
-    now = now or timezone.now()
-    with transaction.atomic():
-        stuck = list(
-            RequestSignoff.objects.select_for_update(skip_locked=True)
-            .filter(
-                Q(claimed_until__lt=now) | Q(claimed_until__isnull=True),
-                status=SignoffStatus.PENDING,
-            )
-            .order_by("id")
-            .values_list("id", flat=True)
-        )
-        if stuck:
-            RequestSignoff.objects.filter(id__in=stuck).update(
-                claim_token=None, claimed_until=now + _grace()
-            )
-            enqueue_signoff(stuck)
-    return len(stuck)
+    return work_units_sweep(
+        RequestSignoff,
+        pending=SignoffStatus.PENDING,
+        now=now or timezone.now(),
+        enqueue=enqueue_signoff,
+    )

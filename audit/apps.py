@@ -22,5 +22,9 @@ class AuditConfig(AppConfig):
 
         for action, renderer in OWN_RENDERERS.items():
             summary_renderer_register(action, renderer)
+        from audit.models import SYSTEM_ACTOR
+        from audit.summaries import actor_label_register
+
+        actor_label_register(SYSTEM_ACTOR, _("automatic"))
         # The SQLite audit trigger asks this function whether a DELETE may pass.
         connection_created.connect(sqlite_functions_install, dispatch_uid="audit_sqlite_functions")

@@ -19,6 +19,8 @@ logger = logging.getLogger(__name__)
 SummaryRenderer = Callable[[Mapping[str, Any], str], str | None]
 
 _RENDERERS: dict[str, SummaryRenderer] = {}
+# Actors that are no person (the workers, the ELK feed): how a page names them.
+_ACTOR_LABELS: dict[str, Any] = {}
 
 
 def summary_renderer_register(action: str, renderer: SummaryRenderer) -> None:
@@ -40,3 +42,14 @@ def after_label(summary: str) -> str:
     """What a stored "<label>: <rest>" summary says after its (Dutch) label."""
     _label, separator, rest = summary.partition(": ")
     return rest if separator else ""
+
+
+def actor_label_register(actor: str, label: Any) -> None:
+    """Name a technical actor (``system``, ``elk-feed``) on the pages; ``label`` is lazy text."""
+    _ACTOR_LABELS[actor] = label
+
+
+def actor_label(actor: str) -> str:
+    """The actor as staff read it: a person's user name as it is, a process by its label."""
+    label = _ACTOR_LABELS.get(actor)
+    return str(label) if label is not None else actor

@@ -6,7 +6,7 @@ import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
 from audit.models import AuditEntry
-from audit.summaries import summary_text
+from audit.summaries import actor_label, summary_text
 from common.dates import DATE_CELL_ATTRS
 
 
@@ -25,6 +25,9 @@ class AuditEntryTable(tables.Table):
         template_name = "tables/table.html"
         attrs = {"class": "data-table", "id": "audit-table"}
         empty_text = _("No audit entries match.")
+
+    def render_actor(self, value: str) -> str:
+        return actor_label(value)
 
     def render_summary(self, record: AuditEntry) -> str:
         return summary_text(action=record.action, details=record.details, summary=record.summary)

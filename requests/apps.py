@@ -14,6 +14,10 @@ class OsoRequestsConfig(AppConfig):
         from requests.audit_summaries import summaries_register
 
         summaries_register()
+        from audit.summaries import actor_label_register
+        from requests.services.elk_feed import ELK_FEED_USER
+
+        actor_label_register(ELK_FEED_USER, _("ELK feed"))
 
         # Students shows a pupil's latest request status (the card exports) without
         # importing this app: it is given the way to read it here.

@@ -114,3 +114,16 @@ def test_an_older_failed_request_keeps_its_stored_reason():
     dutch, english = _both(AuditAction.REQUEST_FINISHED, details, "Mislukt: iets ging mis")
 
     assert (dutch, english) == ("Mislukt: iets ging mis", "Failed: iets ging mis")
+
+
+def test_processes_are_named_on_the_pages_and_people_keep_their_user_name():
+    from audit.models import SYSTEM_ACTOR
+    from audit.summaries import actor_label
+
+    with translation.override("nl"):
+        dutch = [actor_label(name) for name in (SYSTEM_ACTOR, "elk-feed", "marieke")]
+    with translation.override("en"):
+        english = [actor_label(name) for name in (SYSTEM_ACTOR, "elk-feed", "marieke")]
+
+    assert dutch == ["automatisch", "ELK-koppeling", "marieke"]
+    assert english == ["automatic", "ELK feed", "marieke"]

@@ -382,6 +382,24 @@ def test_progress_fragment_polls_while_the_batch_runs_and_stops_when_settled(por
     assert response["HX-Trigger"] == "batch-finished"
 
 
+def test_progress_names_the_elk_feed_and_the_changes_since_date_in_the_page_language(
+    portal_client,
+):
+    batch = RequestBatchFactory(
+        created_by="elk-feed", mode=RequestMode.CHANGES_SINCE, changed_since=dt.date(2021, 3, 1)
+    )
+    TransferRequestFactory(batch=batch, status=RequestStatus.REQUESTED)
+    url = reverse("oso_requests:batch_progress", args=[batch.pk])
+
+    dutch = portal_client.get(url, HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    portal_client.cookies["django_language"] = "en"
+    english = portal_client.get(url).content.decode()
+
+    assert "door ELK-koppeling (Mutaties vanaf 01-03-2021)." in dutch
+    assert "by ELK feed (Changes since 01-03-2021)." in english
+    assert "elk-feed" not in dutch + english
+
+
 def test_overview_shows_the_progress_of_the_batch_just_sent(portal_client):
     batch = RequestBatchFactory()
     TransferRequestFactory(batch=batch, status=RequestStatus.REQUESTED)

@@ -10,8 +10,15 @@ from __future__ import annotations
 from django import template
 
 from audit.services import REVEAL_BSN_PERMISSION
+from audit.summaries import actor_label
 
 register = template.Library()
+
+
+@register.filter(name="actor_label")
+def actor_label_filter(actor: str) -> str:
+    """``{{ batch.created_by|actor_label }}``: a process (the ELK feed) by its name, not its id."""
+    return actor_label(actor) if actor else actor
 
 
 @register.inclusion_tag("audit/_bsn_field.html", takes_context=True)

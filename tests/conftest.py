@@ -67,3 +67,17 @@ def no_enqueue(monkeypatch) -> list[list[int]]:
         "requests.services.transfer_requests.enqueue_submit", lambda ids, **kw: sent.append(ids)
     )
     return sent
+
+
+@pytest.fixture(autouse=True)
+def _forget_content_types_of_rolled_back_tests():
+    """Clear Django's ContentType cache after each test.
+
+    A test that creates a content type (a permission group, say) inside its rolled-back
+    transaction leaves the id in the process-wide cache; a later flush (a transactional
+    test) then writes permissions for that vanished id and fails on the foreign key.
+    """
+    yield
+    from django.contrib.contenttypes.models import ContentType
+
+    ContentType.objects.clear_cache()

@@ -140,6 +140,14 @@ def test_the_preview_shows_each_refused_row_and_imports_only_the_valid_ones(
     assert (upload.status, upload.raw) == (SignupImportStatus.IMPORTED, None)
 
 
+def test_the_preview_names_the_lines_of_pupils_signed_up_already(portal_client, group):
+    table.already_signed_up()
+
+    html = _upload(portal_client, table.csv_bytes()).content.decode()
+
+    assert "Al aangemeld: regel 9." in html
+
+
 def test_import_nothing_drops_the_file_and_signs_up_nobody(portal_client, group):
     preview_url = _upload(portal_client, table.csv_bytes()).redirect_chain[-1][0]
 

@@ -11,6 +11,7 @@ import json
 import os
 import platform
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -391,3 +392,16 @@ def write_result(name: str, result: dict) -> Path:
 
 def today() -> date:
     return date.today()
+
+
+def process_group_stop(process: subprocess.Popen) -> None:
+    """Warm shutdown (SIGTERM to the process's own group: a worker and its children), then
+    SIGKILL for what is still running after 30 seconds."""
+    if process.poll() is not None:
+        return
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(30)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(10)

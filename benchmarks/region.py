@@ -66,6 +66,7 @@ from benchmarks.common import (
     load_text,
     machine,
     migrate,
+    process_group_stop,
     py_spy_record,
     setup_django,
     write_result,
@@ -315,7 +316,7 @@ def _pipeline(count, request_ids, args, work: Path, env, mock) -> dict:
                 spy.wait(60)
             except subprocess.TimeoutExpired:
                 spy.kill()
-        _stop(worker)
+        process_group_stop(worker)
         worker_log.close()
     time.sleep(1.0)  # backends flush their statistics when they end
     xact_after = _xact_count()
@@ -610,18 +611,6 @@ def _pid(mock: MockEndpoint) -> int:
     if mock.process is None:
         raise SystemExit("the mock endpoint is not running")
     return mock.process.pid
-
-
-def _stop(process: subprocess.Popen) -> None:
-    """Warm shutdown (SIGTERM to the worker's own process group), then SIGKILL."""
-    if process.poll() is not None:
-        return
-    os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(30)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(10)
 
 
 def _close_connections() -> None:

@@ -55,6 +55,7 @@ from benchmarks.common import (
     load_text,
     machine,
     migrate,
+    process_group_stop,
     setup_django,
     write_result,
 )
@@ -195,7 +196,7 @@ def _run(scenario: str, mode: str, timeout: float, *, count: int, database: str)
         }
     finally:
         for process in reversed(processes):
-            _stop(process)
+            process_group_stop(process)
         mock.stop()
         from django.conf import settings
 
@@ -374,17 +375,6 @@ def _aware(timestamp: float):
     from datetime import UTC, datetime
 
     return datetime.fromtimestamp(timestamp, tz=UTC)
-
-
-def _stop(process: subprocess.Popen) -> None:
-    if process.poll() is not None:
-        return
-    os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(30)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(10)
 
 
 def _redis_clean(url: str, prefix: str) -> None:

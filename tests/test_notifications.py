@@ -429,3 +429,35 @@ def test_staff_see_registrations_and_deliveries_in_the_admin_read_only(
         assert client.get(reverse(f"admin:oso_requests_{model}_add")).status_code == 403
     page = client.get(reverse("admin:oso_requests_notificationregistration_changelist"))
     assert "Aan te melden" in page.content.decode()
+
+
+def test_a_retried_request_that_waits_again_registers_its_new_transfer(
+    notifying, elk_mock, demo_students, django_capture_on_commit_callbacks
+):
+    from requests.services.transfer_requests import transfer_requests_retry
+
+    ids = _send_and_wait([demo_students["demo-16"]], django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks():
+        _register_all()
+    old = TransferRequest.objects.get(id=ids[0]).public_id
+    # The request fails (its wait ran out, say) and staff click Opnieuw proberen: a new
+    # transfer with a new request id, which the endpoint was never asked to call back for.
+    TransferRequest.objects.filter(id=ids[0]).update(
+        status=RequestStatus.FAILED, claim_token=None, claimed_until=None
+    )
+    with django_capture_on_commit_callbacks():
+        assert transfer_requests_retry(request_ids=ids, user="anna") == 1
+    with django_capture_on_commit_callbacks():
+        transfer_requests_submit(request_ids=ids)
+    with django_capture_on_commit_callbacks() as published:
+        transfer_requests_poll(request_ids=ids)
+
+    row = TransferRequest.objects.get(id=ids[0])
+    assert (row.status, row.public_id != old) == (RequestStatus.WAITING, True)
+    assert NotificationRegistration.objects.get().status == NotificationStatus.PENDING
+    assert _task_names(published) == ["oso_requests.register_notifications"]
+    with django_capture_on_commit_callbacks():
+        _register_all()
+    registration = NotificationRegistration.objects.get()
+    assert registration.status == NotificationStatus.REGISTERED
+    assert registration.registered_at > row.sent_at

@@ -27,7 +27,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -80,19 +80,22 @@ def notifications_after_poll(*, rows: Sequence[TransferRequest], now: datetime) 
 
     New waits get a registration; a wait after a callback registers again (the file was not
     there when the worker that held the row asked), and so does one the endpoint had lost
-    (``unknown_request``: it restarted; the request was submitted again since); a registered
-    wait is next polled only at the fallback interval.
+    (``unknown_request``: it restarted; the request was submitted again since), and one made
+    for an earlier transfer of the row (registered before it was last sent: a retry gives a
+    new request id, a resubmit follows an endpoint that forgot it); a registered wait is next
+    polled only at the fallback interval.
     """
-    waiting = [row.id for row in rows if row.status == RequestStatus.WAITING]
+    sent_at = {row.id: row.sent_at for row in rows if row.status == RequestStatus.WAITING}
+    waiting = list(sent_at)
     if not waiting or not notifications_enabled():
         return []
     until = now + _grace()
     with transaction.atomic():
         existing = {
-            request_id: (status, code)
-            for request_id, status, code in NotificationRegistration.objects.filter(
+            request_id: (status, code, registered_at)
+            for request_id, status, code, registered_at in NotificationRegistration.objects.filter(
                 request_id__in=waiting
-            ).values_list("request_id", "status", "failure_code")
+            ).values_list("request_id", "status", "failure_code", "registered_at")
         }
         NotificationRegistration.objects.bulk_create(
             [
@@ -102,14 +105,22 @@ def notifications_after_poll(*, rows: Sequence[TransferRequest], now: datetime) 
             ],
             ignore_conflicts=True,
         )
-        register_again = Q(status=NotificationStatus.NOTIFIED) | Q(
-            status=NotificationStatus.FAILED, failure_code=_LOST
+        register_again = (
+            Q(status=NotificationStatus.NOTIFIED)
+            | Q(status=NotificationStatus.FAILED, failure_code=_LOST)
+            | Q(status=NotificationStatus.REGISTERED, registered_at__lt=F("request__sent_at"))
         )
+
+        def earlier_transfer(rid: int, registered_at: datetime | None) -> bool:
+            sent = sent_at[rid]
+            return registered_at is not None and sent is not None and registered_at < sent
+
         again = [
             rid
-            for rid, (status, code) in existing.items()
+            for rid, (status, code, registered_at) in existing.items()
             if status == NotificationStatus.NOTIFIED
             or (status == NotificationStatus.FAILED and code == _LOST)
+            or (status == NotificationStatus.REGISTERED and earlier_transfer(rid, registered_at))
         ]
         if again:
             NotificationRegistration.objects.filter(register_again, request_id__in=again).update(
@@ -122,8 +133,8 @@ def notifications_after_poll(*, rows: Sequence[TransferRequest], now: datetime) 
             )
         registered = [
             rid
-            for rid, (status, _code) in existing.items()
-            if status == NotificationStatus.REGISTERED
+            for rid, (status, _code, _at) in existing.items()
+            if status == NotificationStatus.REGISTERED and rid not in again
         ]
         _poll_at_fallback(registered, now=now)
         queued = list(

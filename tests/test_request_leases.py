@@ -74,7 +74,7 @@ class _Outcome:
 
 
 def test_a_lost_database_connection_is_one_warning_per_outage_and_no_error(monkeypatch, caplog):
-    from oso_portal import db_health
+    from common import db_health
     from requests import tasks
 
     lost = {"now": True}
@@ -102,7 +102,7 @@ def test_a_lost_database_connection_is_one_warning_per_outage_and_no_error(monke
 
 
 def test_an_error_on_a_working_connection_is_raised_as_before(monkeypatch):
-    from oso_portal import db_health
+    from common import db_health
     from requests import tasks
 
     monkeypatch.setattr(db_health, "database_connection_lost", lambda exc: False)

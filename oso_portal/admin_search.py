@@ -4,7 +4,7 @@ The changelist search is a GET form: what is typed goes into the URL, and from t
 into the browser history and every log on the way. The student admin does not even
 search on BSN (the portal's own search posts it). A search holding a BSN or an
 education number is answered with a redirect to the same list without it, and a
-message that says where to search instead; ``static/js/admin_search_guard.js`` stops
+message that says where to search instead; ``static/js/bsn_search_guard.js`` stops
 such a search in the browser before it is sent at all.
 """
 

@@ -29,12 +29,13 @@ from requests.services.signoffs import request_signoffs_send, signoffs_sweep
 logger = logging.getLogger(__name__)
 
 
-@shared_task(
-    name="oso_requests.submit_requests",
-    acks_late=True,
-    reject_on_worker_lost=True,
-    ignore_result=True,
-)
+def _task(name: str):
+    """Every task here: acknowledged only once it ran, back on the queue when its worker dies,
+    no result stored (the rows are the record)."""
+    return shared_task(name=name, acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+
+
+@_task("oso_requests.submit_requests")
 def submit_requests(request_ids: list[int]) -> dict[str, int]:
     """Send a chunk of requests to the endpoint; queues their results poll."""
     outcome = database_outage_guard(
@@ -45,12 +46,7 @@ def submit_requests(request_ids: list[int]) -> dict[str, int]:
     return {"claimed": outcome.claimed, "sent": len(outcome.poll_ids), "final": outcome.final}
 
 
-@shared_task(
-    name="oso_requests.poll_requests",
-    acks_late=True,
-    reject_on_worker_lost=True,
-    ignore_result=True,
-)
+@_task("oso_requests.poll_requests")
 def poll_requests(request_ids: list[int]) -> dict[str, int]:
     """Fetch the results of a chunk of sent requests and merge the files that came back."""
     outcome = database_outage_guard(
@@ -61,12 +57,7 @@ def poll_requests(request_ids: list[int]) -> dict[str, int]:
     return {"claimed": outcome.claimed, "final": outcome.final, "waiting": outcome.waiting}
 
 
-@shared_task(
-    name="oso_requests.poll_due_requests",
-    acks_late=True,
-    reject_on_worker_lost=True,
-    ignore_result=True,
-)
+@_task("oso_requests.poll_due_requests")
 def poll_due_requests() -> dict[str, int]:
     """Beat: ask again for every request whose next attempt is due (Wacht op basisschool)."""
     result = database_outage_guard(transfer_requests_dispatch_due, lost=None)
@@ -75,12 +66,7 @@ def poll_due_requests() -> dict[str, int]:
     return {"submit": len(result.submit_ids), "poll": len(result.poll_ids)}
 
 
-@shared_task(
-    name="oso_requests.sweep_stuck_requests",
-    acks_late=True,
-    reject_on_worker_lost=True,
-    ignore_result=True,
-)
+@_task("oso_requests.sweep_stuck_requests")
 def sweep_stuck_requests() -> dict[str, int]:
     """Beat: queue again the requests whose worker died or whose message was lost."""
     result = database_outage_guard(transfer_requests_sweep, lost=None)
@@ -100,12 +86,7 @@ def sweep_stuck_requests() -> dict[str, int]:
     return swept
 
 
-@shared_task(
-    name="oso_requests.sign_off_requests",
-    acks_late=True,
-    reject_on_worker_lost=True,
-    ignore_result=True,
-)
+@_task("oso_requests.sign_off_requests")
 def sign_off_requests(signoff_ids: list[int]) -> dict[str, int]:
     """Sign finished transfers off at the endpoint with their best result, each once."""
     outcome = database_outage_guard(
@@ -121,12 +102,7 @@ def sign_off_requests(signoff_ids: list[int]) -> dict[str, int]:
     }
 
 
-@shared_task(
-    name="oso_requests.register_notifications",
-    acks_late=True,
-    reject_on_worker_lost=True,
-    ignore_result=True,
-)
+@_task("oso_requests.register_notifications")
 def register_notifications(registration_ids: list[int]) -> dict[str, int]:
     """Register waiting requests at the endpoint for a callback when their file is released."""
     outcome = database_outage_guard(
@@ -142,12 +118,7 @@ def register_notifications(registration_ids: list[int]) -> dict[str, int]:
     }
 
 
-@shared_task(
-    name="oso_requests.read_elk_feed",
-    acks_late=True,
-    reject_on_worker_lost=True,
-    ignore_result=True,
-)
+@_task("oso_requests.read_elk_feed")
 def read_elk_feed() -> dict[str, int]:
     """Beat: read ELK's placements and blue dots; re-request every student with a blue dot."""
     read = elk_feed_sync()

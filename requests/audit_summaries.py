@@ -42,9 +42,18 @@ def _request_deleted(details: Mapping[str, Any], summary: str) -> str | None:
     return _("ready request deleted") if summary == "ready request deleted" else None
 
 
+def _request_stopped(details: Mapping[str, Any], summary: str) -> str | None:
+    failure = details.get("failure")
+    if not isinstance(failure, dict):
+        return None
+    # The reason says it stopped ("Gestopt: ELK heeft de plaatsing ingetrokken. ...").
+    return render(failure) or None
+
+
 def summaries_register() -> None:
     summary_renderer_register(AuditAction.REQUEST_ADDED, _request_added)
     summary_renderer_register(AuditAction.REQUEST_DELETED, _request_deleted)
     summary_renderer_register(AuditAction.REQUEST_SENT, _request_sent)
     summary_renderer_register(AuditAction.REQUEST_RETRIED, _request_sent)
     summary_renderer_register(AuditAction.REQUEST_FINISHED, _request_finished)
+    summary_renderer_register(AuditAction.REQUEST_STOPPED, _request_stopped)

@@ -127,3 +127,13 @@ def test_processes_are_named_on_the_pages_and_people_keep_their_user_name():
 
     assert dutch == ["automatisch", "ELK-koppeling", "marieke"]
     assert english == ["automatic", "ELK feed", "marieke"]
+
+
+def test_a_stopped_request_gives_its_reason_in_the_page_language():
+    details = {"request_id": 1, "failure": {"code": "request.stopped_withdrawn", "params": {}}}
+    stored = "stopped: request.stopped_withdrawn"
+
+    dutch, english = _both(AuditAction.REQUEST_STOPPED, details, stored)
+
+    assert dutch.startswith("Gestopt: ELK heeft de plaatsing ingetrokken.")
+    assert english.startswith("Stopped: ELK withdrew the placement.")

@@ -133,6 +133,7 @@ def test_a_withdrawn_placement_stops_the_open_request_and_the_pupil_stays(
     assert evi.elk_status == ElkStatus.WITHDRAWN
     stopped = AuditEntry.objects.get(action=AuditAction.REQUEST_STOPPED)
     assert (stopped.actor, stopped.student_id) == (ELK_FEED_USER, evi.pk)
+    assert stopped.details["failure"]["code"] == "request.stopped_withdrawn"
     # The others are still placed and still asked for.
     others = TransferRequest.objects.exclude(student=evi)
     assert {r.status for r in others} == {RequestStatus.REQUESTED}

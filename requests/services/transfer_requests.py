@@ -459,7 +459,13 @@ def transfer_requests_stop(*, student_ids: Iterable[int], reason: Message, user:
         ).update(finished_at=now)
         _audit_requests(
             [
-                _AuditRow(request_id, student_id, number, summary=f"stopped: {reason.code}")
+                _AuditRow(
+                    request_id,
+                    student_id,
+                    number,
+                    summary=f"stopped: {reason.code}",
+                    details={"failure": reason.as_json()},
+                )
                 for request_id, student_id, number in stopped
             ],
             action=AuditAction.REQUEST_STOPPED,

@@ -78,7 +78,7 @@ class EndpointClient:
             school_brin=settings.OSO_SCHOOL_BRIN,
             connect_timeout=settings.OSO_ENDPOINT_CONNECT_TIMEOUT,
             read_timeout=settings.OSO_ENDPOINT_READ_TIMEOUT,
-            max_dossier_bytes=getattr(settings, "OSO_DOSSIER_MAX_BYTES", None),
+            max_dossier_bytes=settings.OSO_DOSSIER_MAX_BYTES,
         )
 
     def __init__(

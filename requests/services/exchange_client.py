@@ -26,7 +26,7 @@ def exchange_client() -> Exchange:
         settings.OSO_SCHOOL_BRIN,
         settings.OSO_ENDPOINT_CONNECT_TIMEOUT,
         settings.OSO_ENDPOINT_READ_TIMEOUT,
-        getattr(settings, "OSO_DOSSIER_MAX_BYTES", None),
+        settings.OSO_DOSSIER_MAX_BYTES,
     )
     client = _CLIENTS.get(key)
     if client is None:

@@ -575,9 +575,7 @@ def _finish(
 
 
 def _result_text(result: RequestResult) -> Message:
-    return result_error_text(
-        result, max_dossier_bytes=getattr(settings, "OSO_DOSSIER_MAX_BYTES", None)
-    )
+    return result_error_text(result, max_dossier_bytes=settings.OSO_DOSSIER_MAX_BYTES)
 
 
 def _transient(row: TransferRequest, *, message: Message, now: datetime) -> None:

@@ -6,8 +6,8 @@ what is typed goes into the URL, and from there into the browser history and eve
 log on the way. The student admin does not even search on BSN (the portal's own
 search posts it). A GET whose parameters hold a BSN or an education number is
 answered with a redirect to the same page without those parameters, and a message
-that says where to search instead; ``static/js/admin_search_guard.js`` stops such an
-admin search in the browser before it is sent at all.
+that says where to search instead; ``static/js/bsn_search_guard.js`` stops such an
+admin or overview search in the browser before it is sent at all.
 """
 
 from __future__ import annotations

@@ -117,8 +117,10 @@ class TransferRequestTable(RowsInPython, tables.Table):
                 self._status_labels().get(request.status, request.status),
             )
         )
-        if request.status == RequestStatus.WAITING and request.next_attempt_at:
-            # When the pipeline asks the primary school again (its own schedule field).
+        # When the pipeline asks the primary school again (its own schedule field); a wait
+        # with a known reason says so in its remark already, with the same moment.
+        waiting = request.status == RequestStatus.WAITING and not request.wait_reason
+        if waiting and request.next_attempt_at:
             when = date_cell(request.next_attempt_at, "d-m-Y H:i")
             template = self.page_text(text.ASKED_AGAIN)
             cell += str(

@@ -9,6 +9,8 @@ worker process dies under it, instead of acknowledging it as done.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from typing import TypeVar
 
 from celery import shared_task
 
@@ -28,6 +30,17 @@ from requests.services.signoffs import request_signoffs_send, signoffs_sweep
 
 logger = logging.getLogger(__name__)
 
+T = TypeVar("T")
+
+
+def _guarded(step: Callable[[], T | None], report: Callable[[T], dict[str, int]]) -> dict[str, int]:
+    """Run a step and report its outcome; a lost database ends the task quietly (its rows
+    keep their claim, which expires, and the sweeper queues them again)."""
+    outcome = database_outage_guard(step, lost=None)
+    if outcome is None:
+        return {"database_lost": 1}
+    return report(outcome)
+
 
 def _task(name: str):
     """Every task here: acknowledged only once it ran, back on the queue when its worker dies,
@@ -38,32 +51,36 @@ def _task(name: str):
 @_task("oso_requests.submit_requests")
 def submit_requests(request_ids: list[int]) -> dict[str, int]:
     """Send a chunk of requests to the endpoint; queues their results poll."""
-    outcome = database_outage_guard(
-        lambda: transfer_requests_submit(request_ids=request_ids), lost=None
+    return _guarded(
+        lambda: transfer_requests_submit(request_ids=request_ids),
+        lambda outcome: {
+            "claimed": outcome.claimed,
+            "sent": len(outcome.poll_ids),
+            "final": outcome.final,
+        },
     )
-    if outcome is None:
-        return {"database_lost": 1}
-    return {"claimed": outcome.claimed, "sent": len(outcome.poll_ids), "final": outcome.final}
 
 
 @_task("oso_requests.poll_requests")
 def poll_requests(request_ids: list[int]) -> dict[str, int]:
     """Fetch the results of a chunk of sent requests and merge the files that came back."""
-    outcome = database_outage_guard(
-        lambda: transfer_requests_poll(request_ids=request_ids), lost=None
+    return _guarded(
+        lambda: transfer_requests_poll(request_ids=request_ids),
+        lambda outcome: {
+            "claimed": outcome.claimed,
+            "final": outcome.final,
+            "waiting": outcome.waiting,
+        },
     )
-    if outcome is None:
-        return {"database_lost": 1}
-    return {"claimed": outcome.claimed, "final": outcome.final, "waiting": outcome.waiting}
 
 
 @_task("oso_requests.poll_due_requests")
 def poll_due_requests() -> dict[str, int]:
     """Beat: ask again for every request whose next attempt is due (Wacht op basisschool)."""
-    result = database_outage_guard(transfer_requests_dispatch_due, lost=None)
-    if result is None:
-        return {"database_lost": 1}
-    return {"submit": len(result.submit_ids), "poll": len(result.poll_ids)}
+    return _guarded(
+        transfer_requests_dispatch_due,
+        lambda result: {"submit": len(result.submit_ids), "poll": len(result.poll_ids)},
+    )
 
 
 @_task("oso_requests.sweep_stuck_requests")
@@ -89,33 +106,29 @@ def sweep_stuck_requests() -> dict[str, int]:
 @_task("oso_requests.sign_off_requests")
 def sign_off_requests(signoff_ids: list[int]) -> dict[str, int]:
     """Sign finished transfers off at the endpoint with their best result, each once."""
-    outcome = database_outage_guard(
-        lambda: request_signoffs_send(signoff_ids=signoff_ids), lost=None
+    return _guarded(
+        lambda: request_signoffs_send(signoff_ids=signoff_ids),
+        lambda outcome: {
+            "claimed": outcome.claimed,
+            "done": outcome.done,
+            "refused": outcome.refused,
+            "retry": len(outcome.retry_ids),
+        },
     )
-    if outcome is None:
-        return {"database_lost": 1}
-    return {
-        "claimed": outcome.claimed,
-        "done": outcome.done,
-        "refused": outcome.refused,
-        "retry": len(outcome.retry_ids),
-    }
 
 
 @_task("oso_requests.register_notifications")
 def register_notifications(registration_ids: list[int]) -> dict[str, int]:
     """Register waiting requests at the endpoint for a callback when their file is released."""
-    outcome = database_outage_guard(
-        lambda: notification_registrations_register(registration_ids=registration_ids), lost=None
+    return _guarded(
+        lambda: notification_registrations_register(registration_ids=registration_ids),
+        lambda outcome: {
+            "claimed": outcome.claimed,
+            "registered": outcome.registered,
+            "failed": outcome.failed,
+            "retry": len(outcome.retry_ids),
+        },
     )
-    if outcome is None:
-        return {"database_lost": 1}
-    return {
-        "claimed": outcome.claimed,
-        "registered": outcome.registered,
-        "failed": outcome.failed,
-        "retry": len(outcome.retry_ids),
-    }
 
 
 @_task("oso_requests.read_elk_feed")

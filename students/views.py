@@ -64,11 +64,7 @@ BSN_REFS_KEPT = 5
 
 
 def remember_bsn_search(session, digits: str) -> str:
-    ids = list(
-        Student.objects.filter(student_selectors.identifier_matches(digits)).values_list(
-            "pk", flat=True
-        )
-    )
+    ids = student_selectors.student_ids_with_identifier(digits)
     shown = mask_identifier(digits) if len(digits) == 9 else f"…{digits[-4:]}"
     ref = secrets.token_urlsafe(9)
     refs = dict(list(session.get(BSN_SESSION_KEY, {}).items())[-(BSN_REFS_KEPT - 1) :])

@@ -53,10 +53,21 @@ def enqueue_poll(request_ids: Sequence[int], *, countdown: float = 0) -> None:
 
 
 def enqueue_register(registration_ids: Sequence[int], *, countdown: float = 0) -> None:
-    """Notification registrations (requests/services/notifications.py), not request ids."""
+    """Notification registrations (requests/services/notifications.py), not request ids; in
+    chunks of what one endpoint call takes."""
     from requests.tasks import register_notifications
 
-    _on_commit(register_notifications, list(registration_ids), countdown)
+    for chunk in chunked(registration_ids):
+        _on_commit(register_notifications, chunk, countdown)
+
+
+def enqueue_signoff(signoff_ids: Sequence[int], *, countdown: float = 0) -> None:
+    """Sign-offs (requests/services/signoffs.py), not request ids; in chunks of what one
+    endpoint call takes."""
+    from requests.tasks import sign_off_requests
+
+    for chunk in chunked(signoff_ids):
+        _on_commit(sign_off_requests, chunk, countdown)
 
 
 def _on_commit(task, request_ids: list[int], countdown: float) -> None:

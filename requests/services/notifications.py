@@ -45,8 +45,7 @@ from requests.models import (
     RequestStatus,
     TransferRequest,
 )
-from requests.services.enqueue import chunked, enqueue_poll
-from requests.services.enqueue import enqueue_register as enqueue_register_chunk
+from requests.services.enqueue import chunked, enqueue_poll, enqueue_register
 from requests.services.exchange_client import exchange_client
 from requests.services.waiting import wait_limit, waiting_remarks_at
 from requests.services.work_units import (
@@ -236,12 +235,6 @@ def notification_registrations_register(*, registration_ids: Sequence[int]) -> R
         retry_ids=tuple(r.id for r in retry),
         retry_in=wait,
     )
-
-
-def enqueue_register(registration_ids: Sequence[int], *, countdown: float = 0) -> None:
-    """Queue the register task for these registrations, in chunks, once the transaction commits."""
-    for chunk in chunked(list(registration_ids)):
-        enqueue_register_chunk(chunk, countdown=countdown)
 
 
 def notifications_enabled() -> bool:

@@ -37,7 +37,7 @@ from requests.client import (
 )
 from requests.models import RequestSignoff, RequestStatus, SignoffStatus, TransferRequest
 from requests.services import texts
-from requests.services.enqueue import chunked
+from requests.services.enqueue import enqueue_signoff
 from requests.services.exchange_client import exchange_client
 from requests.services.work_units import (
     WORK_UNIT_FIELDS,
@@ -117,15 +117,6 @@ def signoffs_create_for(*, request_ids: Sequence[int]) -> int:
         .only("id", "public_id", "session_id", "status", "dossier_id", "failure", "wait_reason")
     )
     return signoffs_create(rows=rows)
-
-
-def enqueue_signoff(signoff_ids: Sequence[int], *, countdown: float = 0) -> None:
-    """Queue the sign-off task for these rows, in chunks, once the transaction commits."""
-    from requests.services.enqueue import _on_commit
-    from requests.tasks import sign_off_requests
-
-    for chunk in chunked(list(signoff_ids)):
-        _on_commit(sign_off_requests, chunk, countdown)
 
 
 # --- 2. Sign off -------------------------------------------------------------------------

@@ -81,6 +81,11 @@ def identifier_matches(digits: str) -> Q:
     return Q(bsn__endswith=digits) | Q(education_number__endswith=digits)
 
 
+def student_ids_with_identifier(digits: str) -> list[int]:
+    """The students a typed BSN or education number (or its last digits) matches."""
+    return list(Student.objects.filter(identifier_matches(digits)).values_list("pk", flat=True))
+
+
 def student_search_queryset() -> QuerySet[Student]:
     return (
         Student.objects.select_related("signup_group", "primary_school")

@@ -1,7 +1,9 @@
-/* OSO Portal: the admin's search box sends its text in the URL (a GET form), so a BSN
- * typed there would end up in the address bar, the browser history and the server's
- * logs. This stops such a search before it is sent and says why; the server refuses
- * it as well (oso_portal/admin_search.py) for a browser without this script.
+/* OSO Portal: a search box of a GET form (the admin's changelist search, the overview's
+ * name search) sends its text in the URL, so a BSN typed there would end up in the
+ * address bar, the browser history and the server's logs. This stops such a search
+ * before it is sent and says why; the server refuses it as well (oso_portal/admin_search.py,
+ * requests/filters.py) for a browser without this script. A guarded form is the admin's
+ * #changelist-search, or any form that carries the message in data-no-bsn-search.
  */
 (function () {
   "use strict";
@@ -34,7 +36,7 @@
 
   document.addEventListener("submit", function (event) {
     var form = event.target;
-    if (!form || form.id !== "changelist-search") {
+    if (!form || (form.id !== "changelist-search" && !form.hasAttribute("data-no-bsn-search"))) {
       return;
     }
     var input = form.querySelector('input[name="q"]');
@@ -48,7 +50,7 @@
       note = document.createElement("p");
       note.setAttribute("data-no-bsn-search-note", "");
       note.setAttribute("role", "alert");
-      note.className = "errornote";
+      note.className = form.id === "changelist-search" ? "errornote" : "errorlist";
       form.appendChild(note);
     }
     note.textContent = holder ? holder.getAttribute("data-no-bsn-search") : "";

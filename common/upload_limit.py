@@ -63,6 +63,18 @@ def _is_dossier_import(request: HttpRequest) -> bool:
         return False
 
 
+def _close_after(response: HttpResponse, request: HttpRequest) -> HttpResponse:
+    """Ask the server to close the connection: the client may still be sending the body.
+
+    gunicorn honours ``Connection: close`` from the application. wsgiref, under
+    runserver (``make run``), refuses any hop-by-hop header from it with a 500, and drains
+    the unread body itself: there the header is left out.
+    """
+    if not request.META.get("SERVER_SOFTWARE", "").startswith("WSGIServer/"):
+        response["Connection"] = "close"
+    return response
+
+
 class UploadTotalLimitMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -79,14 +91,11 @@ class UploadTotalLimitMiddleware:
                 response = HttpResponse(
                     upload_too_large_message(size), status=413, content_type="text/plain"
                 )
-            response["Connection"] = "close"
-            return response
+            return _close_after(response, request)
         if request.method == "POST" and _is_dossier_import(request):
             try:
                 request.FILES  # noqa: B018 - parsed here, where too many files can be answered
             except TooManyFilesSent:
                 request.session[REFUSED_FILES_KEY] = True
-                response = HttpResponseRedirect(request.path)
-                response["Connection"] = "close"
-                return response
+                return _close_after(HttpResponseRedirect(request.path), request)
         return self.get_response(request)

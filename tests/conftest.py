@@ -81,3 +81,12 @@ def _forget_content_types_of_rolled_back_tests():
     from django.contrib.contenttypes.models import ContentType
 
     ContentType.objects.clear_cache()
+
+
+@pytest.fixture
+def superuser_client(client):
+    """The Django test client, logged in as the superuser ``beheer`` (the admin pages)."""
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory(username="beheer", is_staff=True, is_superuser=True))
+    return client

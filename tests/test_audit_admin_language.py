@@ -10,15 +10,8 @@ from django.urls import reverse
 
 from requests.services.transfer_requests import transfer_requests_add, transfer_requests_send
 from students.models import SignupGroup, Student
-from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def superuser_client(client):
-    client.force_login(UserFactory(username="beheer", is_staff=True, is_superuser=True))
-    return client
 
 
 @pytest.fixture

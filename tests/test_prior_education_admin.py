@@ -7,15 +7,9 @@ from django.urls import reverse
 
 from audit.models import AuditEntry
 from students.models import FinalTestResult, PriorEducation
-from tests.factories import PriorEducationFactory, UserFactory
+from tests.factories import PriorEducationFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def staff(client):
-    client.force_login(UserFactory(username="beheer", is_staff=True, is_superuser=True))
-    return client
 
 
 @pytest.fixture
@@ -39,12 +33,14 @@ def _change_form(client, url: str) -> dict:
     return data
 
 
-def test_editing_the_advice_in_the_admin_records_who_and_which_field_not_the_value(staff, card):
+def test_editing_the_advice_in_the_admin_records_who_and_which_field_not_the_value(
+    superuser_client, card
+):
     url = reverse("admin:students_prioreducation_change", args=[card.pk])
-    data = _change_form(staff, url)
+    data = _change_form(superuser_client, url)
     data["advice_code"] = "50"
 
-    response = staff.post(url, data)
+    response = superuser_client.post(url, data)
 
     assert response.status_code == 302
     card.refresh_from_db()
@@ -56,19 +52,19 @@ def test_editing_the_advice_in_the_admin_records_who_and_which_field_not_the_val
     assert "50" not in entry.summary and "50" not in str(entry.details["fields"])
 
 
-def test_saving_the_card_unchanged_records_nothing(staff, card):
+def test_saving_the_card_unchanged_records_nothing(superuser_client, card):
     url = reverse("admin:students_prioreducation_change", args=[card.pk])
 
-    staff.post(url, _change_form(staff, url))
+    superuser_client.post(url, _change_form(superuser_client, url))
 
     assert not AuditEntry.objects.filter(action="student_changed").exists()
 
 
-def test_deleting_a_final_test_in_the_admin_is_on_record(staff, card):
+def test_deleting_a_final_test_in_the_admin_is_on_record(superuser_client, card):
     result = card.final_tests.get()
     url = reverse("admin:students_finaltestresult_delete", args=[result.pk])
 
-    response = staff.post(url, {"post": "yes"})
+    response = superuser_client.post(url, {"post": "yes"})
 
     assert response.status_code == 302
     assert not FinalTestResult.objects.exists()

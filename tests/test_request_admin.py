@@ -13,27 +13,20 @@ from tests.factories import (
     RequestBatchFactory,
     SignupGroupFactory,
     TransferRequestFactory,
-    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def admin_client(client):
-    client.force_login(UserFactory(username="beheer", is_staff=True, is_superuser=True))
-    return client
-
-
-def test_the_request_list_costs_the_same_queries_for_few_and_many_rows(admin_client):
+def test_the_request_list_costs_the_same_queries_for_few_and_many_rows(superuser_client):
     url = reverse("admin:oso_requests_transferrequest_changelist")
     TransferRequestFactory.create_batch(2)
 
     with CaptureQueriesContext(connection) as few:
-        assert admin_client.get(url).status_code == 200
+        assert superuser_client.get(url).status_code == 200
     TransferRequestFactory.create_batch(30)
     with CaptureQueriesContext(connection) as many:
-        assert admin_client.get(url).status_code == 200
+        assert superuser_client.get(url).status_code == 200
 
     assert len(many) == len(few)
 
@@ -42,20 +35,20 @@ def test_the_request_list_costs_the_same_queries_for_few_and_many_rows(admin_cli
     "name",
     ["admin:oso_requests_requestbatch_changelist", "admin:oso_requests_elkfeedread_changelist"],
 )
-def test_the_other_lists_load(admin_client, name):
+def test_the_other_lists_load(superuser_client, name):
     TransferRequestFactory(batch=None)
 
-    assert admin_client.get(reverse(name)).status_code == 200
+    assert superuser_client.get(reverse(name)).status_code == 200
 
 
 def test_the_retry_action_sends_failed_requests_again(
-    admin_client, django_capture_on_commit_callbacks
+    superuser_client, django_capture_on_commit_callbacks
 ):
     failed = TransferRequestFactory(status=RequestStatus.FAILED, error="Onbekende leerling")
     url = reverse("admin:oso_requests_transferrequest_changelist")
 
     with django_capture_on_commit_callbacks() as callbacks:
-        response = admin_client.post(
+        response = superuser_client.post(
             url, {"action": "retry_failed", "_selected_action": [failed.pk]}, follow=True
         )
 
@@ -65,26 +58,26 @@ def test_the_retry_action_sends_failed_requests_again(
     assert len(callbacks) == 1
 
 
-def test_the_delete_action_removes_only_ready_requests(admin_client):
+def test_the_delete_action_removes_only_ready_requests(superuser_client):
     ready = TransferRequestFactory(status=RequestStatus.READY)
     done = TransferRequestFactory(status=RequestStatus.PROCESSED)
     url = reverse("admin:oso_requests_transferrequest_changelist")
 
-    admin_client.post(url, {"action": "delete_ready", "_selected_action": [ready.pk, done.pk]})
+    superuser_client.post(url, {"action": "delete_ready", "_selected_action": [ready.pk, done.pk]})
 
     assert list(TransferRequest.objects.values_list("id", flat=True)) == [done.pk]
 
 
 def test_the_admin_actions_are_on_record_with_the_staff_member_as_actor(
-    admin_client, django_capture_on_commit_callbacks
+    superuser_client, django_capture_on_commit_callbacks
 ):
     failed = TransferRequestFactory(status=RequestStatus.FAILED)
     ready = TransferRequestFactory(status=RequestStatus.READY)
     url = reverse("admin:oso_requests_transferrequest_changelist")
 
     with django_capture_on_commit_callbacks():
-        admin_client.post(url, {"action": "retry_failed", "_selected_action": [failed.pk]})
-    admin_client.post(url, {"action": "delete_ready", "_selected_action": [ready.pk]})
+        superuser_client.post(url, {"action": "retry_failed", "_selected_action": [failed.pk]})
+    superuser_client.post(url, {"action": "delete_ready", "_selected_action": [ready.pk]})
 
     assert sorted(AuditEntry.objects.values_list("action", "actor", "student_id")) == [
         (AuditAction.REQUEST_DELETED, "beheer", ready.student_id),
@@ -101,14 +94,16 @@ def test_the_admin_actions_are_on_record_with_the_staff_member_as_actor(
         ("niemand", []),
     ],
 )
-def test_batches_can_be_searched_by_sender_group_and_number(admin_client, term, expected):
+def test_batches_can_be_searched_by_sender_group_and_number(superuser_client, term, expected):
     RequestBatchFactory(created_by="marieke")
     group = SignupGroupFactory(name="Groep 8 - Zaanlands")
     joost = RequestBatchFactory(created_by="joost", signup_group=group)
     if term == "batch-id":
         term = str(joost.pk)
 
-    response = admin_client.get(reverse("admin:oso_requests_requestbatch_changelist"), {"q": term})
+    response = superuser_client.get(
+        reverse("admin:oso_requests_requestbatch_changelist"), {"q": term}
+    )
 
     assert response.status_code == 200
     found = response.context["cl"].result_list

@@ -44,12 +44,6 @@ CHANGELISTS = [
 
 
 @pytest.fixture
-def staff(client):
-    client.force_login(UserFactory(username="beheer", is_staff=True, is_superuser=True))
-    return client
-
-
-@pytest.fixture
 def versions(oso_examples):
     """Two versions of one pupil's dossier, merged: March, then May with another surname."""
     base = next(p for p in oso_examples if p.name == "Voorbeelddossier_OV_POVO_full.xml")
@@ -76,37 +70,39 @@ def _students(count):
 
 
 @pytest.mark.parametrize("model", CHANGELISTS)
-def test_every_changelist_opens_with_a_search_and_a_query_count_that_does_not_grow(staff, model):
+def test_every_changelist_opens_with_a_search_and_a_query_count_that_does_not_grow(
+    superuser_client, model
+):
     url = f"/admin/students/{model}/?q=a"
     _students(2)
     with CaptureQueriesContext(connection) as small:
-        assert staff.get(url).status_code == 200
+        assert superuser_client.get(url).status_code == 200
     _students(12)
     with CaptureQueriesContext(connection) as large:
-        assert staff.get(url).status_code == 200
+        assert superuser_client.get(url).status_code == 200
 
     assert len(large.captured_queries) == len(small.captured_queries)
 
 
-def test_changing_a_non_naw_field_records_no_correction(staff):
+def test_changing_a_non_naw_field_records_no_correction(superuser_client):
     student = StudentFactory()
-    page = staff.get(f"/admin/students/student/{student.pk}/change/")
+    page = superuser_client.get(f"/admin/students/student/{student.pk}/change/")
     assert page.status_code == 200
 
-    admin_correct(staff, student, first_names="Noor Maria")
+    admin_correct(superuser_client, student, first_names="Noor Maria")
 
     student.refresh_from_db()
     assert student.first_names == "Noor Maria"
     assert not NawCorrection.objects.exists()
 
 
-def test_invalid_naw_value_in_the_admin_is_refused_in_dutch(staff):
+def test_invalid_naw_value_in_the_admin_is_refused_in_dutch(superuser_client):
     student = StudentFactory(postcode="1506EG")
     url = f"/admin/students/student/{student.pk}/change/"
-    data = admin_form(staff, url)
+    data = admin_form(superuser_client, url)
     data["postcode"] = "ABC"
 
-    response = staff.post(url, data, HTTP_ACCEPT_LANGUAGE="nl")
+    response = superuser_client.post(url, data, HTTP_ACCEPT_LANGUAGE="nl")
 
     assert response.status_code == 200
     assert "Vul een Nederlandse postcode in" in response.content.decode()
@@ -135,13 +131,13 @@ def test_full_bsn_only_for_those_who_may_reveal_it(client):
     )
 
 
-def test_release_action_restores_the_dossier_value(staff):
+def test_release_action_restores_the_dossier_value(superuser_client):
     student = StudentFactory(surname="Hof", dossier_values={"surname": "Hof"})
     correction = naw_correction_record(
         student=student, field="surname", value="Hof-Jansen", user="anna"
     )
 
-    staff.post(
+    superuser_client.post(
         "/admin/students/nawcorrection/",
         {"action": "release_corrections", "_selected_action": [correction.pk]},
     )
@@ -151,22 +147,24 @@ def test_release_action_restores_the_dossier_value(staff):
     assert not NawCorrection.objects.exists()
 
 
-def test_dossier_archive_is_read_only_and_shows_the_xml_escaped(staff, versions):
+def test_dossier_archive_is_read_only_and_shows_the_xml_escaped(superuser_client, versions):
     march = versions[0]
 
-    page = staff.get(f"/admin/students/receiveddossier/{march.pk}/change/").content.decode()
+    page = superuser_client.get(
+        f"/admin/students/receiveddossier/{march.pk}/change/"
+    ).content.decode()
 
     assert "&lt;achternaam&gt;Berg&lt;/achternaam&gt;" in page
     assert 'name="_save"' not in page
-    assert staff.get("/admin/students/receiveddossier/add/").status_code == 403
-    response = staff.post(f"/admin/students/receiveddossier/{march.pk}/change/", {})
+    assert superuser_client.get("/admin/students/receiveddossier/add/").status_code == 403
+    response = superuser_client.post(f"/admin/students/receiveddossier/{march.pk}/change/", {})
     assert response.status_code == 403
 
 
-def test_diff_view_shows_what_changed_between_two_versions(staff, versions):
+def test_diff_view_shows_what_changed_between_two_versions(superuser_client, versions):
     march, may = versions
 
-    page = staff.get(
+    page = superuser_client.get(
         f"/admin/students/receiveddossier/{may.pk}/diff/", {"other": march.pk}
     ).content.decode()
 
@@ -174,26 +172,26 @@ def test_diff_view_shows_what_changed_between_two_versions(staff, versions):
     assert "+ &lt;achternaam&gt;Bergsma&lt;/achternaam&gt;" in " ".join(page.split())
 
 
-def test_codelist_labels_are_editable_in_the_list(staff):
+def test_codelist_labels_are_editable_in_the_list(superuser_client):
     url = "/admin/students/codelistentry/?codelist__exact=advice&q=havo+t%2Fm"
-    data = admin_form(staff, url)
+    data = admin_form(superuser_client, url)
     label_fields = [name for name, value in data.items() if value == "havo t/m vwo"]
     assert len(label_fields) == 1
     data[label_fields[0]] = "havo/vwo"
     data.pop(label_fields[0].replace("-label", "-provisional"), None)  # untick "provisional"
     data["_save"] = "Opslaan"
 
-    response = staff.post(url, data)
+    response = superuser_client.post(url, data)
 
     assert response.status_code == 302
     entry = CodelistEntry.objects.get(codelist="advice", code="51")
     assert (entry.label, entry.provisional) == ("havo/vwo", False)
 
 
-def test_student_list_has_no_full_bsn(staff):
+def test_student_list_has_no_full_bsn(superuser_client):
     StudentFactory(bsn="234017892")
 
-    page = staff.get("/admin/students/student/").content.decode()
+    page = superuser_client.get("/admin/students/student/").content.decode()
 
     assert "234017892" not in page and "*****7892" in page
     assert Student.objects.count() == 1
@@ -239,7 +237,7 @@ def test_dossier_archive_masks_the_bsn_even_for_those_who_may_reveal_it(client, 
     assert not AuditEntry.objects.filter(action=AuditAction.BSN_REVEALED).exists()
 
 
-def test_diff_view_masks_a_bsn_that_changed_between_versions(staff, oso_examples):
+def test_diff_view_masks_a_bsn_that_changed_between_versions(superuser_client, oso_examples):
     base = next(p for p in oso_examples if p.name == "Voorbeelddossier_OV_POVO_full.xml")
     old_number = "229854382"
     results = dossiers_merge(
@@ -265,7 +263,7 @@ def test_diff_view_masks_a_bsn_that_changed_between_versions(staff, oso_examples
         outcome=DossierOutcome.PROCESSED,
     )
 
-    page = staff.get(
+    page = superuser_client.get(
         f"/admin/students/receiveddossier/{may.pk}/diff/", {"other": march.pk}
     ).content.decode()
 
@@ -302,11 +300,15 @@ def test_dossier_text_that_is_not_xml_is_shown_with_identifiers_masked():
     assert "123456789" not in shown and "<bsn>*****6789</bsn>" in shown
 
 
-def test_dossier_pages_in_the_admin_style_with_a_static_sheet_not_inline(staff, versions):
+def test_dossier_pages_in_the_admin_style_with_a_static_sheet_not_inline(
+    superuser_client, versions
+):
     march, may = versions
     pages = [
-        staff.get(f"/admin/students/receiveddossier/{march.pk}/change/").content.decode(),
-        staff.get(
+        superuser_client.get(
+            f"/admin/students/receiveddossier/{march.pk}/change/"
+        ).content.decode(),
+        superuser_client.get(
             f"/admin/students/receiveddossier/{may.pk}/diff/", {"other": march.pk}
         ).content.decode(),
     ]
@@ -321,10 +323,10 @@ def test_dossier_pages_in_the_admin_style_with_a_static_sheet_not_inline(staff, 
 # --- Admin changes and deletions on record ----------------------------------------------
 
 
-def test_changing_a_student_in_the_admin_records_the_changed_field_names(staff):
+def test_changing_a_student_in_the_admin_records_the_changed_field_names(superuser_client):
     student = StudentFactory(first_names="Noor", sex="1")
 
-    admin_correct(staff, student, first_names="Noor Maria", sex="2")
+    admin_correct(superuser_client, student, first_names="Noor Maria", sex="2")
 
     entry = AuditEntry.objects.get(action=AuditAction.STUDENT_CHANGED)
     assert (entry.actor, entry.student_id, entry.student_number) == (
@@ -336,10 +338,10 @@ def test_changing_a_student_in_the_admin_records_the_changed_field_names(staff):
     assert "Noor Maria" not in f"{entry.summary} {entry.details}"
 
 
-def test_a_changed_bsn_is_on_record_by_field_name_never_by_value(staff):
+def test_a_changed_bsn_is_on_record_by_field_name_never_by_value(superuser_client):
     student = StudentFactory(bsn="229854382")
 
-    admin_correct(staff, student, bsn="234017892")
+    admin_correct(superuser_client, student, bsn="234017892")
 
     student.refresh_from_db()
     assert student.bsn == "234017892"
@@ -349,10 +351,10 @@ def test_a_changed_bsn_is_on_record_by_field_name_never_by_value(staff):
     assert "234017892" not in stored and "229854382" not in stored
 
 
-def test_a_naw_correction_in_the_admin_is_recorded_once_as_a_correction(staff):
+def test_a_naw_correction_in_the_admin_is_recorded_once_as_a_correction(superuser_client):
     student = StudentFactory(surname="Hof", first_names="Noor")
 
-    admin_correct(staff, student, surname="Hof-Jansen", first_names="Noor Maria")
+    admin_correct(superuser_client, student, surname="Hof-Jansen", first_names="Noor Maria")
 
     corrections = AuditEntry.objects.filter(action=AuditAction.CORRECTION_RECORDED)
     assert [e.details["field"] for e in corrections] == ["surname"]
@@ -360,17 +362,17 @@ def test_a_naw_correction_in_the_admin_is_recorded_once_as_a_correction(staff):
     assert changed.details["fields"] == ["first_names"]
 
 
-def test_saving_without_a_change_records_nothing(staff):
+def test_saving_without_a_change_records_nothing(superuser_client):
     student = StudentFactory()
 
-    admin_correct(staff, student)
+    admin_correct(superuser_client, student)
 
     assert not AuditEntry.objects.exclude(action=AuditAction.BSN_REVEALED).exists()
 
 
-def test_adding_a_student_in_the_admin_is_on_record(staff):
+def test_adding_a_student_in_the_admin_is_on_record(superuser_client):
     url = "/admin/students/student/add/"
-    data = admin_form(staff, url)
+    data = admin_form(superuser_client, url)
     data.update(
         student_number="1000000777",
         surname="Visser",
@@ -378,7 +380,7 @@ def test_adding_a_student_in_the_admin_is_on_record(staff):
         bsn="234017892",
     )
 
-    response = staff.post(url, data)
+    response = superuser_client.post(url, data)
 
     assert response.status_code == 302, response.content.decode()[:2000]
     student = Student.objects.get(student_number="1000000777")
@@ -387,11 +389,13 @@ def test_adding_a_student_in_the_admin_is_on_record(staff):
     assert "bsn" in entry.details["fields"] and "234017892" not in str(entry.details)
 
 
-def test_deleting_a_student_in_the_admin_is_on_record(staff):
+def test_deleting_a_student_in_the_admin_is_on_record(superuser_client):
     student = StudentFactory()
     PriorEducationFactory(student=student)
 
-    response = staff.post(f"/admin/students/student/{student.pk}/delete/", {"post": "yes"})
+    response = superuser_client.post(
+        f"/admin/students/student/{student.pk}/delete/", {"post": "yes"}
+    )
 
     assert response.status_code == 302
     assert not Student.objects.exists()
@@ -404,11 +408,11 @@ def test_deleting_a_student_in_the_admin_is_on_record(staff):
     assert student.bsn not in f"{entry.summary} {entry.details}"
 
 
-def test_deleting_selected_students_records_one_entry_each(staff):
+def test_deleting_selected_students_records_one_entry_each(superuser_client):
     students = [StudentFactory() for _ in range(3)]
     kept = StudentFactory()
 
-    response = staff.post(
+    response = superuser_client.post(
         "/admin/students/student/",
         {
             "action": "delete_selected",
@@ -443,15 +447,15 @@ def test_opening_a_student_with_the_bsn_masked_records_no_reveal(client):
     assert not AuditEntry.objects.exists()
 
 
-def test_the_dossier_page_says_in_dutch_that_identifiers_are_masked(staff, versions):
-    page = staff.get(
+def test_the_dossier_page_says_in_dutch_that_identifiers_are_masked(superuser_client, versions):
+    page = superuser_client.get(
         f"/admin/students/receiveddossier/{versions[0].pk}/change/", HTTP_ACCEPT_LANGUAGE="nl"
     ).content.decode()
 
     assert "Het burgerservicenummer en het onderwijsnummer zijn gemaskeerd." in page
 
 
-def test_the_move_to_group_action_moves_the_selection_and_puts_it_on_record(staff):
+def test_the_move_to_group_action_moves_the_selection_and_puts_it_on_record(superuser_client):
     from tests.factories import SignupGroupFactory
 
     old = SignupGroupFactory(name="Aanmeldingen ELK")
@@ -459,7 +463,7 @@ def test_the_move_to_group_action_moves_the_selection_and_puts_it_on_record(staf
     pupils = StudentFactory.create_batch(2, signup_group=old)
     url = reverse("admin:students_student_changelist")
 
-    response = staff.post(
+    response = superuser_client.post(
         url,
         {"action": "move_to_group", "_selected_action": [p.pk for p in pupils],
          "target_group": new.pk},
@@ -472,12 +476,12 @@ def test_the_move_to_group_action_moves_the_selection_and_puts_it_on_record(staf
     assert [e.details["to"] for e in moved] == [new.name, new.name]
 
 
-def test_an_admin_search_on_a_bsn_is_redirected_without_it_and_says_why(staff):
+def test_an_admin_search_on_a_bsn_is_redirected_without_it_and_says_why(superuser_client):
     from tests.factories import StudentFactory
 
     student = StudentFactory()
 
-    response = staff.get(
+    response = superuser_client.get(
         "/admin/students/student/",
         {"q": f"x {student.bsn}", "o": "1"},
         follow=True,

@@ -249,10 +249,19 @@ class SelectedRequestsMixin:
             self.fragment = SEND_OPTIONS_ID
             return None
         if not ids:
-            keep_choices(request)
-            messages.error(request, text.NOTHING_SELECTED)
+            self.refused(request, text.NOTHING_SELECTED, level=messages.ERROR)
             return None
         return ids, form.cleaned_data
+
+    def refused(self, request, message, *, level: int = messages.WARNING) -> HttpResponseRedirect:
+        """Nothing was done: say why, and keep the mode, date and selection for the page."""
+        keep_choices(request)
+        messages.add_message(request, level, message)
+        return self.back(request)
+
+    def to_batch(self, batch: RequestBatch) -> HttpResponseRedirect:
+        """The overview of the batch just sent."""
+        return HttpResponseRedirect(overview_url(urlencode({"batch": batch.pk})))
 
     def back(self, request, **extra) -> HttpResponseRedirect:
         query = QueryDict(request.POST.get("query", ""), mutable=True)
@@ -278,11 +287,9 @@ class SendRequestsView(PortalAccessMixin, SelectedRequestsMixin, View):
             user=request.user.get_username(),
         )
         if batch is None:
-            keep_choices(request)
-            messages.warning(request, text.NOTHING_TO_SEND_HOW)
-            return self.back(request)
+            return self.refused(request, text.NOTHING_TO_SEND_HOW)
         messages.success(request, text.SENT % {"count": batch.requests.count()})
-        return HttpResponseRedirect(overview_url(urlencode({"batch": batch.pk})))
+        return self.to_batch(batch)
 
 
 class RerequestRequestsView(PortalAccessMixin, SelectedRequestsMixin, View):
@@ -300,31 +307,27 @@ class RerequestRequestsView(PortalAccessMixin, SelectedRequestsMixin, View):
             user=request.user.get_username(),
         )
         if result.batch is None:
-            keep_choices(request)
-            if result.students:
-                messages.warning(request, text.NOTHING_TO_REREQUEST_OPEN)
-            else:
-                messages.warning(request, text.NOTHING_TO_REREQUEST_NOT_FINISHED)
-            return self.back(request)
+            return self.refused(
+                request,
+                text.NOTHING_TO_REREQUEST_OPEN
+                if result.students
+                else text.NOTHING_TO_REREQUEST_NOT_FINISHED,
+            )
         messages.success(request, text.REREQUESTED % {"count": result.sent})
         if result.skipped_open:
             messages.info(request, text.ALREADY_OPEN % {"count": result.skipped_open})
-        return HttpResponseRedirect(overview_url(urlencode({"batch": result.batch.pk})))
+        return self.to_batch(result.batch)
 
 
 class RetryRequestsView(PortalAccessMixin, SelectedRequestsMixin, View):
     def post(self, request):
         ids = self.selected_ids(request)
         if not ids:
-            keep_choices(request)
-            messages.error(request, text.NOTHING_SELECTED)
-            return self.back(request)
+            return self.refused(request, text.NOTHING_SELECTED, level=messages.ERROR)
         count = transfer_requests_retry(request_ids=ids, user=request.user.get_username())
-        if count:
-            messages.success(request, text.RETRIED % {"count": count})
-        else:
-            keep_choices(request)
-            messages.warning(request, text.NOTHING_TO_RETRY_HOW)
+        if not count:
+            return self.refused(request, text.NOTHING_TO_RETRY_HOW)
+        messages.success(request, text.RETRIED % {"count": count})
         return self.back(request)
 
 
@@ -332,15 +335,11 @@ class DeleteRequestsView(PortalAccessMixin, SelectedRequestsMixin, View):
     def post(self, request):
         ids = self.selected_ids(request)
         if not ids:
-            keep_choices(request)
-            messages.error(request, text.NOTHING_SELECTED)
-            return self.back(request)
+            return self.refused(request, text.NOTHING_SELECTED, level=messages.ERROR)
         count = transfer_requests_delete(request_ids=ids, user=request.user.get_username())
-        if count:
-            messages.success(request, text.DELETED % {"count": count})
-        else:
-            keep_choices(request)
-            messages.warning(request, text.NOTHING_TO_DELETE_HOW)
+        if not count:
+            return self.refused(request, text.NOTHING_TO_DELETE_HOW)
+        messages.success(request, text.DELETED % {"count": count})
         return self.back(request)
 
 

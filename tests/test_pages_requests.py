@@ -400,6 +400,16 @@ def test_progress_names_the_elk_feed_and_the_changes_since_date_in_the_page_lang
     assert "elk-feed" not in dutch + english
 
 
+def test_progress_of_changes_since_without_a_date_says_each_pupils_last_dossier(portal_client):
+    batch = RequestBatchFactory(created_by="toelating", mode=RequestMode.CHANGES_SINCE)
+    TransferRequestFactory(batch=batch, status=RequestStatus.REQUESTED)
+    url = reverse("oso_requests:batch_progress", args=[batch.pk])
+
+    html = portal_client.get(url, HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+
+    assert "(Mutaties vanaf het laatste dossier van elke leerling)." in html
+
+
 def test_overview_shows_the_progress_of_the_batch_just_sent(portal_client):
     batch = RequestBatchFactory()
     TransferRequestFactory(batch=batch, status=RequestStatus.REQUESTED)

@@ -8,8 +8,8 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from requests.services.transfer_requests import transfer_requests_add, transfer_requests_send
 from students.models import SignupGroup, Student
+from tests.request_support import requests_send
 
 pytestmark = pytest.mark.django_db
 
@@ -18,11 +18,7 @@ pytestmark = pytest.mark.django_db
 def sent(db):
     group = SignupGroup.objects.create(name="Groep 8", school_year="2021-2022")
     student = Student.objects.create(student_number="9000001", surname="Hof", signup_group=group)
-    transfer_requests_add(student_ids=[student.pk], user="anna")
-    ids = list(student.transfer_requests.values_list("id", flat=True))
-    transfer_requests_send(
-        request_ids=ids, mode="changes_since", changed_since=dt.date(2021, 3, 20), user="anna"
-    )
+    requests_send([student], mode="changes_since", changed_since=dt.date(2021, 3, 20))
 
 
 def test_the_admins_audit_list_shows_the_summary_in_dutch(superuser_client, sent):

@@ -72,17 +72,13 @@ def test_a_failure_reason_reads_in_the_language_of_the_overview(portal_client):
 
 
 def test_the_audit_summary_reads_in_the_page_language_with_its_dates(portal_client, portal_user):
-    from requests.services.transfer_requests import transfer_requests_add, transfer_requests_send
+    from tests.request_support import requests_send
 
     portal_user.user_permissions.add(Permission.objects.get(codename="view_auditentry"))
     # Signed up in a group: OSO allows requests for signed-up pupils only.
     group = SignupGroup.objects.create(name="Groep 8", school_year="2021-2022")
     student = Student.objects.create(student_number="9000001", surname="Hof", signup_group=group)
-    transfer_requests_add(student_ids=[student.pk], user="anna")
-    ids = list(student.transfer_requests.values_list("id", flat=True))
-    transfer_requests_send(
-        request_ids=ids, mode="changes_since", changed_since=dt.date(2021, 3, 20), user="anna"
-    )
+    requests_send([student], mode="changes_since", changed_since=dt.date(2021, 3, 20))
     url = reverse("audit:log")
 
     english = _in("en", portal_client, url)

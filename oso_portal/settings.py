@@ -251,7 +251,11 @@ else:
         # Seconds between looks into an empty queue folder.
         "polling_interval": env_float("OSO_BROKER_POLLING_INTERVAL", 0.5),
     }
-CELERY_VISIBILITY_TIMEOUT = CELERY_BROKER_TRANSPORT_OPTIONS.get("visibility_timeout")
+_visibility_timeout = CELERY_BROKER_TRANSPORT_OPTIONS.get("visibility_timeout")
+# Seconds; None for the filesystem broker, which has no visibility timeout.
+CELERY_VISIBILITY_TIMEOUT: int | None = (
+    _visibility_timeout if isinstance(_visibility_timeout, int) else None
+)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_TASK_ALWAYS_EAGER = False

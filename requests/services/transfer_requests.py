@@ -232,6 +232,7 @@ def _claim_ready(
 ) -> list[_SentRow]:
     """Move the ready rows among ``ids`` to *Aangevraagd* in this batch; return them."""
     now = timezone.now()
+    since_value: Subquery | date | None
     if mode == RequestMode.CHANGES_SINCE and changed_since is None:
         since_value = Subquery(
             PriorEducation.objects.filter(student_id=OuterRef("student_id")).values(

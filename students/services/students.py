@@ -89,7 +89,7 @@ def signup_group_name_clean(name: str | None) -> str:
     if not name:
         raise ValidationError(_("Enter the name of the signup group."), code="required")
     max_length = SignupGroup._meta.get_field("name").max_length
-    if len(name) > max_length:
+    if max_length is not None and len(name) > max_length:
         raise ValidationError(
             _(
                 "The name of a signup group can be at most %(max)d characters long "

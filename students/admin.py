@@ -43,6 +43,7 @@ from students.models import (
 )
 from students.selectors.dossiers import dossier_diff, dossier_pretty_xml, student_dossiers
 from students.services.corrections import (
+    naw_column,
     naw_correction_record,
     naw_correction_release,
     naw_value_clean,
@@ -259,9 +260,7 @@ class StudentAdmin(ReturnToPortalAdminMixin, admin.ModelAdmin):
     def corrected_fields(self, student: Student) -> str:
         if student.pk is None:
             return "-"
-        names = [
-            str(Student._meta.get_field(c.field).verbose_name) for c in student.corrections.all()
-        ]
+        names = [str(naw_column(c.field).verbose_name) for c in student.corrections.all()]
         return ", ".join(names) or "-"
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
@@ -496,7 +495,7 @@ class ReceivedDossierAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("XML"))
     def pretty_xml(self, dossier: ReceivedDossier) -> str:
-        note = _("The citizen service number and education number are masked.")
+        note = str(_("The citizen service number and education number are masked."))
         student = dossier.student
         reveal_url = None
         if student is not None:

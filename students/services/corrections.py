@@ -11,6 +11,7 @@ import re
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import Field
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -27,9 +28,17 @@ _PHONE = re.compile(r"^\+?[0-9][0-9 ()-]{5,}$")
 _REQUIRED = frozenset({"surname"})
 
 
+def naw_column(field: str) -> Field:
+    """The model field of a NAW field (every one is a plain column of Student)."""
+    column = Student._meta.get_field(field)
+    if not isinstance(column, Field):
+        raise TypeError(f"{field} is not a column of Student")
+    return column
+
+
 def naw_field_label(field: str) -> str:
     """The field's name as staff know it, e.g. "Achternaam"."""
-    return str(capfirst(Student._meta.get_field(field).verbose_name))
+    return str(capfirst(naw_column(field).verbose_name))
 
 
 def naw_value_clean(*, field: str, value: str) -> str:
@@ -74,7 +83,7 @@ def naw_value_clean(*, field: str, value: str) -> str:
             raise ValidationError(
                 _("Enter a valid e-mail address."), code="invalid_email"
             ) from None
-    max_length = Student._meta.get_field(field).max_length
+    max_length = naw_column(field).max_length
     if max_length and len(value) > max_length:
         raise ValidationError(
             _("%(field)s can be at most %(max)d characters long.")
@@ -145,7 +154,7 @@ def _dossier_value(student: Student, field: str) -> str | None:
     value = dossier_value.strip()
     if field == "postcode":
         value = normalise_postcode(value)
-    max_length = Student._meta.get_field(field).max_length
+    max_length = naw_column(field).max_length
     if max_length and len(value) > max_length:
         return None
     return value

@@ -139,7 +139,7 @@ class Command(BaseCommand):
         return group
 
     def _write(self, name: str, result: MergeResult) -> None:
-        label = DossierOutcome(result.outcome).label
+        label = str(DossierOutcome(result.outcome).label)
         if result.outcome == DossierOutcome.FAILED:
             label = f"{label}: {result.reason}"
         # A file may be named after the pupil's BSN: the name is printed masked.

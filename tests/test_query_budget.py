@@ -137,6 +137,7 @@ def _send(student_ids: list[int]) -> list[int]:
         changed_since=None,
         user="budget",
     )
+    assert batch is not None
     return list(batch.requests.order_by("id").values_list("id", flat=True))
 
 

@@ -17,7 +17,6 @@ from django.utils import timezone, translation
 from audit.models import SYSTEM_ACTOR, AuditAction, AuditEntry
 from elk_mock.dataset import DEMO_MAY_DATE
 from requests.models import RequestMode, RequestStatus, TransferRequest
-from requests.services import transfer_requests_add, transfer_requests_send
 from requests.services.enqueue import capped_countdown
 from requests.services.pipeline import (
     transfer_requests_dispatch_due,
@@ -26,6 +25,7 @@ from requests.services.pipeline import (
     transfer_requests_sweep,
 )
 from students.models import ElkDot, FinalTestResult, ReceivedDossier
+from tests.request_support import requests_send
 
 pytestmark = pytest.mark.django_db
 
@@ -34,15 +34,7 @@ AFTER_LATE_MAY = dt.date(2021, 5, 26)  # every file is out
 
 
 def _send(students, *, mode=RequestMode.CURRENT, changed_since=None) -> list[int]:
-    transfer_requests_add(student_ids=[s.pk for s in students], user="anna")
-    ids = list(
-        TransferRequest.objects.filter(
-            student__in=students, status=RequestStatus.READY
-        ).values_list("id", flat=True)
-    )
-    batch = transfer_requests_send(
-        request_ids=ids, mode=mode, changed_since=changed_since, user="anna"
-    )
+    batch = requests_send(students, mode=mode, changed_since=changed_since)
     return list(batch.requests.order_by("id").values_list("id", flat=True))
 
 

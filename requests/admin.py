@@ -46,6 +46,14 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
+class KeptRecordAdmin(ReadOnlyAdmin):
+    """A record the background work relies on (a sign-off, a registration, a delivery seen):
+    deleted by hand, a request could be registered again or a replayed callback accepted."""
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(TransferRequest)
 class TransferRequestAdmin(ReadOnlyAdmin):
     list_display = (
@@ -283,7 +291,7 @@ class InstalledOsoVersionAdmin(admin.ModelAdmin):
 
 
 @admin.register(RequestSignoff)
-class RequestSignoffAdmin(ReadOnlyAdmin):
+class RequestSignoffAdmin(KeptRecordAdmin):
     """Which transfers were signed off at the chain, and how (requests/services/signoffs.py)."""
 
     list_display = ("public_id", "status", "result", "attempts", "signed_off_at", "failure_code")
@@ -304,12 +312,9 @@ class RequestSignoffAdmin(ReadOnlyAdmin):
         "failure_code",
     )
 
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
 
 @admin.register(NotificationRegistration)
-class NotificationRegistrationAdmin(ReadOnlyAdmin):
+class NotificationRegistrationAdmin(KeptRecordAdmin):
     """Which waiting requests the chain will call back on (requests/services/notifications.py)."""
 
     list_display = ("request", "status", "attempts", "registered_at", "notified_at", "failure_code")
@@ -328,18 +333,12 @@ class NotificationRegistrationAdmin(ReadOnlyAdmin):
         "failure_code",
     )
 
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
 
 @admin.register(NotificationDelivery)
-class NotificationDeliveryAdmin(ReadOnlyAdmin):
+class NotificationDeliveryAdmin(KeptRecordAdmin):
     """The chain's callbacks the portal took (kept a while, so that a replay is refused)."""
 
     list_display = ("delivery_id", "received_at", "request_count", "fetched_count")
     search_fields = ("=delivery_id",)
     ordering = ("-received_at",)
     readonly_fields = ("delivery_id", "received_at", "request_count", "fetched_count")
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

@@ -10,6 +10,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from requests.work_unit_models import WorkUnit
+
 
 class NotificationStatus(models.TextChoices):
     PENDING = "pending", _("To register")  # a task registers it at the endpoint
@@ -18,7 +20,7 @@ class NotificationStatus(models.TextChoices):
     FAILED = "failed", _("Failed")  # the endpoint refused it, or we gave up: polling only
 
 
-class NotificationRegistration(models.Model):
+class NotificationRegistration(WorkUnit):
     request = models.OneToOneField(
         "oso_requests.TransferRequest",
         verbose_name=_("request"),
@@ -31,16 +33,8 @@ class NotificationRegistration(models.Model):
         choices=NotificationStatus.choices,
         default=NotificationStatus.PENDING,
     )
-    attempts = models.PositiveIntegerField(_("attempts"), default=0)
-    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
-    # As on TransferRequest: a claim (token and lease) or, without a token, a reservation.
-    claimed_until = models.DateTimeField(_("claimed until"), null=True, blank=True)
-    claim_token = models.UUIDField(_("claim"), null=True, blank=True, editable=False)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     registered_at = models.DateTimeField(_("registered at"), null=True, blank=True)
     notified_at = models.DateTimeField(_("notified at"), null=True, blank=True)
-    # A short English tag of the last failure (refusal code, timeout, http_503...): no BSN.
-    failure_code = models.CharField(_("error"), max_length=50, blank=True, default="")
 
     class Meta:
         verbose_name = _("notification registration")

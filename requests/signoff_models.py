@@ -12,6 +12,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from requests.work_unit_models import WorkUnit
+
 
 class SignoffStatus(models.TextChoices):
     PENDING = "pending", _("To sign off")  # a task signs it off at the endpoint
@@ -20,7 +22,7 @@ class SignoffStatus(models.TextChoices):
     FAILED = "failed", _("Sign-off failed")  # given up after transient failures
 
 
-class RequestSignoff(models.Model):
+class RequestSignoff(WorkUnit):
     # SET_NULL: a request deleted before its sign-off went out is still signed off.
     request = models.ForeignKey(
         "oso_requests.TransferRequest",
@@ -35,15 +37,7 @@ class RequestSignoff(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=SignoffStatus.choices, default=SignoffStatus.PENDING
     )
-    attempts = models.PositiveIntegerField(_("attempts"), default=0)
-    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
-    # As on TransferRequest: a claim (token and lease) or, without a token, a reservation.
-    claimed_until = models.DateTimeField(_("claimed until"), null=True, blank=True)
-    claim_token = models.UUIDField(_("claim"), null=True, blank=True, editable=False)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     signed_off_at = models.DateTimeField(_("signed off at"), null=True, blank=True)
-    # A short English tag of the last failure (refusal code, timeout, http_503...): no BSN.
-    failure_code = models.CharField(_("error"), max_length=50, blank=True, default="")
 
     class Meta:
         verbose_name = _("sign-off")

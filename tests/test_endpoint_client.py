@@ -6,8 +6,8 @@ clock, and every fault switch with the client's transient/permanent classificati
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import httpx
 import pytest
@@ -63,16 +63,17 @@ def client(mock):
 
 
 def item_for(pupil: Pupil, request_id: str, **changes) -> SubmitItem:
-    item = SubmitItem(
-        request_id=request_id,
-        bsn=pupil.bsn,
-        education_number=pupil.education_number,
-        birth_date=pupil.birth_date,
-        surname=pupil.surname,
-        primary_school_brin=pupil.primary_school_brin,
-        changed_since=None,
-    )
-    return dataclasses.replace(item, **changes)
+    values: dict[str, Any] = {
+        "request_id": request_id,
+        "bsn": pupil.bsn,
+        "education_number": pupil.education_number,
+        "birth_date": pupil.birth_date,
+        "surname": pupil.surname,
+        "primary_school_brin": pupil.primary_school_brin,
+        "changed_since": None,
+    }
+    values.update(changes)
+    return SubmitItem(**values)
 
 
 def result_of(client: EndpointClient, request_id: str) -> RequestResult:

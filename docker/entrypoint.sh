@@ -29,7 +29,7 @@ case "${1:-web}" in
     ;;
   mock)
     exec python -m elk_mock --host 0.0.0.0 --port "${MOCK_PORT:-8765}" \
-      --dataset "${MOCK_DATASET:-demo}"
+      --dataset "${MOCK_DATASET:-demo}" --notify-url "${MOCK_NOTIFY_URL:-}"
     ;;
   *)
     exec "$@"

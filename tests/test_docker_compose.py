@@ -32,6 +32,9 @@ ENTRYPOINT_VARIABLES = {
     "FORWARDED_ALLOW_IPS",
     "MOCK_PORT",
     "MOCK_DATASET",
+    "MOCK_NOTIFY_URL",
+    # Read by the mock itself (python -m elk_mock), the secret it signs callbacks with.
+    "ELK_MOCK_NOTIFY_SECRET",
 }
 TEST_VALUES = {"SECRET_KEY": "k" * 50, "POSTGRES_PASSWORD": "secret-pw"}
 
@@ -176,3 +179,43 @@ def test_the_settings_load_in_production_mode_with_the_compose_environment(compo
     assert loaded["debug"] is False
     assert loaded["endpoint"] == "http://mock:8765"
     assert "whitenoise.middleware.WhiteNoiseMiddleware" in loaded["middleware"]
+
+
+def test_notifications_are_wired_between_the_mock_and_the_web_service(compose, tmp_path):
+    secret = "s" * 40
+    env = {"OSO_NOTIFICATIONS": "1", "OSO_NOTIFICATION_SECRET": secret}
+    web = _environment(compose["services"]["web"], env={**TEST_VALUES, **env})
+    mock = _environment(compose["services"]["mock"], env={**TEST_VALUES, **env})
+    callback = urlsplit(web["OSO_NOTIFICATION_CALLBACK_URL"])
+
+    # The mock calls the web service back, signed with the portal's own secret.
+    assert mock["MOCK_NOTIFY_URL"] == web["OSO_NOTIFICATION_CALLBACK_URL"]
+    assert mock["ELK_MOCK_NOTIFY_SECRET"] == web["OSO_NOTIFICATION_SECRET"] == secret
+    assert (callback.hostname, callback.port) == ("web", 8000)
+    assert "web" in web["ALLOWED_HOSTS"].split(",")
+    assert '--notify-url "${MOCK_NOTIFY_URL:-}"' in (ROOT / "docker" / "entrypoint.sh").read_text()
+
+    script = (
+        "import json, re, django; django.setup(); from django.conf import settings as s;"
+        "print(json.dumps({'on': s.OSO_NOTIFICATIONS,"
+        " 'exempt': any(re.search(p, 'oso/notifications/') for p in s.SECURE_REDIRECT_EXEMPT),"
+        " 'others': any(re.search(p, 'students/') for p in s.SECURE_REDIRECT_EXEMPT)}))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env={
+            "PATH": os.environ["PATH"],
+            "OSO_PORTAL_VAR_DIR": str(tmp_path),
+            "DJANGO_SETTINGS_MODULE": "oso_portal.settings",
+            **web,
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    loaded = json.loads(result.stdout.strip().splitlines()[-1])
+    # The signed callback is not redirected to https (no caller follows that); pages are.
+    assert loaded == {"on": True, "exempt": True, "others": False}

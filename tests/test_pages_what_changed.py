@@ -73,6 +73,28 @@ def test_the_file_list_says_what_each_processed_file_changed(portal_client, stud
     assert "Changed: address, revised advice, final test" in english
 
 
+def test_dossier_inlezen_says_what_each_imported_file_changed(portal_client, oso_examples):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    full = next(p for p in oso_examples if p.name == "Voorbeelddossier_OV_POVO_full.xml")
+    _merge(
+        dossier_edit(full, collection_date=MARCH, final_test=False),
+        name="maart.xml",
+        group=SignupGroupFactory(),
+    )
+    may = dossier_edit(full, collection_date=MAY, street="Dam")
+    url = reverse("students:dossier_import")
+
+    response = portal_client.post(
+        url,
+        {"files": [SimpleUploadedFile("mei.xml", may, content_type="text/xml")]},
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE="nl",
+    )
+
+    assert "Gewijzigd: adres, eindtoets" in html_lib.unescape(response.content.decode())
+
+
 def test_a_plain_processed_request_row_says_what_changed_on_the_page_and_the_overview(
     portal_client, student
 ):

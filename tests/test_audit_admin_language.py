@@ -24,7 +24,7 @@ def sent(db):
 def test_the_admins_audit_list_shows_the_summary_in_dutch(superuser_client, sent):
     html = superuser_client.get(reverse("admin:audit_auditentry_changelist")).content.decode()
 
-    assert "wijzigingen sinds 20-03-2021, batch" in html
+    assert "wijzigingen sinds 20-03-2021, verzending" in html
     assert "Klaar om op te vragen" in html
     assert "2021-03-20" not in html
 

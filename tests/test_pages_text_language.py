@@ -85,5 +85,5 @@ def test_the_audit_summary_reads_in_the_page_language_with_its_dates(portal_clie
     dutch = _in("nl", portal_client, url)
 
     assert "changes since 2021-03-20, batch" in english
-    assert "wijzigingen sinds 20-03-2021, batch" in dutch
+    assert "wijzigingen sinds 20-03-2021, verzending" in dutch
     assert "2021-03-20" not in dutch

@@ -71,7 +71,10 @@ def test_two_rounds_show_one_row_per_pupil_and_opnieuw_aanvragen_works(
     expect(page.locator("#batch-progress")).to_contain_text("wacht op de basisschool")
     expect(page.locator("#batch-progress")).not_to_contain_text("100%")
     waiting_row = page.locator("#request-table tbody tr", has_text="Wacht op basisschool").first
-    expect(waiting_row).to_contain_text("wordt opnieuw gevraagd op")
+    # Which wait it is, and once (in the remark) when it is asked again.
+    expect(waiting_row).to_contain_text("De ouders hebben het dossier nog niet ingezien")
+    expect(waiting_row).to_contain_text(re.compile(r"opnieuw gevraagd op \d\d-\d\d-\d{4}"))
+    assert waiting_row.inner_text().lower().count("opnieuw gevraagd op") == 1
 
     # Round 2, the May files are out. Aanvragen on finished rows is refused with what to
     # do, and the mode and the selection are kept.

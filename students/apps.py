@@ -13,3 +13,7 @@ class StudentsConfig(AppConfig):
         from students.audit_summaries import summaries_register
 
         summaries_register()
+        from audit.summaries import actor_label_register
+        from students.services.demo import DEMO_ACTOR
+
+        actor_label_register(DEMO_ACTOR, _("demo data"))

@@ -286,3 +286,18 @@ def test_postcodes_are_shown_with_a_space(portal_client, student):
 
     assert "7331 GJ" in html
     assert "7331GJ" not in html.split("<pre", 1)[0]  # the card, not the raw XML diff
+
+
+def test_the_file_list_names_a_process_that_received_a_file_not_its_id(portal_client, student):
+    from students.services.demo import DEMO_ACTOR
+
+    first, second = student.dossiers.order_by("received_at")
+    first.received_by = DEMO_ACTOR
+    first.save(update_fields=["received_by"])
+    second.received_by = "elk-feed"
+    second.save(update_fields=["received_by"])
+
+    html = page(portal_client, student).content.decode()
+
+    assert "(demogegevens)" in html and "(ELK-koppeling)" in html
+    assert "(seed_demo)" not in html and "(elk-feed)" not in html

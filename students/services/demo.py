@@ -14,6 +14,9 @@ from django.db.models import Q
 from students.models import SignupGroup, Student
 from students.services.dossier_merge import DossierIn, MergeResult, dossiers_merge
 
+# Who received the demo's first files (ReceivedDossier.received_by, the audit log's actor).
+DEMO_ACTOR = "seed_demo"
+
 
 @dataclass(frozen=True)
 class DemoSeedResult:
@@ -59,7 +62,7 @@ def demo_data_seed() -> DemoSeedResult:
         items.append(
             DossierIn(raw=version.xml, source_name=f"{pupil.key}.xml ({version.description})")
         )
-    results = dossiers_merge(items=items, signup_group=group, received_by="seed_demo")
+    results = dossiers_merge(items=items, signup_group=group, received_by=DEMO_ACTOR)
     return DemoSeedResult(
         signup_group=group,
         created=sum(r.outcome == "created" for r in results),

@@ -10,7 +10,7 @@ from django.utils.html import format_html
 
 from common import page_text as text
 from common.dates import DATE_CELL_ATTRS
-from requests.models import RequestStatus, TransferRequest
+from requests.models import RequestMode, RequestStatus, TransferRequest
 from students.tables import (
     RowsInPython,
     SelectColumn,
@@ -46,6 +46,7 @@ class TransferRequestTable(RowsInPython, tables.Table):
     created_at = tables.DateColumn(
         verbose_name=text.REQUESTED_ON, format="d-m-Y", attrs=DATE_CELL_ATTRS
     )
+    mode = tables.Column(verbose_name=text.MODE, orderable=False)
     student_number = tables.Column(
         verbose_name=text.STUDENT_NUMBER,
         accessor="student__student_number",
@@ -76,6 +77,7 @@ class TransferRequestTable(RowsInPython, tables.Table):
             "prefix",
             "surname",
             "remarks",
+            "mode",
         )
         template_name = "tables/table.html"
         attrs = {"class": "data-table", "id": "request-table"}
@@ -84,6 +86,9 @@ class TransferRequestTable(RowsInPython, tables.Table):
 
     def render_status(self, record):
         return render_to_string("includes/request_status.html", {"request": record})
+
+    def render_mode(self, record):
+        return render_to_string("includes/request_mode.html", {"request": record})
 
     def render_surname(self, value, record):
         # The pupil state, not a request status: a pupil signed up without a file yet.
@@ -139,6 +144,19 @@ class TransferRequestTable(RowsInPython, tables.Table):
 
     def cell_created_at(self, request: TransferRequest) -> str:
         return date_cell(request.created_at, "d-m-Y")
+
+    def cell_mode(self, request: TransferRequest) -> str:
+        # Actueel, or Mutaties vanaf with its date: with the history shown, two rows of one
+        # pupil differ by this.
+        cell = text_cell(self._mode_labels().get(request.mode, request.mode))
+        if request.changed_since:
+            cell += f' <span class="date">{date_cell(request.changed_since, "d-m-Y")}</span>'
+        return cell
+
+    def _mode_labels(self) -> dict[str, str]:
+        if not hasattr(self, "_modes"):
+            self._modes = {value: str(label) for value, label in RequestMode.choices}
+        return self._modes
 
     def cell_student_number(self, request: TransferRequest) -> str:
         return student_link_cell(request.student.student_number)

@@ -148,7 +148,8 @@ class RequestOverviewView(PortalAccessMixin, View):
             cleaned = {}
         batch_id = cleaned.get("batch")
         batch = batch_to_follow(batch_id=int(batch_id) if batch_id else None)
-        table = TransferRequestTable(queryset)
+        # The kind of request tells a pupil's rows apart only when the history is shown.
+        table = TransferRequestTable(queryset, exclude=() if cleaned.get("history") else ("mode",))
         if kept:
             table.checked_ids = frozenset(int(v) for v in kept.get("request_ids", []))
         RequestConfig(request, paginate=False).configure(table)

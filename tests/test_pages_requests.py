@@ -66,6 +66,7 @@ def test_overview_shows_the_seed_columns_in_dutch(portal_client, ready):
         "Tussenvoegsel",
         "Achternaam",
         "Opmerkingen",
+        # With the history shown, "Soort aanvraag" follows (a pupil's rows differ by it).
     ]
     for label in ("Klaar om op te vragen", "Actueel", "Mutaties vanaf", ">Aanvragen<"):
         assert label in html

@@ -22,6 +22,7 @@ from tests.factories import (
     StudentFactory,
     TransferRequestFactory,
 )
+from tests.pages_support import column_headers
 
 OVERVIEW = reverse("oso_requests:overview")
 SEND = reverse("oso_requests:send")
@@ -327,3 +328,20 @@ def test_the_overview_speaks_english_when_chosen(portal_client, two_rounds):
         assert label in html
     for dutch in ("Toon alle aanvragen", "Opnieuw aanvragen", "Rijen per pagina"):
         assert dutch not in html
+
+
+def test_the_history_names_the_kind_of_each_request(portal_client, two_rounds):
+    group, _pupils, _other = two_rounds
+
+    history = portal_client.get(
+        OVERVIEW, {"signup_group": group.pk, "history": "true"}, HTTP_ACCEPT_LANGUAGE="nl"
+    ).content.decode()
+    latest = portal_client.get(OVERVIEW, {"signup_group": group.pk}).content.decode()
+
+    # A pupil's two rows differ by their kind: Actueel, then Mutaties vanaf.
+    assert column_headers(history, "request-table")[-1] == "Soort aanvraag"
+    table = history[history.index('id="request-table"') :]
+    assert re.search(r"<td[^>]*>Actueel</td>", table)
+    assert re.search(r"<td[^>]*>Mutaties vanaf", table)
+    # One row per pupil needs no such column (the filter above it chooses the kind).
+    assert "Soort aanvraag" not in column_headers(latest, "request-table")

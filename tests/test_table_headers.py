@@ -52,4 +52,6 @@ def test_requests_overview_columns_are_the_seeds_dutch_names():
         "Tussenvoegsel",
         "Achternaam",
         "Opmerkingen",
+        # Added after the seed's columns: with the history shown, a pupil's rows differ by it.
+        "Soort aanvraag",
     ]

@@ -10,7 +10,7 @@ from django.utils import timezone, translation
 from django.utils.html import conditional_escape
 from django_tables2 import RequestConfig
 
-from requests.models import RequestStatus, TransferRequest
+from requests.models import RequestMode, RequestStatus, TransferRequest
 from requests.tables import TransferRequestTable
 from students.models import ElkDot, ElkStatus, Student
 from students.selectors.students import has_file
@@ -84,6 +84,7 @@ def test_every_request_cell_matches_django_tables2(language):
         status=RequestStatus.PROCESSED_WITH_REMARKS, remarks=["Achternaam: <lokaal> behouden"]
     )
     TransferRequestFactory(status=RequestStatus.FAILED, error="Het eindpunt antwoordde niet.")
+    TransferRequestFactory(mode=RequestMode.CHANGES_SINCE, changed_since=dt.date(2021, 3, 20))
     TransferRequest.objects.update(last_activity_at=moment)
 
     with translation.override(language):

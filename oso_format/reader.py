@@ -33,7 +33,7 @@ from pathlib import PurePosixPath
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_noop, ngettext
 from lxml import etree
 
 from oso_format import schema
@@ -92,7 +92,7 @@ def dossier_read(
     try:
         check_rules(root, version, today=today or timezone.localdate())
     except DossierError as error:
-        raise DossierError(error.message, meldingen=meldingen) from None
+        raise error.with_meldingen(meldingen) from None
     if faults:
         raise DossierError(official_fault_message(faults), meldingen=meldingen, official=True)
     values = to_parsed(root, version, sha256=dossier_sha256(raw))
@@ -132,11 +132,12 @@ def official_meldingen(root: etree._Element, version: OsoVersion) -> tuple[Meldi
         return dossier_meldingen(root=root, stylesheet=version.stylesheet_path)
     except OfficialRulesError:
         logger.exception("The official OSO stylesheet of version %s failed", version.version)
-        raise DossierError(
-            _(
+        raise DossierError.of(
+            gettext_noop(
                 "The official OSO check of version {version} could not run; the file was "
                 "not read. Reinstall the version with: python manage.py oso_version_add PATH"
-            ).format(version=version.version)
+            ),
+            version=version.version,
         ) from None
 
 
@@ -190,8 +191,8 @@ def dossier_attachment(*, raw: bytes, index: int) -> tuple[str, bytes]:
     root, version = _root_and_version(raw)
     documents = list(root.iter(version.tag("document")))
     if not 0 <= index < len(documents):
-        raise DossierError(
-            _("Attachment {number} does not exist in the dossier.").format(number=index + 1)
+        raise DossierError.of(
+            gettext_noop("Attachment {number} does not exist in the dossier."), number=index + 1
         )
     document = documents[index]
     # Shown and sent as a download name: a BSN in it is masked like everywhere else.
@@ -200,8 +201,8 @@ def dossier_attachment(*, raw: bytes, index: int) -> tuple[str, bytes]:
     try:
         return filename, binascii.a2b_base64(content, strict_mode=False)
     except binascii.Error:
-        raise DossierError(
-            _("Attachment {name}: the content is not valid base64.").format(name=filename)
+        raise DossierError.of(
+            gettext_noop("Attachment {name}: the content is not valid base64."), name=filename
         ) from None
 
 
@@ -226,12 +227,12 @@ def dossier_attachment_file(*, raw: bytes, index: int) -> tuple[str, bytes]:
         with archive.open(members[0]) as member:
             data = member.read(limit + 1)
     except (zipfile.BadZipFile, ValueError, OSError, EOFError, NotImplementedError):
-        raise DossierError(
-            _("Attachment {name}: the ZIP archive is damaged.").format(name=filename)
+        raise DossierError.of(
+            gettext_noop("Attachment {name}: the ZIP archive is damaged."), name=filename
         ) from None
     if len(data) > limit:
-        raise DossierError(
-            _("Attachment {name}: the unpacked file is too large.").format(name=filename)
+        raise DossierError.of(
+            gettext_noop("Attachment {name}: the unpacked file is too large."), name=filename
         )
     return filename or PurePosixPath(members[0].filename).name, data
 
@@ -243,19 +244,20 @@ def _root_and_version(
     qname = etree.QName(root)
     version = oso_version_for_namespace(qname.namespace or "")
     if version is None:
-        raise DossierError(
-            _(
+        raise DossierError.of(
+            gettext_noop(
                 "The file is not an OSO dossier: unknown namespace '{namespace}' "
                 "(supported: OSO {versions}). A newer OSO version is added with: "
                 "python manage.py oso_version_add PATH (or in the admin, under OSO versions)."
-            ).format(
-                namespace=(qname.namespace or "")[:100], versions=", ".join(sorted(OSO_VERSIONS))
-            )
+            ),
+            namespace=(qname.namespace or "")[:100],
+            versions=", ".join(sorted(OSO_VERSIONS)),
         )
     if qname.localname != ROOT_NAME:
-        raise DossierError(
-            _(
+        raise DossierError.of(
+            gettext_noop(
                 "The file is not an OSO dossier: the root element is '{name}', not 'dossier'."
-            ).format(name=qname.localname[:50])
+            ),
+            name=qname.localname[:50],
         )
     return root, version

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from lxml import etree
 
 from oso_format import codelists
@@ -46,10 +46,10 @@ def check_rules(root: etree._Element, version: OsoVersion, *, today: date) -> No
 
     collection_date = xs_date(required(metadata, t("datum")))
     if collection_date > today + FUTURE_TOLERANCE:
-        raise DossierError(
-            _("Field {field}: the collection date {date} lies in the future.").format(
-                field=field_path(metadata, "datum"), date=collection_date.isoformat()
-            )
+        raise DossierError.of(
+            gettext_noop("Field {field}: the collection date {date} lies in the future."),
+            field=field_path(metadata, "datum"),
+            date=collection_date.isoformat(),
         )
     _check_identifier(pupil, version)
     _check_birth_date(pupil, version, collection_date)
@@ -64,10 +64,9 @@ def _check_identifier(pupil: etree._Element, version: OsoVersion) -> None:
     bsn = pupil.find(version.tag("bsn"))
     education_number = pupil.find(version.tag("onderwijsnummer"))
     if bsn is None and education_number is None:
-        raise DossierError(
-            _("Field {field}: the dossier has neither a BSN nor an education number.").format(
-                field=field_path(pupil, "bsn")
-            )
+        raise DossierError.of(
+            gettext_noop("Field {field}: the dossier has neither a BSN nor an education number."),
+            field=field_path(pupil, "bsn"),
         )
     element, valid = (
         (bsn, is_valid_bsn) if bsn is not None else (education_number, is_valid_education_number)
@@ -75,20 +74,18 @@ def _check_identifier(pupil: etree._Element, version: OsoVersion) -> None:
     assert element is not None  # one of the two, as checked above
     value = text(element)
     if not (len(value) == 9 and value.isdigit()):
-        raise DossierError(
-            _("Field {field}: the number must consist of 9 digits.").format(
-                field=field_path(element)
-            )
+        raise DossierError.of(
+            gettext_noop("Field {field}: the number must consist of 9 digits."),
+            field=field_path(element),
         )
     if element is education_number and not value.startswith("10"):
-        raise DossierError(
-            _("Field {field}: an education number starts with 10.").format(
-                field=field_path(element)
-            )
+        raise DossierError.of(
+            gettext_noop("Field {field}: an education number starts with 10."),
+            field=field_path(element),
         )
     if not valid(value):
-        raise DossierError(
-            _("Field {field}: the check digit is wrong.").format(field=field_path(element))
+        raise DossierError.of(
+            gettext_noop("Field {field}: the check digit is wrong."), field=field_path(element)
         )
 
 
@@ -101,10 +98,11 @@ def _check_birth_date(pupil: etree._Element, version: OsoVersion, collection_dat
         birth_date = dutch_date(element)
     if birth_date is not None and birth_date > collection_date:
         assert element is not None  # the date was read from it
-        raise DossierError(
-            _(
+        raise DossierError.of(
+            gettext_noop(
                 "Field {field}: the birth date lies after the collection date of the dossier."
-            ).format(field=field_path(element))
+            ),
+            field=field_path(element),
         )
 
 
@@ -116,16 +114,14 @@ def _check_revised_advice(pupil: etree._Element, version: OsoVersion) -> None:
     revised = advice_block.find(t("herzienadvies"))
     motivation = advice_block.find(t("motivatie_herzienadvies"))
     if revised is not None and motivation is None:
-        raise DossierError(
-            _("Field {field}: a revised advice needs its motivation.").format(
-                field=field_path(advice_block, "motivatie_herzienadvies")
-            )
+        raise DossierError.of(
+            gettext_noop("Field {field}: a revised advice needs its motivation."),
+            field=field_path(advice_block, "motivatie_herzienadvies"),
         )
     if motivation is not None and revised is None:
-        raise DossierError(
-            _("Field {field}: there is a motivation but no revised advice.").format(
-                field=field_path(advice_block, "herzienadvies")
-            )
+        raise DossierError.of(
+            gettext_noop("Field {field}: there is a motivation but no revised advice."),
+            field=field_path(advice_block, "herzienadvies"),
         )
 
 
@@ -141,10 +137,9 @@ def _check_povo_advice(
     has_advice = advice_block is not None and advice_block.find(t("advies")) is not None
     special_school = text(school.find(t("soort"))) == codelists.SPECIAL_SCHOOL_KIND
     if is_overstapdossier and transfer_kind == "POVO" and not special_school and not has_advice:
-        raise DossierError(
-            _("Field {field}: a POVO transfer needs a school advice.").format(
-                field=field_path(pupil, "overstapadvies", "advies")
-            )
+        raise DossierError.of(
+            gettext_noop("Field {field}: a POVO transfer needs a school advice."),
+            field=field_path(pupil, "overstapadvies", "advies"),
         )
 
 
@@ -155,14 +150,16 @@ def _check_final_test(pupil: etree._Element, version: OsoVersion) -> None:
         return
     result = block.find(t("eindtoetsresultaat"))
     if result is None:
-        raise DossierError(
-            _("Field {field}: the pupil took the final test, but the result is missing.").format(
-                field=field_path(block, "eindtoetsresultaat")
-            )
+        raise DossierError.of(
+            gettext_noop(
+                "Field {field}: the pupil took the final test, but the result is missing."
+            ),
+            field=field_path(block, "eindtoetsresultaat"),
         )
     if result.find(t("toets_advies")) is None:
-        raise DossierError(
-            _(
+        raise DossierError.of(
+            gettext_noop(
                 "Field {field}: the pupil took the final test, but the test advice is missing."
-            ).format(field=field_path(result, "toets_advies"))
+            ),
+            field=field_path(result, "toets_advies"),
         )

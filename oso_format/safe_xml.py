@@ -25,7 +25,7 @@ import re
 
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from lxml import etree
 
 from oso_format.parsers import thread_parser
@@ -58,13 +58,13 @@ def check_raw(raw: bytes) -> None:
         raise TypeError(f"a dossier is read from bytes, not {type(raw).__name__}")
     limit = settings.OSO_DOSSIER_MAX_BYTES
     if len(raw) > limit:
-        raise DossierError(
-            _("The dossier is too large ({size}); the limit is {limit}.").format(
-                size=_size(len(raw)), limit=_size(limit)
-            )
+        raise DossierError.of(
+            gettext_noop("The dossier is too large ({size}); the limit is {limit}."),
+            size=_size(len(raw)),
+            limit=_size(limit),
         )
     if not raw or raw.isspace():
-        raise DossierError(_("The dossier is empty."))
+        raise DossierError.of(gettext_noop("The dossier is empty."))
     declared = _DECLARED_ENCODING.match(raw[:1024])
     if (
         raw.startswith(_NON_ASCII_BOMS)
@@ -73,21 +73,27 @@ def check_raw(raw: bytes) -> None:
             _WIDE_ENCODINGS
         ))
     ):  # fmt: skip
-        raise DossierError(_wide_encoding_message())
+        raise _wide_encoding_error()
     # XML is case-sensitive: a DOCTYPE is spelled exactly so. Any occurrence is refused,
     # even inside a comment or CDATA section, which no real dossier needs.
     if _DOCTYPE in raw:
         raise_doctype()
 
 
-def _unknown_encoding_message() -> str:
-    return _("The dossier is not valid XML: the encoding its XML declaration names is unknown.")
+def _unknown_encoding_error() -> DossierError:
+    return DossierError.of(
+        gettext_noop(
+            "The dossier is not valid XML: the encoding its XML declaration names is unknown."
+        )
+    )
 
 
-def _wide_encoding_message() -> str:
-    return _(
-        "The dossier is not valid XML: UTF-16 and UTF-32 files are not accepted; save it as "
-        "UTF-8 (or ISO-8859-1)."
+def _wide_encoding_error() -> DossierError:
+    return DossierError.of(
+        gettext_noop(
+            "The dossier is not valid XML: UTF-16 and UTF-32 files are not accepted; save it as "
+            "UTF-8 (or ISO-8859-1)."
+        )
     )
 
 
@@ -97,8 +103,11 @@ def _size(count: int) -> str:
 
 
 def raise_doctype() -> None:
-    raise DossierError(
-        _("The dossier contains a DOCTYPE declaration, which is not allowed (no DTDs or entities).")
+    raise DossierError.of(
+        gettext_noop(
+            "The dossier contains a DOCTYPE declaration, which is not allowed "
+            "(no DTDs or entities)."
+        )
     )
 
 
@@ -115,17 +124,17 @@ def parse_tree(raw: bytes) -> etree._Element:
     except etree.XMLSyntaxError as exc:
         # libxml2's own reason is English (and may quote the file): the line is what helps.
         if getattr(exc, "code", None) in _UNKNOWN_ENCODING_ERRORS:
-            raise DossierError(_unknown_encoding_message()) from None
+            raise _unknown_encoding_error() from None
         if getattr(exc, "code", None) in _ENCODING_ERRORS:
-            message = _(
+            template = gettext_noop(
                 "The dossier is not valid XML (line {line}, column {column}): the file holds "
                 "characters that are not UTF-8."
             )
         else:
-            message = _("The dossier is not valid XML (line {line}, column {column}).")
-        raise DossierError(message.format(line=exc.lineno or 1, column=_column(exc))) from None
+            template = gettext_noop("The dossier is not valid XML (line {line}, column {column}).")
+        raise DossierError.of(template, line=exc.lineno or 1, column=_column(exc)) from None
     except (ValueError, etree.LxmlError):  # e.g. an encoding libxml2 does not know
-        raise DossierError(_unknown_encoding_message()) from None
+        raise _unknown_encoding_error() from None
 
 
 def check_tree(root: etree._Element) -> None:

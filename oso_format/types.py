@@ -7,8 +7,11 @@ Empty strings stand for "not in the file"; None for an absent date or number.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+
+from django.utils.translation import gettext
 
 from oso_format.identifiers import redact_identifiers
 from oso_format.official_rules import Melding
@@ -117,11 +120,23 @@ class DossierError(Exception):
     every BSN and education number in it is masked here, once for every caller
     (request errors, archive remarks, pages, exports, command output).
 
+    ``template`` and ``params``: the untranslated sentence (its msgid, with
+    ``{name}`` placeholders) and the text of each placeholder, masked like the
+    message, so that a stored reason can be shown again in any language
+    (``gettext(template).format(**params)``). An error made from plain text has
+    no template ("").
+
     ``meldingen``: the official stylesheet's meldingen, when it ran before the refusal.
     """
 
     def __init__(
-        self, message: str, *, meldingen: tuple[Melding, ...] = (), official: bool = False
+        self,
+        message: str,
+        *,
+        meldingen: tuple[Melding, ...] = (),
+        official: bool = False,
+        template: str = "",
+        params: Mapping[str, object] | None = None,
     ) -> None:
         message = redact_identifiers(message)
         super().__init__(message)
@@ -129,3 +144,26 @@ class DossierError(Exception):
         self.meldingen = meldingen
         # True when the official stylesheet's *fout* meldingen are the reason.
         self.official = official
+        self.template = template
+        self.params: dict[str, str] = {
+            str(key): redact_identifiers(str(value)) for key, value in (params or {}).items()
+        }
+
+    @classmethod
+    def of(cls, template: str, /, **params: object) -> DossierError:
+        """The error of a msgid (mark it with gettext_noop) and its parameters.
+
+        The message is the template in the active language, filled in.
+        """
+        shown = {key: str(value) for key, value in params.items()}
+        return cls(gettext(template).format(**shown), template=template, params=shown)
+
+    def with_meldingen(self, meldingen: tuple[Melding, ...]) -> DossierError:
+        """The same refusal, with the official stylesheet's meldingen attached."""
+        return DossierError(
+            self.message,
+            meldingen=meldingen,
+            official=self.official,
+            template=self.template,
+            params=self.params,
+        )

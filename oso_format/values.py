@@ -6,8 +6,7 @@ import re
 from datetime import date
 from typing import overload
 
-from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import gettext_noop, pgettext
 from lxml import etree
 
 from oso_format.paths import field_path
@@ -65,8 +64,8 @@ def _to_date(
             if name in SENSITIVE_ELEMENTS
             else f"'{text(element)[:40]}'"
         )
-        raise DossierError(
-            _("Field {field}: the value {value} is not a valid date.").format(
-                field=field_path(element), value=shown
-            )
+        raise DossierError.of(
+            gettext_noop("Field {field}: the value {value} is not a valid date."),
+            field=field_path(element),
+            value=shown,
         ) from None

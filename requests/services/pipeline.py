@@ -70,6 +70,7 @@ from requests.services.waiting import WAIT_FIELDS, request_wait, wait_expired_te
 from requests.services.work_units import work_units_ours
 from students.models import DossierOutcome, Student
 from students.services.dossier_merge import DossierIn, dossiers_merge_parsed
+from students.services.dossier_merge.texts import dossier_error_text
 from students.services.elk import students_elk_fetched
 
 logger = logging.getLogger(__name__)
@@ -180,7 +181,9 @@ def _submit_claimed(rows: list[TransferRequest], *, token: uuid.UUID, now: datet
                     RequestStatus.FAILED,
                     now=now,
                     error=texts.NOT_PREPARED(
-                        reason=legacy(getattr(exc, "message", None) or str(exc))
+                        reason=dossier_error_text(exc)
+                        if isinstance(exc, DossierError)
+                        else legacy(getattr(exc, "message", None) or str(exc))
                     ),
                 )
         retry_rows: list[TransferRequest] = []

@@ -14,7 +14,7 @@ from common.db_health import database_connection_lost
 from common.security import redact_identifiers
 from oso_format.official_rules import FOUT
 from oso_format.types import DossierError, ParsedDossier
-from portal_text import Message, legacy
+from portal_text import Message
 from students.models import ReceivedDossier, SignupGroup, Student
 from students.services.dossier_merge import texts
 from students.services.dossier_merge.apply import STUDENT_UPDATE_FIELDS, student_apply, student_new
@@ -85,7 +85,7 @@ def _error_message(error: DossierError) -> Message:
         if len(faults) == 1:
             return texts.OFFICIAL_FAULT(location=first.location, text=first.text)
         return texts.OFFICIAL_FAULTS(location=first.location, text=first.text, more=len(faults) - 1)
-    return legacy(error.message)
+    return texts.dossier_error_text(error)
 
 
 def dossiers_merge_parsed(

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
 from django.utils.text import capfirst
+from django.utils.translation import gettext as _gettext
 from django.utils.translation import gettext_noop
 
-from portal_text import date_param, define
+from portal_text import Message, date_param, define, legacy
 
 
 def field_label(name: Any) -> str:
@@ -134,3 +136,24 @@ OFFICIAL_FAULTS = define(
     "merge.official_faults",
     gettext_noop("Official OSO rule at %(location)s: %(text)s (and %(more)s more)"),
 )
+
+
+def _reader_text(params: Mapping[str, Any]) -> str:
+    """The reader's sentence (oso_format's msgid) in the active language, filled in."""
+    values = params.get("params") or {}
+    return _gettext(str(params["template"])).format(
+        **{str(key): str(value) for key, value in values.items()}
+    )
+
+
+# Why the reader refused a file: oso_format's own untranslated sentence and its
+# (masked) parameters; oso_format's catalogue translates it when it is shown.
+READER_TEXT = define("reader.text", renderer=_reader_text)
+
+
+def dossier_error_text(error: Any) -> Message:
+    """A reader's refusal (a DossierError) as a stored reason; plain text stays legacy."""
+    template = getattr(error, "template", "")
+    if template:
+        return READER_TEXT(template=template, params=dict(getattr(error, "params", {}) or {}))
+    return legacy(getattr(error, "message", None) or str(error))

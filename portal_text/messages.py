@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _gettext
 
 logger = logging.getLogger(__name__)
@@ -175,16 +174,16 @@ def messages_to_json(messages: Iterable[Message]) -> list[dict[str, Any]]:
 
 
 def date_param(value: Any) -> str:
-    """An ISO date as the active language writes it: 20-03-2021 in Dutch, 2021-03-20 else."""
+    """An ISO date as the pages write it: 20-03-2021, day first, in Dutch and in English
+    alike (English is a language here, not a country: the tables and date fields of the
+    English pages are day first too, oso_portal/formats/en)."""
     if not value:
         return ""
     try:
         day = date.fromisoformat(str(value))
     except ValueError:
         return str(value)
-    if (get_language() or "nl").split("-")[0] == "nl":
-        return day.strftime("%d-%m-%Y")
-    return day.isoformat()
+    return day.strftime("%d-%m-%Y")
 
 
 def date_from_text(value: str) -> str:

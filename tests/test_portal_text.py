@@ -27,8 +27,8 @@ def test_a_remark_renders_in_dutch_and_in_english_with_each_languages_dates():
         english = render(remark)
     assert "20-03-2021" in dutch and "11-05-2021" in dutch and "ouder" in dutch
     assert english == (
-        "This dossier (dated 2021-03-20) is older than the last dossier applied "
-        "(dated 2021-05-11); nothing was changed."
+        "This dossier (dated 20-03-2021) is older than the last dossier applied "
+        "(dated 11-05-2021); nothing was changed."
     )
 
 

@@ -62,7 +62,7 @@ def test_a_file_the_parents_have_not_seen_waits_saying_so_and_when_it_is_asked_a
     with translation.override("en"):
         [remark] = request.remark_texts
         assert remark.startswith("The parents have not seen the file yet.")
-        assert f"{next_at:%Y-%m-%d} at {next_at:%H:%M}" in remark
+        assert f"{next_at:%d-%m-%Y} at {next_at:%H:%M}" in remark
 
 
 def test_both_waits_end_on_the_card_when_released_with_no_click(elk_mock, demo_students):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
 
@@ -15,7 +16,7 @@ from requests.models import RequestStatus
 from students.models import DossierOutcome
 from students.services.dossier_merge import DossierIn, dossiers_merge
 from students.services.dossier_merge.texts import dossier_error_text
-from tests.factories import TransferRequestFactory, bsn_from_seed
+from tests.factories import SignupGroupFactory, TransferRequestFactory, bsn_from_seed
 from tests.test_dossier_reader import PUPIL, crafted
 
 pytestmark = pytest.mark.django_db
@@ -150,3 +151,19 @@ def test_a_broken_rule_names_its_field_in_either_language():
         "Field leerling/geboortedatum: the birth date lies after the collection date of the "
         "dossier."
     )
+
+
+def test_dossier_inlezen_in_english_gives_the_readers_reason_in_english(portal_client):
+    group = SignupGroupFactory()
+    url = reverse("students:dossier_import")
+    portal_client.post(reverse("set_language"), {"language": "en", "next": url})
+    empty = SimpleUploadedFile("leeg.xml", b"", content_type="text/xml")
+    junk = SimpleUploadedFile("notes.xml", NOT_XML, content_type="text/xml")
+
+    response = portal_client.post(
+        url, {"files": [empty, junk], "signup_group": group.pk}, follow=True
+    )
+
+    empty_row, junk_row = response.context["results"]
+    assert empty_row["reason"] == "The dossier is empty."
+    assert junk_row["reason"].startswith("The dossier is not valid XML (line ")

@@ -13,17 +13,37 @@ import functools
 import re
 import threading
 
-from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import gettext_noop, pgettext_lazy
 from lxml import etree
 
 from oso_format.parsers import hardened_parser
 from oso_format.paths import field_path
-from oso_format.types import DossierError
+from oso_format.types import DossierError, Phrase
 from oso_format.versions import OSO_VERSIONS, OsoVersion
 
 # Values of these elements identify a child: messages never repeat them.
 SENSITIVE_ELEMENTS = frozenset({"bsn", "onderwijsnummer", "geboortedatum", "gbageboortedatum"})
+
+# The phrases of the "oso dossier" context, marked here for makemessages; a refusal
+# stores them untranslated (``_in_context``) and they are translated when shown.
+_CONTEXT = "oso dossier"
+_CONTEXT_MARKED = (
+    pgettext_lazy("oso dossier", "(hidden)"),
+    pgettext_lazy("oso dossier", "date (YYYY-MM-DD)"),
+    pgettext_lazy("oso dossier", "whole number"),
+    pgettext_lazy("oso dossier", "number"),
+    pgettext_lazy("oso dossier", "true/false value"),
+    pgettext_lazy("oso dossier", "value for this field"),
+)
+
+
+def _in_context(msgid: str) -> Phrase:
+    return Phrase(msgid, context=_CONTEXT)
+
+
+def _phrase(template: str, /, **params: str | Phrase) -> Phrase:
+    return Phrase(template, params)
+
 
 _LIBXML_PATH = re.compile(r"^(?:/\*(?:\[\d+\])?)+$")
 _ELEMENT_MESSAGE = re.compile(
@@ -80,19 +100,28 @@ def validate(root: etree._Element, version: OsoVersion) -> None:
         # lxml-stubs lacks these two of _ErrorLog's methods.
         errors = schema.error_log.filter_from_errors()  # type: ignore[attr-defined]
         first = errors[0] if errors else schema.error_log.last_error  # type: ignore[attr-defined]
-    raise DossierError(xsd_error_message(root, first))
+    phrase = xsd_error_phrase(root, first)
+    raise DossierError.of(phrase.template, **phrase.params)
 
 
 def xsd_error_message(root: etree._Element, error: etree._LogEntry | None) -> str:
+    """The first XSD error as one sentence in the active language."""
+    return xsd_error_phrase(root, error).text()
+
+
+def xsd_error_phrase(root: etree._Element, error: etree._LogEntry | None) -> Phrase:
     if error is None:  # libxml2 said "invalid" without saying why: should not happen
-        return _("The dossier does not match the XSD.")
+        return _phrase(gettext_noop("The dossier does not match the XSD."))
     match = _ELEMENT_MESSAGE.match(error.message or "")
     element_name = _strip_ns(match.group("element")) if match else ""
     rest = match.group("rest") if match else (error.message or "")
     path = _error_path(root, error, element_name)
     problem = _problem(rest, element_name, match.group("attribute") if match else None)
-    return _("Field {path} (line {line}) does not match the XSD: {problem}.").format(
-        path=path, line=error.line, problem=problem
+    return _phrase(
+        gettext_noop("Field {path} (line {line}) does not match the XSD: {problem}."),
+        path=path,
+        line=str(error.line),
+        problem=problem,
     )
 
 
@@ -110,40 +139,45 @@ def _strip_ns(text: str) -> str:
     return _NAMESPACE.sub("", text)
 
 
-def _shown_value(value: str, element_name: str) -> str:
+def _shown_value(value: str, element_name: str) -> str | Phrase:
     if element_name in SENSITIVE_ELEMENTS:
-        return pgettext("oso dossier", "(hidden)")
+        return _in_context("(hidden)")
     value = " ".join(value.split())
     if len(value) > 40:
         value = value[:40] + "…"
     return f"'{value}'"
 
 
-def _expected(rest: str) -> str | None:
+def _expected(rest: str) -> Phrase | None:
     match = _EXPECTED.search(rest)
     if not match:
         return None
     names = ", ".join(_strip_ns(name.strip()) for name in match.group("names").split(","))
     if match.group("one_of"):
-        return _("expected is one of: {names}").format(names=names)
-    return _("expected is {names}").format(names=names)
+        return _phrase(gettext_noop("expected is one of: {names}"), names=names)
+    return _phrase(gettext_noop("expected is {names}"), names=names)
 
 
-def _problem(rest: str, element_name: str, attribute: str | None) -> str:
+def _problem(rest: str, element_name: str, attribute: str | None) -> str | Phrase:
     rest = rest.strip()
     if rest.startswith("This element is not expected"):
         expected = _expected(rest)
         if expected:
-            return _("this element is not expected here; {expected}").format(expected=expected)
-        return _("this element is not expected here")
+            return _phrase(
+                gettext_noop("this element is not expected here; {expected}"), expected=expected
+            )
+        return _phrase(gettext_noop("this element is not expected here"))
     if rest.startswith("Missing child element"):
         expected = _expected(rest)
         if expected:
-            return _("a required element is missing; {expected}").format(expected=expected)
-        return _("a required element is missing")
+            return _phrase(
+                gettext_noop("a required element is missing; {expected}"), expected=expected
+            )
+        return _phrase(gettext_noop("a required element is missing"))
     invalid = _INVALID_VALUE.match(rest)
     if invalid:
-        return _("the value {value} is not a valid {type}").format(
+        return _phrase(
+            gettext_noop("the value {value} is not a valid {type}"),
             value=_shown_value(invalid.group("value"), element_name),
             type=_type_name(invalid.group("type") or ""),
         )
@@ -152,13 +186,14 @@ def _problem(rest: str, element_name: str, attribute: str | None) -> str:
         return _facet_problem(facet.group("facet"), facet.group("text"), element_name)
     not_allowed = _ATTRIBUTE_NOT_ALLOWED.search(rest)
     if not_allowed:
-        return _("the attribute '{attribute}' is not allowed").format(
-            attribute=not_allowed.group("attribute")
+        return _phrase(
+            gettext_noop("the attribute '{attribute}' is not allowed"),
+            attribute=not_allowed.group("attribute"),
         )
     if "Character content other than whitespace is not allowed" in rest:
-        return _("text is not allowed in this element")
+        return _phrase(gettext_noop("text is not allowed in this element"))
     if "Element content is not allowed" in rest:
-        return _("this element may only contain text, not other elements")
+        return _phrase(gettext_noop("this element may only contain text, not other elements"))
     detail = _strip_ns(" ".join(rest.split())).rstrip(".")
     if element_name in SENSITIVE_ELEMENTS:
         detail = _QUOTED.sub("'…'", detail)
@@ -167,18 +202,18 @@ def _problem(rest: str, element_name: str, attribute: str | None) -> str:
     return detail[:200]
 
 
-def _type_name(xsd_type: str) -> str:
+def _type_name(xsd_type: str) -> Phrase:
     names = {
-        "xs:date": pgettext("oso dossier", "date (YYYY-MM-DD)"),
-        "xs:integer": pgettext("oso dossier", "whole number"),
-        "xs:int": pgettext("oso dossier", "whole number"),
-        "xs:decimal": pgettext("oso dossier", "number"),
-        "xs:boolean": pgettext("oso dossier", "true/false value"),
+        "xs:date": _in_context("date (YYYY-MM-DD)"),
+        "xs:integer": _in_context("whole number"),
+        "xs:int": _in_context("whole number"),
+        "xs:decimal": _in_context("number"),
+        "xs:boolean": _in_context("true/false value"),
     }
-    return names.get(xsd_type, pgettext("oso dossier", "value for this field"))
+    return names.get(xsd_type, _in_context("value for this field"))
 
 
-def _facet_problem(facet: str, text: str, element_name: str) -> str:
+def _facet_problem(facet: str, text: str, element_name: str) -> Phrase:
     value_match = _FACET_VALUE.search(text)
     value = _shown_value(value_match.group("value"), element_name) if value_match else ""
     limits = {
@@ -188,27 +223,39 @@ def _facet_problem(facet: str, text: str, element_name: str) -> str:
         if found is not None
     }
     if facet in ("maxInclusive", "maxExclusive"):
-        return _("the value {value} is larger than the maximum {limit}").format(
-            value=value, limit=limits.get("limit", "?")
+        return _phrase(
+            gettext_noop("the value {value} is larger than the maximum {limit}"),
+            value=value,
+            limit=limits.get("limit", "?"),
         )
     if facet in ("minInclusive", "minExclusive"):
-        return _("the value {value} is smaller than the minimum {limit}").format(
-            value=value, limit=limits.get("limit", "?")
+        return _phrase(
+            gettext_noop("the value {value} is smaller than the minimum {limit}"),
+            value=value,
+            limit=limits.get("limit", "?"),
         )
     if facet == "minLength":
         if limits.get("min") == "1":
-            return _("the value must not be empty")
-        return _("the value is too short (at least {limit} characters)").format(
-            limit=limits.get("min", "?")
+            return _phrase(gettext_noop("the value must not be empty"))
+        return _phrase(
+            gettext_noop("the value is too short (at least {limit} characters)"),
+            limit=limits.get("min", "?"),
         )
     if facet == "maxLength":
-        return _("the value is too long (at most {limit} characters)").format(
-            limit=limits.get("max", "?")
+        return _phrase(
+            gettext_noop("the value is too long (at most {limit} characters)"),
+            limit=limits.get("max", "?"),
         )
     if facet == "pattern":
-        return _("the value {value} does not have the required format ({pattern})").format(
-            value=value, pattern=limits.get("pattern", "?")
+        return _phrase(
+            gettext_noop("the value {value} does not have the required format ({pattern})"),
+            value=value,
+            pattern=limits.get("pattern", "?"),
         )
     if facet == "enumeration":
-        return _("the value {value} is not one of the allowed values").format(value=value)
-    return _("the value {value} is not allowed ({facet})").format(value=value, facet=facet)
+        return _phrase(
+            gettext_noop("the value {value} is not one of the allowed values"), value=value
+        )
+    return _phrase(
+        gettext_noop("the value {value} is not allowed ({facet})"), value=value, facet=facet
+    )

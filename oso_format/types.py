@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 
 from oso_format.identifiers import redact_identifiers
 from oso_format.official_rules import Melding
@@ -112,6 +112,66 @@ class ParsedDossier:
     email_secret: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class Phrase:
+    """Part of a refusal, untranslated: a msgid (``{name}`` placeholders) and its parameters.
+
+    It is translated and filled in when shown (``text``), so a stored reason reads in
+    the page's language. ``context``: the msgid's pgettext context, if it has one.
+    """
+
+    template: str
+    params: Mapping[str, str | Phrase] = field(default_factory=dict)
+    context: str = ""
+
+    def text(self) -> str:
+        """The phrase in the active language."""
+        translated = (
+            pgettext(self.context, self.template) if self.context else gettext(self.template)
+        )
+        return translated.format(
+            **{
+                key: value.text() if isinstance(value, Phrase) else value
+                for key, value in self.params.items()
+            }
+        )
+
+    def masked(self) -> Phrase:
+        """The same phrase with every BSN and education number in its parameters masked."""
+        return Phrase(self.template, _masked(self.params), self.context)
+
+    def as_json(self) -> dict[str, object]:
+        stored: dict[str, object] = {
+            "template": self.template,
+            "params": {
+                key: value.as_json() if isinstance(value, Phrase) else value
+                for key, value in self.params.items()
+            },
+        }
+        if self.context:
+            stored["context"] = self.context
+        return stored
+
+    @classmethod
+    def from_json(cls, stored: Mapping[str, object]) -> Phrase:
+        params = stored.get("params")
+        return cls(
+            str(stored.get("template", "")),
+            {
+                str(key): cls.from_json(value) if isinstance(value, Mapping) else str(value)
+                for key, value in (params.items() if isinstance(params, Mapping) else ())
+            },
+            str(stored.get("context") or ""),
+        )
+
+
+def _masked(params: Mapping[str, object]) -> dict[str, str | Phrase]:
+    return {
+        str(key): value.masked() if isinstance(value, Phrase) else redact_identifiers(str(value))
+        for key, value in params.items()
+    }
+
+
 class DossierError(Exception):
     """The dossier cannot be used. ``message`` is one Dutch sentence naming the field.
 
@@ -145,18 +205,28 @@ class DossierError(Exception):
         # True when the official stylesheet's *fout* meldingen are the reason.
         self.official = official
         self.template = template
-        self.params: dict[str, str] = {
-            str(key): redact_identifiers(str(value)) for key, value in (params or {}).items()
-        }
+        self.params = _masked(params or {})
 
     @classmethod
     def of(cls, template: str, /, **params: object) -> DossierError:
         """The error of a msgid (mark it with gettext_noop) and its parameters.
 
-        The message is the template in the active language, filled in.
+        A parameter is text, or a Phrase translated with the sentence. The message is
+        the sentence in the active language, filled in.
         """
-        shown = {key: str(value) for key, value in params.items()}
-        return cls(gettext(template).format(**shown), template=template, params=shown)
+        phrase = Phrase(
+            template,
+            {
+                key: value if isinstance(value, Phrase) else str(value)
+                for key, value in params.items()
+            },
+        )
+        return cls(phrase.text(), template=template, params=phrase.params)
+
+    @property
+    def phrase(self) -> Phrase | None:
+        """The refusal as an untranslated phrase (masked); None for an error of plain text."""
+        return Phrase(self.template, self.params) if self.template else None
 
     def with_meldingen(self, meldingen: tuple[Melding, ...]) -> DossierError:
         """The same refusal, with the official stylesheet's meldingen attached."""

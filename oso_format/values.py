@@ -6,12 +6,12 @@ import re
 from datetime import date
 from typing import overload
 
-from django.utils.translation import gettext_noop, pgettext
+from django.utils.translation import gettext_noop
 from lxml import etree
 
 from oso_format.paths import field_path
 from oso_format.schema import SENSITIVE_ELEMENTS
-from oso_format.types import DossierError
+from oso_format.types import DossierError, Phrase
 
 # xs:date: YYYY-MM-DD with an optional time zone, which a calendar date ignores.
 _XS_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:Z|[+-]\d{2}:\d{2})?$")
@@ -60,7 +60,8 @@ def _to_date(
     except ValueError:
         name = etree.QName(element).localname
         shown = (
-            pgettext("oso dossier", "(hidden)")
+            # Translated when shown; the msgid is marked in oso_format.schema.
+            Phrase("(hidden)", context="oso dossier")
             if name in SENSITIVE_ELEMENTS
             else f"'{text(element)[:40]}'"
         )

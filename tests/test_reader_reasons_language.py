@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
 
@@ -15,7 +16,8 @@ from requests.models import RequestStatus
 from students.models import DossierOutcome
 from students.services.dossier_merge import DossierIn, dossiers_merge
 from students.services.dossier_merge.texts import dossier_error_text
-from tests.factories import TransferRequestFactory, bsn_from_seed
+from tests.factories import SignupGroupFactory, TransferRequestFactory, bsn_from_seed
+from tests.test_dossier_reader import PUPIL, crafted
 
 pytestmark = pytest.mark.django_db
 
@@ -103,3 +105,65 @@ def test_the_english_overview_shows_the_english_reason(portal_client):
     assert "The dossier is empty." in english
     assert "Het dossier is leeg." not in english
     assert "Het dossier is leeg." in dutch
+
+
+def _reader_refusal(raw: bytes) -> str:
+    with translation.override("nl"), pytest.raises(DossierError) as refused:
+        dossier_read(raw=raw)
+    return refused.value.message
+
+
+def test_an_xsd_refusal_reads_wholly_in_english_and_as_before_in_dutch():
+    raw = crafted("POVO_full", lambda d: d.set("huidigeschool/brincode", "12ab"))
+
+    dutch, english = _both(_failed(raw))
+
+    assert dutch == _reader_refusal(raw)
+    assert dutch.startswith("Veld huidigeschool/brincode (regel ")
+    assert english.startswith("Field huidigeschool/brincode (line ")
+    assert english.endswith(
+        "does not match the XSD: the value '12ab' does not have the required format "
+        "([0-9][0-9][A-Z][A-Z])."
+    )
+
+
+def test_a_hidden_birth_date_is_hidden_in_either_language():
+    raw = crafted("POVO_opt_out", lambda d: d.set(f"{PUPIL}/geboortedatum", "2003-02-30"))
+
+    dutch, english = _both(_failed(raw))
+
+    assert dutch == _reader_refusal(raw)
+    assert "2003-02-30" not in dutch + english
+    assert "(hidden)" in english and "(hidden)" not in dutch
+
+
+def test_a_broken_rule_names_its_field_in_either_language():
+    raw = crafted("POVO_opt_out", lambda d: d.set(f"{PUPIL}/geboortedatum", "2016-02-01"))
+
+    reason = _failed(raw)
+    dutch, english = _both(reason)
+
+    assert reason.params["params"]["field"] == "leerling/geboortedatum"
+    assert dutch == (
+        "Veld leerling/geboortedatum: de geboortedatum ligt na de aanmaakdatum van het dossier."
+    )
+    assert english == (
+        "Field leerling/geboortedatum: the birth date lies after the collection date of the "
+        "dossier."
+    )
+
+
+def test_dossier_inlezen_in_english_gives_the_readers_reason_in_english(portal_client):
+    group = SignupGroupFactory()
+    url = reverse("students:dossier_import")
+    portal_client.post(reverse("set_language"), {"language": "en", "next": url})
+    empty = SimpleUploadedFile("leeg.xml", b"", content_type="text/xml")
+    junk = SimpleUploadedFile("notes.xml", NOT_XML, content_type="text/xml")
+
+    response = portal_client.post(
+        url, {"files": [empty, junk], "signup_group": group.pk}, follow=True
+    )
+
+    empty_row, junk_row = response.context["results"]
+    assert empty_row["reason"] == "The dossier is empty."
+    assert junk_row["reason"].startswith("The dossier is not valid XML (line ")

@@ -7,9 +7,9 @@ from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
 from django.utils.text import capfirst
-from django.utils.translation import gettext as _gettext
 from django.utils.translation import gettext_noop
 
+from oso_format.types import Phrase
 from portal_text import Message, date_param, define, legacy
 
 
@@ -140,10 +140,7 @@ OFFICIAL_FAULTS = define(
 
 def _reader_text(params: Mapping[str, Any]) -> str:
     """The reader's sentence (oso_format's msgid) in the active language, filled in."""
-    values = params.get("params") or {}
-    return _gettext(str(params["template"])).format(
-        **{str(key): str(value) for key, value in values.items()}
-    )
+    return Phrase.from_json(params).text()
 
 
 # Why the reader refused a file: oso_format's own untranslated sentence and its
@@ -153,7 +150,7 @@ READER_TEXT = define("reader.text", renderer=_reader_text)
 
 def dossier_error_text(error: Any) -> Message:
     """A reader's refusal (a DossierError) as a stored reason; plain text stays legacy."""
-    template = getattr(error, "template", "")
-    if template:
-        return READER_TEXT(template=template, params=dict(getattr(error, "params", {}) or {}))
+    phrase = getattr(error, "phrase", None)
+    if isinstance(phrase, Phrase):
+        return READER_TEXT(**phrase.masked().as_json())
     return legacy(getattr(error, "message", None) or str(error))

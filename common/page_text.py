@@ -67,10 +67,6 @@ NO_STUDENTS_FOUND = _("No students match these search fields.")
 NO_REQUESTS = _("No requests match this filter.")
 SEARCH_NAME_OR_NUMBER = _("Name or student number")
 SEARCH_HELP = _("Part of a name, or the start of a student number.")
-SEARCH_NO_BSN = _(
-    "Search for a citizen service number on Search students; here, search by name or "
-    "student number."
-)
 SHOW_ALL_REQUESTS = _("Show all requests")
 PER_PAGE = _("Rows per page")
 # A waiting request: when the primary school is asked again (the template says the same).

@@ -21,7 +21,7 @@ from common import page_text as text
 from common.security import find_identifiers
 
 
-class AdminSearchWithoutIdentifiersMiddleware:
+class NoIdentifiersInUrlMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 

@@ -85,7 +85,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # A BSN typed into an admin search box is taken out of the URL (after messages: it says why).
-    "oso_portal.admin_search.AdminSearchWithoutIdentifiersMiddleware",
+    "oso_portal.admin_search.NoIdentifiersInUrlMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # CSP, Permissions-Policy, no-store for logged-in users (after auth: it reads request.user).
     "oso_portal.middleware.SecurityHeadersMiddleware",

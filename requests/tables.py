@@ -119,7 +119,7 @@ class TransferRequestTable(RowsInPython, tables.Table):
             format_html(
                 '<span class="status status--{}">{}</span>',
                 request.status,
-                self._status_labels().get(request.status, request.status),
+                self.choice_label(RequestStatus, request.status),
             )
         )
         # When the pipeline asks the primary school again (its own schedule field); a wait
@@ -133,12 +133,6 @@ class TransferRequestTable(RowsInPython, tables.Table):
             )
         return cell
 
-    def _status_labels(self) -> dict[str, str]:
-        # The labels are lazy translations: resolve each once a page, not once a row.
-        if not hasattr(self, "_labels"):
-            self._labels = {value: str(label) for value, label in RequestStatus.choices}
-        return self._labels
-
     def cell_last_activity_at(self, request: TransferRequest) -> str:
         return date_cell(request.last_activity_at, "d-m-Y H:i")
 
@@ -148,15 +142,10 @@ class TransferRequestTable(RowsInPython, tables.Table):
     def cell_mode(self, request: TransferRequest) -> str:
         # Actueel, or Mutaties vanaf with its date: with the history shown, two rows of one
         # pupil differ by this.
-        cell = text_cell(self._mode_labels().get(request.mode, request.mode))
+        cell = text_cell(self.choice_label(RequestMode, request.mode))
         if request.changed_since:
             cell += f' <span class="date">{date_cell(request.changed_since, "d-m-Y")}</span>'
         return cell
-
-    def _mode_labels(self) -> dict[str, str]:
-        if not hasattr(self, "_modes"):
-            self._modes = {value: str(label) for value, label in RequestMode.choices}
-        return self._modes
 
     def cell_student_number(self, request: TransferRequest) -> str:
         return student_link_cell(request.student.student_number)

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from urllib.parse import quote
 
 import django_tables2 as tables
+from django.db import models
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix, reverse
 from django.utils import dateformat, timezone, translation
@@ -42,6 +43,13 @@ class RowsInPython:
         if id(lazy) not in cache:
             cache[id(lazy)] = str(lazy)
         return cache[id(lazy)]
+
+    def choice_label(self, choices: type[models.TextChoices], value: str) -> str:
+        """The label of a choice, resolved once for the page (its labels are lazy)."""
+        labels = self.__dict__.setdefault("_choice_labels", {})
+        if choices not in labels:
+            labels[choices] = {key: str(label) for key, label in choices.choices}
+        return labels[choices].get(value, value)
 
     def body_html(self) -> SafeString:
         columns = list(self.columns)  # type: ignore[attr-defined]

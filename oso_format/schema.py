@@ -104,11 +104,6 @@ def validate(root: etree._Element, version: OsoVersion) -> None:
     raise DossierError.of(phrase.template, **phrase.params)
 
 
-def xsd_error_message(root: etree._Element, error: etree._LogEntry | None) -> str:
-    """The first XSD error as one sentence in the active language."""
-    return xsd_error_phrase(root, error).text()
-
-
 def xsd_error_phrase(root: etree._Element, error: etree._LogEntry | None) -> Phrase:
     if error is None:  # libxml2 said "invalid" without saying why: should not happen
         return _phrase(gettext_noop("The dossier does not match the XSD."))

@@ -168,3 +168,36 @@ def test_dossier_import_reports_each_file_of_a_mixed_upload(page, staff_member, 
     assert page.evaluate("document.documentElement.scrollWidth") <= 1366
     assert max(header_rows(page)["middles"]) - min(header_rows(page)["middles"]) <= 4
     screenshot(page, f"dossier-import-{language}", tmp_path)
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_the_history_with_the_kind_of_each_request_still_fits(
+    page, staff_member, language, tmp_path
+):
+    group = SignupGroupFactory()
+    for _ in range(3):
+        TransferRequestFactory(
+            student=StudentFactory(signup_group=group),
+            status=RequestStatus.PROCESSED_WITH_REMARKS,
+            remarks=LONG_REMARKS,
+        )
+    log_in(page, "anna")
+    choose_language(page, language)
+    page.goto(f"{page.base}/requests/?history=on")
+
+    sizes = page.evaluate(
+        """() => { const table = document.getElementById('request-table');
+                   const remarks = table.querySelector('tbody ul.remarks');
+                   const container = table.closest('.table-container') || table.parentElement;
+                   return {remarks: remarks.closest('td').getBoundingClientRect().width,
+                           row: remarks.closest('tr').getBoundingClientRect().height,
+                           columns: table.querySelectorAll('thead th').length,
+                           table: table.getBoundingClientRect().width,
+                           room: container.clientWidth}; }"""
+    )
+
+    assert sizes["columns"] == 10, sizes  # the seed's columns, remarks, and the kind
+    assert sizes["remarks"] >= 256, sizes
+    assert sizes["table"] <= sizes["room"] + 1, str(sizes)
+    assert sizes["row"] < 300, sizes
+    screenshot(page, f"requests-history-{language}", tmp_path)
